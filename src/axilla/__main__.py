@@ -1,0 +1,5 @@
+import sys
+
+from axilla.cli import main
+
+sys.exit(main())

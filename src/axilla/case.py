@@ -1,0 +1,261 @@
+"""The domain vocabulary of axilla, and the only place where input is validated.
+
+Every refusal names the field, the value and the valid range. Engines downstream trust what
+passes here.
+
+Sections:
+    1. PREDICT Breast inputs (per patient, and the same rules over columns for cohorts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from axilla.errors import FieldProblem, InputError
+
+# --------------------------------------------------------------------------------------------
+# 1. PREDICT Breast inputs
+#
+# Codes and ranges follow the PREDICT Breast web tool and the official R implementation
+# (WintonCentre/predict-v30-r, commit 42223bc, see docs/models/predict.md): age 25-85 years,
+# tumour size 1-500 mm, 0-50 positive nodes (0.5 = micrometastases only, the web tool's
+# convention), missing markers coded 9 (grade, HER2, Ki-67, PR) and 2 (mode of detection).
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumericRule:
+    """A numeric input: closed range, optionally restricted to whole numbers (or halves)."""
+
+    lo: float
+    hi: float
+    unit: str = ""
+    steps: Literal["any", "whole", "whole_or_half"] = "any"
+
+    def describe(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        extra = {
+            "any": "",
+            "whole": ", a whole number",
+            "whole_or_half": ", a whole number (or 0.5 for micrometastases only)",
+        }[self.steps]
+        return f"{self.lo:g} to {self.hi:g}{unit}{extra}"
+
+    def ok(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        good = np.isfinite(x) & (x >= self.lo) & (x <= self.hi)
+        if self.steps == "whole":
+            good &= x == np.floor(x)
+        elif self.steps == "whole_or_half":
+            good &= (x == np.floor(x)) | (x == 0.5)
+        return good
+
+
+@dataclass(frozen=True)
+class CodeRule:
+    """A coded input: the allowed codes with their meaning."""
+
+    codes: Mapping[float, str]
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(f"{c:g} ({m})" for c, m in self.codes.items())
+
+    def ok(self, x: np.ndarray) -> np.ndarray:
+        return np.isin(np.asarray(x, dtype=float), np.fromiter(self.codes, dtype=float))
+
+
+YES_NO = CodeRule({0: "no", 1: "yes"})
+
+#: The validated range and code set of each PREDICT input, by the reference column name.
+PREDICT_INPUT_RULES: dict[str, NumericRule | CodeRule] = {
+    "age": NumericRule(25, 85, "years"),
+    "screen": CodeRule({0: "symptomatic", 1: "screen-detected", 2: "unknown"}),
+    "size": NumericRule(1, 500, "mm"),
+    "grade": CodeRule({1: "grade 1", 2: "grade 2", 3: "grade 3", 9: "unknown"}),
+    "nodes": NumericRule(0, 50, "positive nodes", steps="whole_or_half"),
+    "er": CodeRule({0: "negative", 1: "positive"}),
+    "her2": CodeRule({0: "negative", 1: "positive", 9: "unknown"}),
+    "ki67": CodeRule({0: "negative", 1: "positive", 9: "unknown"}),
+    "pr": CodeRule({0: "negative", 1: "positive", 9: "unknown"}),
+    # Code 1 is not a PREDICT code; the source model gives it the third-generation effect
+    # (quirk Q14). It is accepted only so that registry files coded that way reproduce the
+    # source, and always flagged.
+    "generation": CodeRule({0: "none", 1: "non-standard code", 2: "second", 3: "third"}),
+    "horm": YES_NO,
+    "traz": YES_NO,
+    "bis": YES_NO,
+    "radio": YES_NO,
+    "heart_gy": NumericRule(0, 50, "Gy"),
+    "smoker": CodeRule({0: "non-smoker or ex-smoker", 1: "current smoker"}),
+}
+
+#: Inputs every version requires, and the extra ones of the 3.x family.
+PREDICT_CORE_INPUTS = (
+    "age", "screen", "size", "grade", "nodes", "er", "her2", "ki67",
+    "generation", "horm", "traz", "bis", "radio",
+)
+PREDICT_V3_INPUTS = ("pr", "heart_gy", "smoker")
+
+#: What a missing value becomes, as the source model codes it.
+PREDICT_MISSING_CODES: dict[str, float] = {"screen": 2, "grade": 9, "her2": 9, "ki67": 9, "pr": 9}
+
+#: Mean heart dose above which the per-Gy harm is an extrapolation (the reference domain).
+HEART_GY_EVALUATED_MAX = 10.0
+
+
+def predict_input_names(uses_v3_inputs: bool) -> tuple[str, ...]:
+    """The input names a version reads, in reference-file order."""
+    if not uses_v3_inputs:
+        return PREDICT_CORE_INPUTS
+    return (*PREDICT_CORE_INPUTS[:8], "pr", *PREDICT_CORE_INPUTS[8:], "heart_gy", "smoker")
+
+
+@dataclass(frozen=True)
+class ColumnValidation:
+    """Outcome of validating PREDICT inputs held as columns.
+
+    ``valid`` marks rows that may be computed; ``problems`` lists (row, problem) for refused rows;
+    ``warnings`` lists (row, message) for accepted rows that a clinician should see.
+    """
+
+    valid: np.ndarray
+    problems: list[tuple[int, FieldProblem]]
+    warnings: list[tuple[int, str]]
+    columns: dict[str, np.ndarray]
+
+
+def _as_column(raw: object, n: int | None) -> np.ndarray:
+    arr = np.asarray(raw, dtype=object if not isinstance(raw, np.ndarray) else None)
+    if arr.dtype == object:
+        out = np.empty(arr.shape, dtype=float)
+        flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
+        for i, v in enumerate(flat_in):
+            try:
+                flat_out[i] = math.nan if v is None or v == "" else float(v)
+            except (TypeError, ValueError):
+                flat_out[i] = math.nan
+        arr = out
+    arr = np.atleast_1d(arr.astype(float, copy=False))
+    if n is not None and arr.shape[0] != n:
+        raise InputError([FieldProblem("inputs", arr.shape[0], f"every column needs {n} rows")])
+    return arr
+
+
+def validate_predict_columns(
+    columns: Mapping[str, object], *, uses_v3_inputs: bool = True
+) -> ColumnValidation:
+    """Check PREDICT inputs held as columns; missing markers become the source's missing codes.
+
+    Rows are refused (not clamped) when a value is outside its range or code set. Accepted rows
+    that the source model handles in a clinically surprising way carry a warning.
+    """
+    names = predict_input_names(uses_v3_inputs)
+    absent = [name for name in names if name not in columns and name not in PREDICT_MISSING_CODES]
+    if absent:
+        raise InputError(
+            [FieldProblem(name, None, "this input is required") for name in absent]
+        )
+    n = None
+    cols: dict[str, np.ndarray] = {}
+    raw_values: dict[str, np.ndarray] = {}
+    for name in names:
+        if name in columns:
+            raw = columns[name]
+            arr = _as_column(raw, n)
+            raw_values[name] = np.atleast_1d(np.asarray(raw, dtype=object))
+        else:
+            arr = None
+        if arr is not None:
+            n = arr.shape[0]
+        cols[name] = arr  # type: ignore[assignment]
+    assert n is not None
+    for name, code in PREDICT_MISSING_CODES.items():
+        if name not in names:
+            continue
+        if cols[name] is None:
+            cols[name] = np.full(n, code)
+        else:
+            cols[name] = np.where(np.isnan(cols[name]), code, cols[name])
+
+    valid = np.ones(n, dtype=bool)
+    problems: list[tuple[int, FieldProblem]] = []
+    for name in names:
+        rule = PREDICT_INPUT_RULES[name]
+        ok = rule.ok(cols[name])
+        for i in np.flatnonzero(~ok):
+            raw = raw_values.get(name)
+            value = raw[i] if raw is not None and raw.shape[0] == n else cols[name][i]
+            if isinstance(value, np.generic):
+                value = value.item()
+            problems.append((int(i), FieldProblem(name, value, f"must be {rule.describe()}")))
+        valid &= ok
+    problems.sort(key=lambda p: p[0])
+
+    warnings: list[tuple[int, str]] = []
+
+    def flag(mask: np.ndarray, message: str) -> None:
+        warnings.extend((int(i), message) for i in np.flatnonzero(mask & valid))
+
+    flag(cols["generation"] == 1,
+         "generation: code 1 is not a PREDICT code; the model gives it the third-generation "
+         "chemotherapy effect (source quirk Q14)")
+    flag((cols["horm"] == 1) & (cols["er"] == 0),
+         "horm: endocrine therapy has no modelled benefit in ER-negative disease")
+    flag((cols["traz"] == 1) & (cols["her2"] != 1),
+         "traz: trastuzumab has no modelled benefit unless HER2 is positive")
+    if uses_v3_inputs:
+        flag((cols["radio"] == 0) & (cols["heart_gy"] > 0),
+             "heart_gy: the model applies the heart-dose harm to the radiotherapy columns even "
+             "without radiotherapy (source quirk Q10)")
+        flag(cols["heart_gy"] > HEART_GY_EVALUATED_MAX,
+             f"heart_gy: above {HEART_GY_EVALUATED_MAX:g} Gy the per-Gy harm is extrapolated")
+    warnings.sort(key=lambda w: w[0])
+    return ColumnValidation(valid, problems, warnings, cols)
+
+
+class PredictInputs(BaseModel):
+    """One patient's PREDICT Breast inputs, as codes the source model understands.
+
+    Missing markers may be given as ``None``; they become the version's own missing code.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    age: float = Field(description="Age at diagnosis, years (25-85)")
+    size: float = Field(description="Invasive tumour size, mm (1-500)")
+    nodes: float = Field(description="Positive nodes (0-50; 0.5 = micrometastases only)")
+    grade: float | None = Field(None, description="1, 2, 3; None or 9 = unknown")
+    er: float = Field(description="ER status: 1 positive, 0 negative")
+    her2: float | None = Field(None, description="1 positive, 0 negative, None or 9 unknown")
+    ki67: float | None = Field(None, description="1 positive, 0 negative, None or 9 unknown")
+    pr: float | None = Field(None, description="1 positive, 0 negative, None or 9 unknown")
+    screen: float | None = Field(None, description="0 symptomatic, 1 screen-detected, 2 unknown")
+    generation: float = Field(0, description="Chemotherapy: 0 none, 2 second, 3 third generation")
+    horm: float = Field(0, description="Endocrine therapy 1/0")
+    traz: float = Field(0, description="Trastuzumab 1/0")
+    bis: float = Field(0, description="Bisphosphonates 1/0")
+    radio: float = Field(0, description="Radiotherapy 1/0")
+    heart_gy: float = Field(0, description="Mean heart dose, Gy")
+    smoker: float = Field(0, description="0 non-smoker or ex-smoker, 1 current smoker")
+
+    @model_validator(mode="after")
+    def _check(self) -> PredictInputs:
+        result = validate_predict_columns({k: [v] for k, v in self.__dict__.items()})
+        if result.problems:
+            raise InputError([p for _, p in result.problems])
+        return self
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The inputs as a batch of one, missing markers coded as the source model codes them."""
+        return validate_predict_columns({k: [v] for k, v in self.__dict__.items()}).columns
+
+    def warnings(self) -> list[str]:
+        """Messages a clinician should see about how the model treats these inputs."""
+        result = validate_predict_columns({k: [v] for k, v in self.__dict__.items()})
+        return [w for _, w in result.warnings]
