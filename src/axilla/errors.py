@@ -34,7 +34,7 @@ class InputError(AxillaError, ValueError):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-class UnknownModelVersion(AxillaError, KeyError):
+class UnknownModelVersionError(AxillaError, KeyError):
     """A model version that axilla does not ship."""
 
     def __init__(self, model: str, version: str, known: Sequence[str]):

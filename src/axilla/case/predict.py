@@ -1,10 +1,7 @@
-"""The domain vocabulary of axilla, and the only place where input is validated.
+"""PREDICT Breast inputs: codes, ranges and the checks that guard the engine.
 
-Every refusal names the field, the value and the valid range. Engines downstream trust what
-passes here.
-
-Sections:
-    1. PREDICT Breast inputs (per patient, and the same rules over columns for cohorts).
+Every refusal names the field, the value and the valid range; the same rules serve one
+patient (a pydantic model) and a cohort (columns), so the two can never disagree.
 """
 
 from __future__ import annotations
