@@ -1,0 +1,246 @@
+"""CTS5 (Clinical Treatment Score post-5 years): score, risk group and approximate 5-10 y risk.
+
+Source: Dowsett M et al. J Clin Oncol 2018;36:1941-1948 (ATAC derivation, BIG 1-98
+validation): CTS5 = 0.438 x Nodes + 0.988 x (0.093 x Size - 0.001 x Size^2 + 0.375 x Grade +
+0.017 x Age), groups low < 3.13 <= intermediate <= 3.86 < high. The 30 mm size cap follows
+independent public implementations (moderate confidence; an option). The absolute 5-10-year
+risk is RECONSTRUCTED from the group anchors (not published) and always labelled approximate.
+Coefficients are read by name from ``data/indices.toml``; input validated by
+``axilla.case.indices``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from axilla.case.indices import CTS5Inputs, counted_positive_nodes
+from axilla.models.data import Provenance, index_parameters, parameter
+
+_CTS5 = index_parameters("cts5")
+_RISK = index_parameters("cts5", "risk_5_10y")
+
+
+def _p(name: str) -> Any:
+    return parameter(_CTS5, name, "cts5")
+
+
+#: Tumour size (mm) above which CTS5 uses the cap value; ``None`` passed as ``size_cap_mm``
+#: disables the cap (a sensitivity analysis, not the default).
+CTS5_SIZE_CAP_MM: float = float(_p("size_cap_mm"))
+DERIVATION_MAX_SIZE_MM: float = float(_p("derivation_max_size_mm"))
+INTERMEDIATE_FROM: float = float(_p("intermediate_from"))
+HIGH_ABOVE: float = float(_p("high_above"))
+GROUP_DECIMALS: int = int(_p("group_decimals"))
+BASELINE_CUMULATIVE_HAZARD: float = float(
+    parameter(_RISK, "baseline_cumulative_hazard", "cts5.risk_5_10y")
+)
+RISK_LABEL = "approximate (reconstructed from the published group anchors, not a published model)"
+
+
+def node_category(positive_nodes: np.ndarray) -> np.ndarray:
+    """CTS5 Nodes category: 0 -> 0, 1 -> 1, 2-3 -> 2, 4-9 -> 3, 10 or more -> 4."""
+    min_nodes = np.asarray(_p("node_category_min_nodes"), dtype=float)
+    values = np.asarray(_p("node_category_values"), dtype=int)
+    idx = np.searchsorted(min_nodes, np.asarray(positive_nodes, dtype=float), side="right") - 1
+    return values[idx]
+
+
+def cts5_score(
+    age_years: np.ndarray,
+    size_mm: np.ndarray,
+    grade: np.ndarray,
+    positive_nodes: np.ndarray,
+    *,
+    size_cap_mm: float | None = CTS5_SIZE_CAP_MM,
+) -> np.ndarray:
+    """CTS5 in full precision (Dowsett 2018); size is min(size_mm, size_cap_mm) unless None."""
+    size = np.asarray(size_mm, dtype=float)
+    if size_cap_mm is not None:
+        size = np.minimum(size, size_cap_mm)
+    inner = (
+        _p("size") * size
+        + _p("size_squared") * size**2
+        + _p("grade") * np.asarray(grade, dtype=float)
+        + _p("age") * np.asarray(age_years, dtype=float)
+    )
+    return _p("nodes") * node_category(positive_nodes) + _p("outer") * inner
+
+
+def cts5_group(score: np.ndarray) -> np.ndarray:
+    """Risk group codes: low < 3.13, intermediate 3.13-3.86 inclusive, high > 3.86.
+
+    The score is rounded to 6 decimals before the comparison (spec 2.3).
+    """
+    s = np.round(np.asarray(score, dtype=float), GROUP_DECIMALS)
+    codes = np.asarray(_p("group_codes"), dtype=str)
+    return codes[(s >= INTERMEDIATE_FROM).astype(int) + (s > HIGH_ABOVE).astype(int)]
+
+
+def cts5_risk_5_10y_pct(score: np.ndarray) -> np.ndarray:
+    """APPROXIMATE distant-recurrence risk between years 5 and 10, percent.
+
+    RECONSTRUCTED: 100 x (1 - exp(-0.00223 x exp(CTS5))), a baseline cumulative hazard
+    back-calculated from the published anchors (5 % at 3.13, 10 % at 3.86; Dowsett 2018). No
+    published conversion exists; no longer horizon is offered.
+    """
+    lp = np.exp(np.asarray(score, dtype=float))
+    return 100.0 * -np.expm1(-BASELINE_CUMULATIVE_HAZARD * lp)
+
+
+@dataclass(frozen=True)
+class CTS5Columns:
+    """CTS5 outputs for a batch; one entry per case."""
+
+    counted_positive_nodes: np.ndarray
+    node_category: np.ndarray
+    size_used_mm: np.ndarray
+    size_capped: np.ndarray
+    score: np.ndarray
+    score_uncapped: np.ndarray
+    group: np.ndarray
+    risk_5_10y_pct: np.ndarray
+    size_outside_derivation: np.ndarray
+
+
+def compute_cts5(
+    age_years: np.ndarray,
+    size_mm: np.ndarray,
+    grade: np.ndarray,
+    positive_nodes: np.ndarray,
+    *,
+    micrometastatic_nodes: np.ndarray | None = None,
+    count_micromets_as_positive: bool = True,
+    size_cap_mm: float | None = CTS5_SIZE_CAP_MM,
+) -> CTS5Columns:
+    """Every CTS5 output for a batch of cases (a single case is a batch of one).
+
+    ``score`` is in full precision (round to 4 decimals for display); ``risk_5_10y_pct`` is
+    the reconstructed, approximate conversion.
+    """
+    nodes = counted_positive_nodes(
+        positive_nodes, micrometastatic_nodes,
+        count_micromets_as_positive=count_micromets_as_positive,
+    )
+    size = np.atleast_1d(np.asarray(size_mm, dtype=float))
+    score = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=size_cap_mm))
+    uncapped = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=None))
+    capped = size > size_cap_mm if size_cap_mm is not None else np.zeros(size.shape, bool)
+    return CTS5Columns(
+        counted_positive_nodes=np.atleast_1d(nodes).astype(int),
+        node_category=np.atleast_1d(node_category(nodes)),
+        size_used_mm=np.where(capped, size_cap_mm if size_cap_mm is not None else 0.0, size),
+        size_capped=capped,
+        score=score,
+        score_uncapped=uncapped,
+        group=np.atleast_1d(cts5_group(score)),
+        risk_5_10y_pct=np.atleast_1d(cts5_risk_5_10y_pct(score)),
+        size_outside_derivation=size > DERIVATION_MAX_SIZE_MM,
+    )
+
+
+def cts5_provenance(
+    count_micromets_as_positive: bool = True, size_cap_mm: float | None = CTS5_SIZE_CAP_MM
+) -> Provenance:
+    """Model, version, variant (size cap, micrometastasis policy) and source of CTS5."""
+    cap = (
+        f"size capped at {size_cap_mm:g} mm (cap of moderate confidence)"
+        if size_cap_mm is not None else "size uncapped (sensitivity analysis)"
+    )
+    policy = (
+        "micrometastases counted as positive" if count_micromets_as_positive
+        else "micrometastases not counted"
+    )
+    return Provenance(
+        model=str(_p("model")), version=str(_p("version")), source=str(_p("source")),
+        variant=f"{cap}; {policy}",
+    )
+
+
+def cts5_risk_provenance() -> Provenance:
+    """Provenance of the approximate absolute risk: RECONSTRUCTED, not published."""
+    return Provenance(
+        model="CTS5 5-10-year distant-recurrence risk",
+        version=f"baseline cumulative hazard {BASELINE_CUMULATIVE_HAZARD:g}",
+        source=str(parameter(_RISK, "source", "cts5.risk_5_10y")),
+        variant="approximate",
+        status=str(parameter(_RISK, "status", "cts5.risk_5_10y")),
+    )
+
+
+@dataclass(frozen=True)
+class CTS5Result:
+    """CTS5 of one case with the provenance of each number.
+
+    ``risk_5_10y_pct`` is APPROXIMATE (``risk_5_10y_label`` says so): reconstructed from the
+    published group anchors, not a published model.
+    """
+
+    provenance: Provenance
+    score: float
+    score_uncapped: float
+    node_category: int
+    group: str
+    group_published_risk: str
+    risk_5_10y_pct: float
+    risk_5_10y_label: str
+    risk_provenance: Provenance
+    size_capped: bool
+    size_cap_mm: float | None
+    counted_positive_nodes: int
+    count_micromets_as_positive: bool
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        out = asdict(self)
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+def cts5_for_case(
+    inputs: CTS5Inputs,
+    *,
+    count_micromets_as_positive: bool = True,
+    size_cap_mm: float | None = CTS5_SIZE_CAP_MM,
+) -> CTS5Result:
+    """The CTS5 result of one validated case, computed as a batch of one."""
+    cols = inputs.columns()
+    out = compute_cts5(
+        cols["age_years"], cols["size_mm"], cols["grade"], cols["positive_nodes"],
+        micrometastatic_nodes=cols["micrometastatic_nodes"],
+        count_micromets_as_positive=count_micromets_as_positive,
+        size_cap_mm=size_cap_mm,
+    )
+    warnings = list(inputs.warnings())
+    if out.size_capped[0]:
+        warnings.append(
+            f"size_mm: {inputs.size_mm:g} mm used as {size_cap_mm:g} mm (CTS5 size cap; "
+            f"uncapped score {out.score_uncapped[0]:.4f})"
+        )
+    if out.size_outside_derivation[0]:
+        warnings.append(
+            f"size_mm: {inputs.size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside "
+            "the derivation population; computed anyway"
+        )
+    group = str(out.group[0])
+    codes = list(_p("group_codes"))
+    decimals = int(parameter(_RISK, "decimals", "cts5.risk_5_10y"))
+    return CTS5Result(
+        provenance=cts5_provenance(count_micromets_as_positive, size_cap_mm),
+        score=float(out.score[0]),
+        score_uncapped=float(out.score_uncapped[0]),
+        node_category=int(out.node_category[0]),
+        group=group,
+        group_published_risk=str(_p("group_published_risk")[codes.index(group)]),
+        risk_5_10y_pct=round(float(out.risk_5_10y_pct[0]), decimals),
+        risk_5_10y_label=RISK_LABEL,
+        risk_provenance=cts5_risk_provenance(),
+        size_capped=bool(out.size_capped[0]),
+        size_cap_mm=size_cap_mm,
+        counted_positive_nodes=int(out.counted_positive_nodes[0]),
+        count_micromets_as_positive=count_micromets_as_positive,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,240 @@
+"""Nottingham Prognostic Index: score, node stage, groups and the Blamey 10-year survival curve.
+
+Source: Haybittle JL et al. Br J Cancer 1982;45:361-366 (NPI = 0.2 x size_cm + N + G); Todd JH
+et al. Br J Cancer 1987;56:489-492 (three groups); Galea MH et al. Breast Cancer Res Treat
+1992;22:207-219 (four groups); Blamey RW et al. Eur J Cancer 2007;43:1548-1555 (six groups) and
+2007;43:1545-1547 (individual 10-year survival curve). Coefficients and cut-offs are read by
+name from ``data/indices.toml``. Engines assume input validated by ``axilla.case.indices``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from axilla.case.indices import NPIInputs, counted_positive_nodes
+from axilla.models.data import Provenance, index_parameters, parameter
+
+GroupScheme = Literal["groups6", "groups3", "groups4"]
+
+_NPI = index_parameters("npi")
+_SURV = index_parameters("npi", "survival10")
+SIZE_COEFFICIENT_PER_CM: float = float(parameter(_NPI, "size_coefficient_per_cm", "npi"))
+SCORE_DECIMALS: int = int(parameter(_NPI, "score_decimals", "npi"))
+DERIVATION_MAX_SIZE_MM: float = float(parameter(_NPI, "derivation_max_size_mm", "npi"))
+SURVIVAL10_NPI_RANGE: tuple[float, float] = (
+    float(parameter(_SURV, "npi_min", "npi.survival10")),
+    float(parameter(_SURV, "npi_max", "npi.survival10")),
+)
+
+
+def _groups(scheme: GroupScheme) -> tuple[np.ndarray, np.ndarray]:
+    table = index_parameters("npi", scheme)
+    bounds = np.asarray(parameter(table, "upper_bounds", f"npi.{scheme}"), dtype=float)
+    codes = np.asarray(parameter(table, "codes", f"npi.{scheme}"), dtype=str)
+    return bounds, codes
+
+
+def node_stage(positive_nodes: np.ndarray) -> np.ndarray:
+    """NPI node stage N: 1 for no positive nodes, 2 for 1-3, 3 for 4 or more (Haybittle 1982)."""
+    min_nodes = np.asarray(parameter(_NPI, "node_stage_min_nodes", "npi"), dtype=float)
+    stages = np.asarray(parameter(_NPI, "node_stage_values", "npi"), dtype=int)
+    idx = np.searchsorted(min_nodes, np.asarray(positive_nodes, dtype=float), side="right") - 1
+    return stages[idx]
+
+
+def npi_score(size_mm: np.ndarray, positive_nodes: np.ndarray, grade: np.ndarray) -> np.ndarray:
+    """NPI in full precision: 0.2 x size (cm) + node stage + grade (Haybittle 1982)."""
+    size_cm = np.asarray(size_mm, dtype=float) / 10.0
+    return (
+        SIZE_COEFFICIENT_PER_CM * size_cm
+        + node_stage(positive_nodes)
+        + np.asarray(grade, dtype=float)
+    )
+
+
+def round_score(score: np.ndarray) -> np.ndarray:
+    """The NPI as reported and classified: rounded to 3 decimals (spec 1.3)."""
+    return np.round(np.asarray(score, dtype=float), SCORE_DECIMALS)
+
+
+def npi_group(score: np.ndarray, scheme: GroupScheme = "groups6") -> np.ndarray:
+    """Group codes of NPI scores: round to 3 decimals, "<=" on each upper bound (spec 1.3).
+
+    Schemes: ``groups6`` (EPG ... VPG, Blamey 2007), ``groups3`` (good/moderate/poor, Todd
+    1987), ``groups4`` (excellent/good/moderate/poor, Galea 1992).
+    """
+    bounds, codes = _groups(scheme)
+    return codes[np.searchsorted(bounds, round_score(score), side="left")]
+
+
+def npi_survival10_pct(score: np.ndarray) -> np.ndarray:
+    """Blamey 2007 individual 10-year breast-cancer survival, percent; NaN outside NPI 2.0-6.9.
+
+    The curve is evaluated at the full-precision NPI; its validity range is judged on the NPI
+    rounded to 3 decimals so that boundary values are classified deterministically.
+    """
+    npi = np.asarray(score, dtype=float)
+    a = float(parameter(_SURV, "quadratic", "npi.survival10"))
+    b = float(parameter(_SURV, "linear", "npi.survival10"))
+    c = float(parameter(_SURV, "constant", "npi.survival10"))
+    lo, hi = SURVIVAL10_NPI_RANGE
+    rounded = round_score(npi)
+    in_range = (rounded >= lo) & (rounded <= hi)
+    return np.where(in_range, a * npi**2 + b * npi + c, np.nan)
+
+
+@dataclass(frozen=True)
+class NPIColumns:
+    """NPI outputs for a batch; one entry per case."""
+
+    counted_positive_nodes: np.ndarray
+    node_stage: np.ndarray
+    score_unrounded: np.ndarray
+    score: np.ndarray
+    group6: np.ndarray
+    group3: np.ndarray
+    group4: np.ndarray
+    surv10_pct: np.ndarray
+    size_outside_derivation: np.ndarray
+
+
+def compute_npi(
+    size_mm: np.ndarray,
+    positive_nodes: np.ndarray,
+    grade: np.ndarray,
+    *,
+    micrometastatic_nodes: np.ndarray | None = None,
+    count_micromets_as_positive: bool = True,
+) -> NPIColumns:
+    """Every NPI output for a batch of cases (a single case is a batch of one).
+
+    ``positive_nodes`` excludes isolated tumour cells; with ``count_micromets_as_positive``
+    False the ``micrometastatic_nodes`` among them are not counted (spec shared conventions).
+    """
+    nodes = counted_positive_nodes(
+        positive_nodes, micrometastatic_nodes,
+        count_micromets_as_positive=count_micromets_as_positive,
+    )
+    size = np.atleast_1d(np.asarray(size_mm, dtype=float))
+    raw = npi_score(size, nodes, grade)
+    return NPIColumns(
+        counted_positive_nodes=np.atleast_1d(nodes).astype(int),
+        node_stage=np.atleast_1d(node_stage(nodes)),
+        score_unrounded=np.atleast_1d(raw),
+        score=np.atleast_1d(round_score(raw)),
+        group6=np.atleast_1d(npi_group(raw, "groups6")),
+        group3=np.atleast_1d(npi_group(raw, "groups3")),
+        group4=np.atleast_1d(npi_group(raw, "groups4")),
+        surv10_pct=np.atleast_1d(npi_survival10_pct(raw)),
+        size_outside_derivation=size > DERIVATION_MAX_SIZE_MM,
+    )
+
+
+def micromet_policy(count_micromets_as_positive: bool) -> str:
+    """The micrometastasis policy in words, recorded with every value."""
+    if count_micromets_as_positive:
+        return "micrometastases counted as positive"
+    return "micrometastases not counted"
+
+
+def npi_provenance(count_micromets_as_positive: bool = True) -> Provenance:
+    """Model, version, variant and source of the NPI score."""
+    return Provenance(
+        model=str(parameter(_NPI, "model", "npi")),
+        version=str(parameter(_NPI, "version", "npi")),
+        source=str(parameter(_NPI, "source", "npi")),
+        variant=micromet_policy(count_micromets_as_positive),
+    )
+
+
+def npi_survival10_provenance() -> Provenance:
+    """Model, version and source of the individual 10-year survival curve."""
+    return Provenance(
+        model="NPI individual 10-year survival curve",
+        version=str(parameter(_SURV, "version", "npi.survival10")),
+        source=str(parameter(_SURV, "source", "npi.survival10")),
+        variant="historical Nottingham 1990-1999 cohort, not treatment-adjusted",
+    )
+
+
+@dataclass(frozen=True)
+class NPIResult:
+    """The NPI of one case with the provenance of each number.
+
+    ``surv10_pct`` is None (with ``surv10_note`` saying why) outside NPI 2.0-6.9. It is a
+    historical curve (Nottingham 1990-1999), not a treatment-benefit estimate.
+    """
+
+    provenance: Provenance
+    score: float
+    node_stage: int
+    group6: str
+    group6_label: str
+    group3: str
+    group4: str
+    surv10_pct: float | None
+    surv10_note: str
+    survival_provenance: Provenance
+    counted_positive_nodes: int
+    count_micromets_as_positive: bool
+    group_sources: Mapping[str, str]
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        out = asdict(self)
+        out["group_sources"] = dict(self.group_sources)
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True) -> NPIResult:
+    """The NPI result of one validated case, computed as a batch of one."""
+    cols = inputs.columns()
+    out = compute_npi(
+        cols["size_mm"], cols["positive_nodes"], cols["grade"],
+        micrometastatic_nodes=cols["micrometastatic_nodes"],
+        count_micromets_as_positive=count_micromets_as_positive,
+    )
+    warnings = list(inputs.warnings())
+    if out.size_outside_derivation[0]:
+        warnings.append(
+            f"size_mm: {inputs.size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside the "
+            "operable cancers of the derivation cohorts; computed anyway"
+        )
+    surv = float(out.surv10_pct[0])
+    lo, hi = SURVIVAL10_NPI_RANGE
+    decimals = int(parameter(_SURV, "decimals", "npi.survival10"))
+    if np.isnan(surv):
+        surv10: float | None = None
+        note = f"not given: the curve was fitted for NPI {lo:g} to {hi:g} only"
+    else:
+        surv10 = round(surv, decimals)
+        note = "historical 10-year breast-cancer survival (Nottingham 1990-1999), not "\
+            "treatment-adjusted"
+    codes = list(parameter(index_parameters("npi", "groups6"), "codes", "npi.groups6"))
+    labels = list(parameter(index_parameters("npi", "groups6"), "labels", "npi.groups6"))
+    group6 = str(out.group6[0])
+    return NPIResult(
+        provenance=npi_provenance(count_micromets_as_positive),
+        score=float(out.score[0]),
+        node_stage=int(out.node_stage[0]),
+        group6=group6,
+        group6_label=labels[codes.index(group6)],
+        group3=str(out.group3[0]),
+        group4=str(out.group4[0]),
+        surv10_pct=surv10,
+        surv10_note=note,
+        survival_provenance=npi_survival10_provenance(),
+        counted_positive_nodes=int(out.counted_positive_nodes[0]),
+        count_micromets_as_positive=count_micromets_as_positive,
+        group_sources={
+            scheme: str(parameter(index_parameters("npi", scheme), "source", f"npi.{scheme}"))
+            for scheme in ("groups6", "groups3", "groups4")
+        },
+        warnings=tuple(warnings),
+    )
