@@ -1,0 +1,97 @@
+"""Every quantity a PREDICT version defines, as flat named columns.
+
+The names are those of the source's own outputs as the reference vectors spell them
+(``<quantity>_<treatment column>_y<year>``; see docs/models/predict.md), so that a file of
+inputs gives the same columns the official R functions give.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from axilla.models.predict.engine import PredictOutput
+
+
+def r_round(x: np.ndarray, digits: int = 1) -> np.ndarray:
+    """Round like R >= 4.0.0's ``round(x, digits)`` (spec sec. 1.5), elementwise.
+
+    Python's and NumPy's rounding disagree with R next to ties (R gives 99.6 for 99.55).
+    """
+    x = np.asarray(x, dtype=float)
+    sign = np.where(x < 0, -1.0, 1.0)
+    a = np.abs(x)
+    p = 10.0**digits
+    y = a * p
+    lo = np.floor(y) / p
+    hi = np.ceil(y) / p
+    d_hi, d_lo = hi - a, a - lo
+    odd = np.mod(np.floor(y), 2.0) == 1.0
+    pick_hi = (d_hi < d_lo) | ((d_hi == d_lo) & odd)
+    out = np.where(pick_hi, hi, lo)
+    out = np.where(a >= 1e14, a, out)
+    return sign * out
+
+
+def incremental_benefits(out: PredictOutput, ladder: str) -> dict[str, np.ndarray]:
+    """Unrounded incremental benefits along a ladder, pp, [patient, year], named as the source's
+    ``benefits`` table where the version has one, else ``<column>_increment``."""
+    v = out.version
+    steps = v.ladders[ladder]
+    names = v.tables.get("benefits", {}).get(ladder)
+    if names is None:
+        names = [f"{c}_increment" for c in steps[1:]] + [f"total_{ladder}"]
+    result = {}
+    for name, (a, b) in zip(names[:-1], zip(steps[:-1], steps[1:], strict=False), strict=True):
+        result[name] = out.benefit_vs(b, a)
+    result[names[-1]] = out.benefit_vs(steps[-1], steps[0])
+    return result
+
+
+def _by_year(prefix: str, values: np.ndarray, years: tuple[int, ...]) -> dict[str, np.ndarray]:
+    return {f"{prefix}_y{t}": values[:, i] for i, t in enumerate(years)}
+
+
+def flat_columns(out: PredictOutput) -> dict[str, np.ndarray]:
+    """All quantities of ``out`` as {reference column name: values per patient}."""
+    v = out.version
+    kind = v.logic["output"]
+    cols: dict[str, np.ndarray] = {}
+    if kind == "extended_endocrine_benefit":
+        cols.update(_by_year("h10_d0", out.extended_benefit_from_diagnosis, tuple(range(1, 16))))
+        cols.update(_by_year("h10_d5", out.extended_benefit_from_year5, tuple(range(6, 16))))
+        return cols
+    if kind == "dfs_benefit":
+        rel = out.relapse_or_death
+        base = out.columns.index(v.columns[0])
+        for j, c in enumerate(out.columns):
+            cols.update(_by_year(f"dfs_{c}", 100.0 * (rel[:, base, :] - rel[:, j, :]), out.years))
+        return cols
+    if kind == "benefit_matrix":
+        surg = v.columns[0]
+        if v.uses_v3_inputs and v.logic["conditional"] != "none":  # benefits30: index values too
+            cols["pi"] = out.pi[:, 0]
+            cols["mi"] = out.mi
+        for c in out.columns:
+            values = out.overall_survival(c) if c == surg else out.benefit_vs(c, surg)
+            cols.update(_by_year(f"{v.reference_prefix}_{c}", values, out.years))
+        if "pi" in cols:
+            for j, c in enumerate(out.columns):
+                cols.update(_by_year(f"bcm_{c}", out.breast[:, j, :], out.years))
+    else:  # survival (3.1, 3.2)
+        cols.update(_by_year("pi", out.pi, out.years))
+        cols["mi"] = out.mi
+        for c in out.columns:
+            cols.update(_by_year(f"os_{c}", out.overall_survival(c), out.years))
+        for j, c in enumerate(out.columns):
+            cols.update(_by_year(f"bcm_{c}", out.breast[:, j, :], out.years))
+        if all(c in out.columns for ladder in v.ladders.values() for c in ladder):
+            for ladder in v.ladders:
+                for name, values in incremental_benefits(out, ladder).items():
+                    cols.update(_by_year(f"ben_{name}", r_round(values, 1), out.years))
+    if out.conditional_all is not None:
+        for j, c in enumerate(out.conditional_columns):
+            cols.update(
+                _by_year(f"cos_{c}", 100.0 * (1.0 - out.conditional_all[:, j, :]),
+                         out.conditional_years)
+            )
+    return cols
