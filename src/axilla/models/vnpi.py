@@ -142,6 +142,7 @@ class VNPIResult:
     group: str
     group_management: str
     management_2015: str
+    management_2015_label: str
     management_provenance: Provenance
     warnings: tuple[str, ...]
 
@@ -172,6 +173,9 @@ def vnpi_for_case(inputs: VNPIInputs) -> VNPIResult:
         group=group,
         group_management=str(_p("group_management")[codes.index(group)]),
         management_2015=str(out.management_2015[0]),
+        management_2015_label=str(
+            _m("labels")[list(_m("codes")).index(str(out.management_2015[0]))]
+        ),
         management_provenance=vnpi_management_provenance(),
         warnings=tuple(inputs.warnings()),
     )
