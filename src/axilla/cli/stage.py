@@ -1,0 +1,218 @@
+"""`axilla stage`: AJCC 8th edition (revised 2018) breast staging of one case or a CSV batch.
+
+One case: flags named after the columns of the staging case format, or ``--case case.json``
+(a StagingCase as JSON). Batch: ``--input FILE.csv --output FILE.csv`` reads the input columns
+of the staging case format (tests/data/staging/README.md) and writes case_id plus
+node_classes, positive_nodes, pT, pN, pN_suffix, anatomic_stage, path_prognostic_stage
+(``NA`` = no group). Rules and sources: docs/staging.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from rich.console import Console
+from rich.table import Table
+
+from axilla.case.staging import ROW_COLUMNS, ROW_REQUIRED, parse_staging_case, staging_case_from_row
+from axilla.cli import fail
+from axilla.errors import FieldProblem, InputError
+from axilla.staging import StagingOptions, StagingResult, predict_nodes, stage
+
+EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
+OUTPUT_COLUMNS = ("case_id", "node_classes", "positive_nodes", "pT", "pN", "pN_suffix",
+                  "anatomic_stage", "path_prognostic_stage")
+ERROR_COLUMNS = ("row", "field", "value", "reason")
+NOT_ASSIGNED = "NA"
+
+
+def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Report unusable arguments as one line on stderr with exit code 2."""
+
+    def error(message: str) -> NoReturn:
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``axilla stage``."""
+    p = _one_line_errors(subparsers.add_parser(
+        "stage",
+        help="AJCC 8th edition breast staging (one case, or a CSV batch)",
+        description="AJCC 8th edition (revised 2018) breast staging: node categories, pT, pN, "
+        "M, anatomic and prognostic stage groups, each with its reasons. Batch: --input "
+        "cases.csv --output staged.csv (rows failing validation go to <output stem>.errors.csv "
+        "with row = data row number, 1 for the first row after the header; exit 1 if any row "
+        "failed). One case: --case case.json, or the flags below (staging CSV column names).",
+    ))
+    p.add_argument("--input", type=Path, help="CSV in the staging case format")
+    p.add_argument("--output", type=Path, help="CSV to write")
+    p.add_argument("--case", type=Path, help="one case as JSON (a StagingCase)")
+    one = p.add_argument_group("one case by flags (values as in the staging CSV format)")
+    one.add_argument("--case-id", default="")
+    one.add_argument("--neoadjuvant", choices=("0", "1"), default="0")
+    one.add_argument("--primary", choices=("invasive", "dcis", "paget", "none"),
+                     default="invasive")
+    one.add_argument("--tumor-sizes-mm", default="", help="e.g. 14;9 (one per invasive tumour)")
+    one.add_argument("--t4", choices=("", "a", "b", "c", "d"), default="")
+    one.add_argument("--procedure", choices=("sln", "alnd"))
+    one.add_argument("--axillary-nodes-mm", help="largest deposit per node, e.g. 1.4;0;0")
+    one.add_argument("--axillary-node-cells", default="",
+                     help="largest cell count in one cross-section per node, aligned")
+    one.add_argument("--im-nodes", choices=("none", "sln", "clinical"), default="none")
+    one.add_argument("--infraclavicular", choices=("0", "1"), default="0")
+    one.add_argument("--supraclavicular", choices=("0", "1"), default="0")
+    one.add_argument("--node-rtpcr", choices=("", "pos", "neg"), default="")
+    one.add_argument("--m", choices=("cM0", "cM0(i+)", "cM1", "pM1"), default="cM0")
+    one.add_argument("--grade", choices=("", "1", "2", "3"), default="")
+    for name in ("er", "pr", "her2"):
+        one.add_argument(f"--{name}", choices=("", "pos", "neg"), default="")
+    one.add_argument("--oncotype-rs", default="")
+    one.add_argument("--json", action="store_true", help="print the result as JSON")
+    opt = p.add_argument_group("choices on uncertain points (defaults: docs/staging.md)")
+    opt.add_argument("--ene-excluded", action="store_true",
+                     help="measure only the intranodal part of a deposit with extranodal "
+                     "extension (default: whole deposit)")
+    opt.add_argument("--micro-only-nodes", choices=("pN1mi", "by_count"), default="pN1mi",
+                     help=">= 4 micrometastasis-only nodes (default pN1mi)")
+    opt.add_argument("--t-half-mm", choices=("up", "down"), default="up",
+                     help="tumour size at exactly x.5 mm (default up)")
+    opt.add_argument("--itc-after-neoadjuvant", choices=("residual", "complete"),
+                     default="residual", help="ypT0 ypN0(i+) response status (default residual)")
+    opt.add_argument("--oncotype-scope", choices=("ajcc", "seer"), default="ajcc",
+                     help="recurrence-score rule scope (default ajcc: T1-T2 N0 only)")
+    p.set_defaults(handler=run)
+
+
+def _options(args: argparse.Namespace) -> StagingOptions:
+    return StagingOptions(
+        ene_in_deposit_size=not args.ene_excluded,
+        micro_only_four_or_more=args.micro_only_nodes,
+        t_half_mm=args.t_half_mm,
+        itc_after_neoadjuvant_is_residual=args.itc_after_neoadjuvant == "residual",
+        oncotype_scope=args.oncotype_scope,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch to the batch or the one-case form."""
+    options = _options(args)
+    if args.input or args.output:
+        if not (args.input and args.output):
+            return fail("stage: --input and --output go together")
+        if args.case:
+            return fail("stage: give either --case or --input/--output, not both")
+        return run_batch(args.input, args.output, options)
+    if args.case:
+        try:
+            data = json.loads(args.case.read_text("utf-8"))
+        except json.JSONDecodeError as exc:
+            return fail(f"stage: {args.case}: not valid JSON ({exc.msg}, line {exc.lineno})")
+        if not isinstance(data, dict):
+            return fail(f"stage: {args.case}: expected a JSON object")
+        case_id = str(data.pop("case_id", args.case.stem))
+        case = parse_staging_case(data)
+    else:
+        if args.procedure is None or args.axillary_nodes_mm is None:
+            return fail("stage: give --case FILE.json, --input/--output, or at least "
+                        "--procedure and --axillary-nodes-mm")
+        row = {name: getattr(args, name, "") or "" for name in ROW_COLUMNS}
+        case = staging_case_from_row(row)
+        case_id = args.case_id
+    result = stage(case, options)
+    return _show(case_id, result, args.json)
+
+
+def _show(case_id: str, r: StagingResult, as_json: bool) -> int:
+    if as_json:
+        data = r.model_dump(mode="json")
+        data["predict_nodes"] = predict_nodes(r)
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    console = Console(width=max(Console().width, 120))
+    title = f"AJCC staging{' of ' + case_id if case_id else ''}"
+    table = Table(title=title, caption=r.edition, caption_justify="left")
+    for name in ("Item", "Category", "Why"):
+        table.add_column(name, overflow="fold")
+    for n in r.nodes:
+        table.add_row(f"Node {n.index + 1} ({n.site.replace('_', ' ')})", n.category, n.reason)
+    table.add_row("Positive nodes", str(r.positive_nodes),
+                  f"micro + macro; {r.itc_nodes} ITC-only node(s) not counted")
+    table.add_row("pT", r.pT.display, _why(r, ("T", "Tis", "(m)", "Paget")))
+    table.add_row("pN", r.pN.display, _why(r, (r.pN.prefix + "N", "(sn)", "no (sn)", "(f)")))
+    table.add_row("M", r.M, _why(r, (r.M,)))
+    table.add_row("Anatomic stage", r.anatomic_stage or NOT_ASSIGNED,
+                  _why(r, ("anatomic", "no anatomic")))
+    table.add_row("Pathological prognostic stage", r.pathological_prognostic_stage or
+                  NOT_ASSIGNED, _why(r, ("pathological prognostic", "Oncotype")))
+    if r.clinical_prognostic_stage:
+        table.add_row("Clinical prognostic stage", r.clinical_prognostic_stage,
+                      _why(r, ("clinical prognostic",)))
+    table.add_row("PREDICT nodes", f"{predict_nodes(r):g}",
+                  "1 micrometastatic node only = 0.5 (PREDICT web tool convention)")
+    console.print(table)
+    if r.missing_inputs:
+        console.print(f"missing: {', '.join(r.missing_inputs)}", markup=False, highlight=False)
+    return EXIT_OK
+
+
+def _why(r: StagingResult, starts: tuple[str, ...]) -> str:
+    return "; ".join(x for x in r.reasons if x.startswith(starts)) or "-"
+
+
+def _output_row(case_id: str, r: StagingResult) -> dict[str, str]:
+    return {
+        "case_id": case_id,
+        "node_classes": ";".join(r.axillary_node_categories),
+        "positive_nodes": str(r.positive_nodes),
+        "pT": r.pT.display,
+        "pN": r.pN.without_suffix,
+        "pN_suffix": r.pN.suffix,
+        "anatomic_stage": r.anatomic_stage or NOT_ASSIGNED,
+        "path_prognostic_stage": r.pathological_prognostic_stage or NOT_ASSIGNED,
+    }
+
+
+def run_batch(source: Path, target: Path, options: StagingOptions) -> int:
+    """Stage every row of a staging CSV; refused rows go to <output stem>.errors.csv."""
+    with source.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        absent = [c for c in ROW_REQUIRED if c not in header]
+        if absent:
+            return fail(f"stage: {source}: missing column(s) {', '.join(absent)}")
+        rows = list(reader)
+    out: list[dict[str, str]] = []
+    errors: list[tuple[int, FieldProblem]] = []
+    for i, row in enumerate(rows, start=1):
+        try:
+            out.append(_output_row(row.get("case_id") or "", stage(staging_case_from_row(row),
+                                                                 options)))
+        except InputError as exc:
+            errors.extend((i, p) for p in exc.problems)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(out)
+    error_path = target.with_name(f"{target.stem}.errors.csv")
+    if errors:
+        with error_path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(ERROR_COLUMNS)
+            writer.writerows((i, p.field, p.value, p.reason) for i, p in errors)
+        failed = len({i for i, _ in errors})
+        print(f"axilla stage: {failed} of {len(rows)} row(s) refused; see {error_path}",
+              file=sys.stderr)
+        return EXIT_ROWS_FAILED
+    if error_path.exists():
+        error_path.unlink()
+    return EXIT_OK
