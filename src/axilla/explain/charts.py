@@ -1,0 +1,259 @@
+"""Charts as self-contained SVG: a 100-icon array and survival curves from 0 to 15 years.
+
+Source: icon arrays and survival curves as used by PREDICT Breast to present absolute
+benefit; largest-remainder (Hamilton) rounding so the icons sum to exactly 100; Okabe-Ito
+colour-blind-safe palette (Okabe M, Ito K, "Color Universal Design", 2008). Output is
+deterministic, accessible (role="img", <title>, <desc> text alternative), with no JavaScript
+and no external fonts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from xml.sax.saxutils import escape, quoteattr
+
+from axilla.errors import FieldProblem, InputError
+from axilla.explain.catalogue import DEFAULT_LANGUAGE, message
+from axilla.explain.texts import patient_number
+
+__all__ = [
+    "ICON_TOTAL",
+    "OKABE_ITO",
+    "icon_array_svg",
+    "icon_counts",
+    "survival_curves_svg",
+]
+
+#: Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+#: Dash patterns so that curves differ by more than colour.
+_DASHES: tuple[str | None, ...] = (None, "8 4", "2 3", "10 3 2 3", "4 4", "12 6", "1 2", "6 2")
+
+ICON_TOTAL = 100
+#: Percentages must sum to 100 within this tolerance (rounding of displayed figures).
+SUM_TOLERANCE = 1.0
+FONT = "font-family=\"sans-serif\""
+
+
+def icon_counts(percentages: Sequence[float]) -> list[int]:
+    """Whole icons out of 100 for each percentage, summing to exactly 100 (largest remainder).
+
+    Each count is within 1 of its percentage. Ties in the remainder go to the earlier item.
+    The percentages must be finite, >= 0 and sum to 100 within +-1 (exclusive).
+    """
+    values = [float(p) for p in percentages]
+    if not values:
+        raise InputError([FieldProblem("percentages", [], "give at least one percentage")])
+    bad = [(i, v) for i, v in enumerate(values) if not math.isfinite(v) or v < 0]
+    if bad:
+        raise InputError([FieldProblem(f"percentages[{i}]", v, "must be a finite number >= 0")
+                          for i, v in bad])
+    total = math.fsum(values)
+    if abs(total - ICON_TOTAL) >= SUM_TOLERANCE:
+        raise InputError([FieldProblem(
+            "percentages", values,
+            f"must sum to 100 (within {SUM_TOLERANCE:g}); they sum to {total:g}",
+        )])
+    floors = [math.floor(v) for v in values]
+    remainder = ICON_TOTAL - sum(floors)
+    # With |total - 100| < 1, 0 <= remainder <= the number of items with a fractional part.
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
+    counts = list(floors)
+    for i in order[:remainder]:
+        counts[i] += 1
+    return counts
+
+
+def _colours(n: int, colours: Sequence[str] | None) -> list[str]:
+    palette = list(colours) if colours is not None else list(OKABE_ITO)
+    if n > len(palette):
+        raise InputError([FieldProblem("series", n, f"at most {len(palette)} groups can be "
+                                       "told apart by colour")])
+    return palette[:n]
+
+
+def _svg_open(width: float, height: float, prefix: str, title: str, desc: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
+        f'viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc">',
+        f'<title id="{prefix}-title">{escape(title)}</title>',
+        f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
+        f'<rect x="0" y="0" width="{width:g}" height="{height:g}" fill="#FFFFFF"/>',
+    ]
+
+
+def icon_array_svg(
+    counts: Mapping[str, float],
+    *,
+    title: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    id_prefix: str = "icon-array",
+    columns: int = 10,
+    colours: Sequence[str] | None = None,
+) -> str:
+    """An array of 100 person icons, shaded in order by group, with a legend of the counts.
+
+    ``counts`` maps each group label (in display order) to its percentage; the percentages
+    become whole icons with ``icon_counts``.
+    """
+    labels = list(counts)
+    n_icons = icon_counts([counts[k] for k in labels])
+    fills = _colours(len(labels), colours)
+    title = title if title is not None else message("chart.icon_title", lang)
+    items = [message("chart.icon_item", lang, label=label, count=k)
+             for label, k in zip(labels, n_icons, strict=True)]
+    desc = " ".join([message("chart.icon_intro", lang), *items])
+
+    cell, margin, title_h, legend_row = 24, 12, 28, 22
+    rows = math.ceil(ICON_TOTAL / columns)
+    grid_w = columns * cell
+    width = max(grid_w + 2 * margin, 420)
+    top = margin + title_h
+    height = top + rows * cell + margin + legend_row * len(labels) + margin
+    out = _svg_open(width, height, id_prefix, title, desc)
+    out.append(f'<text x="{margin}" y="{margin + 16}" {FONT} font-size="16" '
+               f'font-weight="bold" fill="#000000">{escape(title)}</text>')
+    out.append('<g aria-hidden="true">')
+    icon = 0
+    for group, k in enumerate(n_icons):
+        for _ in range(k):
+            row, col = divmod(icon, columns)
+            x, y = margin + col * cell, top + row * cell
+            fill = quoteattr(fills[group])
+            out.append(
+                f'<g fill={fill}><circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
+                f'<rect x="{x + 5}" y="{y + 12}" width="14" height="11" rx="4"/></g>'
+            )
+            icon += 1
+    out.append("</g>")
+    legend_top = top + rows * cell + margin
+    for i, item in enumerate(items):
+        y = legend_top + i * legend_row
+        out.append(f'<rect x="{margin}" y="{y}" width="14" height="14" '
+                   f'fill={quoteattr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
+        out.append(f'<text x="{margin + 22}" y="{y + 12}" {FONT} font-size="13" '
+                   f'fill="#000000">{escape(item)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def survival_curves_svg(
+    years: Sequence[float],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    id_prefix: str = "survival",
+    max_years: int = 15,
+    colours: Sequence[str] | None = None,
+) -> str:
+    """Survival curves in percent over 0-15 years (year 0 = 100 %), one path a series.
+
+    ``years`` strictly increasing within 0..max_years; each series gives the percentage alive
+    at those years. If ``years`` does not start at 0, the point (0, 100 %) is added.
+    """
+    t = [float(y) for y in years]
+    problems: list[FieldProblem] = []
+    if not t or any(not math.isfinite(y) or y < 0 or y > max_years for y in t):
+        problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
+    elif any(b <= a for a, b in pairwise(t)):
+        problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
+    if not series:
+        problems.append(FieldProblem("series", {}, "give at least one series"))
+    for label, values in series.items():
+        v = [float(x) for x in values]
+        if len(v) != len(t):
+            problems.append(FieldProblem(f"series[{label}]", len(v),
+                                         f"needs one value per year ({len(t)})"))
+        elif any(not math.isfinite(x) or x < 0 or x > 100 for x in v):
+            problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
+        elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
+            problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
+    if problems:
+        raise InputError(problems)
+    if t[0] != 0:
+        t = [0.0, *t]
+        data = {k: [100.0, *map(float, v)] for k, v in series.items()}
+    else:
+        data = {k: [float(x) for x in v] for k, v in series.items()}
+    labels = list(data)
+    strokes = _colours(len(labels), colours)
+    title = title if title is not None else message("chart.curve_title", lang)
+    last = t[-1]
+    last_txt = patient_number(last) if last != int(last) else str(int(last))
+    items = [message("chart.curve_item", lang, label=k, alive=patient_number(data[k][-1]),
+                     years=last_txt) for k in labels]
+    desc = " ".join([message("chart.curve_intro", lang, years=last_txt), *items])
+
+    left, right, top, plot_w, plot_h = 64, 16, 44, 480, 300
+    legend_row = 20
+    width = left + plot_w + right
+    height = top + plot_h + 52 + legend_row * len(labels) + 8
+
+    def px(year: float) -> float:
+        return left + plot_w * year / max_years
+
+    def py(pct: float) -> float:
+        return top + plot_h * (1 - pct / 100)
+
+    out = _svg_open(width, height, id_prefix, title, desc)
+    out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
+               f'fill="#000000">{escape(title)}</text>')
+    out.append('<g aria-hidden="true">')
+    for year in range(max_years + 1):
+        x = px(year)
+        out.append(f'<line x1="{x:.2f}" y1="{top}" x2="{x:.2f}" y2="{top + plot_h}" '
+                   f'stroke="#DDDDDD" stroke-width="{1 if year % 5 else 1.5}"/>')
+        if year % 5 == 0:
+            out.append(f'<text x="{x:.2f}" y="{top + plot_h + 18}" {FONT} font-size="12" '
+                       f'text-anchor="middle" fill="#000000">{year}</text>')
+    for pct in range(0, 101, 10):
+        y = py(pct)
+        out.append(f'<line x1="{left}" y1="{y:.2f}" x2="{left + plot_w}" y2="{y:.2f}" '
+                   f'stroke="#DDDDDD" stroke-width="1"/>')
+        if pct % 20 == 0:
+            out.append(f'<text x="{left - 6}" y="{y + 4:.2f}" {FONT} font-size="12" '
+                       f'text-anchor="end" fill="#000000">{pct}</text>')
+    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+               f'y2="{top + plot_h}" stroke="#000000" stroke-width="1.5"/>')
+    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" '
+               f'stroke="#000000" stroke-width="1.5"/>')
+    out.append(f'<text x="{left + plot_w / 2:.2f}" y="{top + plot_h + 38}" {FONT} '
+               f'font-size="13" text-anchor="middle" fill="#000000">'
+               f'{escape(message("chart.x_axis", lang))}</text>')
+    out.append(f'<text x="16" y="{top + plot_h / 2:.2f}" {FONT} font-size="13" '
+               f'text-anchor="middle" fill="#000000" '
+               f'transform="rotate(-90 16 {top + plot_h / 2:.2f})">'
+               f'{escape(message("chart.y_axis", lang))}</text>')
+    for i, label in enumerate(labels):
+        points = " L ".join(f"{px(x):.2f} {py(v):.2f}" for x, v in zip(t, data[label],
+                                                                        strict=True))
+        dash = _DASHES[i % len(_DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<path class="series" d="M {points}" fill="none" '
+                   f'stroke={quoteattr(strokes[i])} stroke-width="2.5"{dash_attr}>'
+                   f'<title>{escape(label)}</title></path>')
+    legend_top = top + plot_h + 52
+    for i, item in enumerate(items):
+        y = legend_top + i * legend_row
+        dash = _DASHES[i % len(_DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<line x1="{left}" y1="{y + 6}" x2="{left + 28}" y2="{y + 6}" '
+                   f'stroke={quoteattr(strokes[i])} stroke-width="2.5"{dash_attr}/>')
+        out.append(f'<text x="{left + 36}" y="{y + 10}" {FONT} font-size="13" '
+                   f'fill="#000000">{escape(item)}</text>')
+    out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"

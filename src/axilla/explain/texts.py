@@ -1,0 +1,318 @@
+"""Texts for two readers: a terse clinician line and plain patient sentences for each result.
+
+Source: DESIGN "Explain for two readers"; facts from AJCC 8th (node categories, pN, stage),
+PREDICT Breast (population estimates), NPI six groups (Blamey 2007), CTS5 groups (Dowsett
+2018), recurrence spec §1 classes, guidance spec §0 strength vocabulary. Patient sentences come
+from the message catalogue; they explain or avoid jargon, state uncertainty and never advise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from axilla.errors import FieldProblem, InputError
+from axilla.explain.catalogue import DEFAULT_LANGUAGE, message
+
+__all__ = [
+    "Explanation",
+    "explain_cts5",
+    "explain_node_category",
+    "explain_npi",
+    "explain_pn_category",
+    "explain_predict_survival",
+    "explain_recommendation_strength",
+    "explain_recurrence_class",
+    "explain_stage_group",
+    "patient_number",
+]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One result told twice: for the clinician and for the patient, with glossary terms used."""
+
+    clinician: str
+    patient: str
+    terms: tuple[str, ...] = ()
+
+
+def _check(field: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InputError([FieldProblem(field, value, "must be one of " + ", ".join(allowed))])
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(s for s in sentences if s)
+
+
+def patient_number(x: float) -> str:
+    """A whole number for patient text, rounded half up (12.5 -> 13)."""
+    return str(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# --------------------------------------------------------------------------------------------
+# Nodes and stage (AJCC 8th edition)
+# --------------------------------------------------------------------------------------------
+
+NODE_CATEGORIES = ("negative", "itc", "micrometastasis", "macrometastasis")
+_NODE_CLINICIAN = {
+    "negative": "negative (no tumour cells)",
+    "itc": "isolated tumour cells (<= 0.2 mm or <= 200 cells; not a positive node)",
+    "micrometastasis": "micrometastasis (> 0.2 to 2.0 mm or > 200 cells; positive node)",
+    "macrometastasis": "macrometastasis (> 2.0 mm; positive node)",
+}
+
+
+def explain_node_category(
+    category: str, largest_deposit_mm: float | None = None, lang: str = DEFAULT_LANGUAGE
+) -> Explanation:
+    """One lymph node by its largest deposit (AJCC 8th node-level categories)."""
+    _check("category", category, NODE_CATEGORIES)
+    size = "" if largest_deposit_mm is None else f"; largest deposit {largest_deposit_mm:g} mm"
+    patient = message(f"node.{category}", lang)
+    if largest_deposit_mm is not None and category != "negative":
+        patient = _join(patient, message("node.largest_deposit", lang,
+                                         size_mm=f"{largest_deposit_mm:g}"))
+    terms = {"itc": ("itc",), "micrometastasis": ("micrometastasis",),
+             "macrometastasis": ("macrometastasis",)}.get(category, ())
+    return Explanation(f"Node: {_NODE_CLINICIAN[category]}{size} (AJCC 8th)", patient,
+                       ("lymph_node", *terms))
+
+
+_PN_RE = re.compile(r"^(?:y?p)?N(X|0\(i\+\)|0\(mol\+\)|0|1mi|1[abc]?|2[ab]?|3[abc]?)$")
+
+
+def explain_pn_category(
+    pn_category: str, positive_nodes: int, lang: str = DEFAULT_LANGUAGE
+) -> Explanation:
+    """The pN category with the number of positive nodes (micro + macro; ITC excluded)."""
+    label = re.sub(r"\((sn|f)\)$", "", pn_category.strip())
+    m = _PN_RE.match(label)
+    if not m:
+        raise InputError([FieldProblem("pn_category", pn_category,
+                                       "must be an AJCC 8th pN category, e.g. pN0, pN1mi, pN2a")])
+    if positive_nodes < 0 or int(positive_nodes) != positive_nodes:
+        raise InputError([FieldProblem("positive_nodes", positive_nodes,
+                                       "must be a whole number 0 or more")])
+    code = m.group(1)
+    n = int(positive_nodes)
+    if code == "X":
+        sentence = message("pn.not_assessed", lang)
+    elif code == "0(i+)":
+        sentence = message("pn.itc", lang)
+    elif code.startswith("0"):
+        sentence = message("pn.none", lang)
+    elif code == "1mi":
+        sentence = (message("pn.micro_one", lang) if n == 1
+                    else message("pn.micro_many", lang, count=n))
+    elif n == 0:
+        sentence = message("pn.other_nodes", lang)
+    else:
+        sentence = (message("pn.positive_one", lang) if n == 1
+                    else message("pn.positive_many", lang, count=n))
+    clinician = (f"{pn_category}: {n} positive node{'s' if n != 1 else ''} "
+                 "(micro + macro; ITC excluded) (AJCC 8th)")
+    patient = _join(sentence, message("pn.code", lang, code=pn_category))
+    return Explanation(clinician, patient, ("lymph_node", "pn_category"))
+
+
+STAGE_KINDS = ("anatomic", "pathological_prognostic", "clinical_prognostic")
+_STAGE_RE = re.compile(r"^(?:stage\s*)?(0|IV|III|II|I)([ABC]?)$", re.IGNORECASE)
+_ROMAN = {"0": "0", "I": "1", "II": "2", "III": "3", "IV": "4"}
+
+
+def explain_stage_group(
+    stage: str, kind: str = "anatomic", lang: str = DEFAULT_LANGUAGE
+) -> Explanation:
+    """An AJCC 8th stage group (anatomic or prognostic), with Arabic numerals for patients."""
+    _check("kind", kind, STAGE_KINDS)
+    m = _STAGE_RE.match(stage.strip())
+    if not m:
+        raise InputError([FieldProblem("stage", stage, "must be an AJCC stage group 0 to IV, "
+                                       "e.g. IA, IIB, IIIC, IV")])
+    roman, letter = m.group(1).upper(), m.group(2).upper()
+    plain = _ROMAN[roman] + letter
+    label = {"anatomic": "Anatomic", "pathological_prognostic": "Pathological prognostic",
+             "clinical_prognostic": "Clinical prognostic"}[kind]
+    patient = _join(message("stage.group", lang, stage=plain), message("stage.meaning", lang))
+    if kind != "anatomic":
+        patient = _join(patient, message("stage.prognostic", lang))
+    return Explanation(f"{label} stage {roman}{letter} (AJCC 8th, revised 2018)", patient,
+                       ("stage",))
+
+
+# --------------------------------------------------------------------------------------------
+# PREDICT Breast
+# --------------------------------------------------------------------------------------------
+
+TREATMENTS = ("endocrine", "chemotherapy", "trastuzumab", "bisphosphonate", "radiotherapy")
+_TREATMENT_CLINICIAN = {"endocrine": "endocrine", "chemotherapy": "chemotherapy",
+                        "trastuzumab": "trastuzumab", "bisphosphonate": "bisphosphonate",
+                        "radiotherapy": "radiotherapy"}
+
+
+def _pct(field: str, value: float) -> float:
+    if not (0 <= value <= 100):
+        raise InputError([FieldProblem(field, value, "must be a percentage 0 to 100")])
+    return float(value)
+
+
+def explain_predict_survival(
+    version: str,
+    years: int,
+    surgery_only_pct: float,
+    with_treatments_pct: float,
+    benefit_pct: Mapping[str, float],
+    lang: str = DEFAULT_LANGUAGE,
+) -> Explanation:
+    """PREDICT overall survival at ``years`` without and with treatments, and each benefit.
+
+    Always says that these are estimates for groups of similar women and not advice.
+    """
+    if not (1 <= years <= 15) or int(years) != years:
+        raise InputError([FieldProblem("years", years, "must be a whole number 1 to 15")])
+    s0 = _pct("surgery_only_pct", surgery_only_pct)
+    s1 = _pct("with_treatments_pct", with_treatments_pct)
+    for name, value in benefit_pct.items():
+        _check("benefit_pct", name, TREATMENTS)
+        _pct(f"benefit_pct[{name}]", value)
+    patient = [message("predict.source", lang, version=version), message("predict.groups", lang),
+               message("predict.surgery_only", lang, alive=patient_number(s0), years=years)]
+    if benefit_pct:
+        patient.append(message("predict.with_treatments", lang, alive=patient_number(s1),
+                               years=years))
+    parts = []
+    for name, value in benefit_pct.items():
+        treatment = message(f"treatment.{name}", lang)
+        extra = patient_number(value)
+        if extra == "0":
+            patient.append(message("predict.benefit_small", lang, treatment=treatment))
+        else:
+            patient.append(message("predict.benefit", lang, treatment=treatment, extra=extra))
+        parts.append(f"+{value:.1f}% {_TREATMENT_CLINICIAN[name]}")
+    patient.append(message("predict.uncertainty", lang))
+    benefits = f" ({', '.join(parts)})" if parts else ""
+    clinician = (f"PREDICT {version}: {years}-year overall survival {s0:.1f}% surgery only, "
+                 f"{s1:.1f}% with treatments{benefits}; population estimates, not "
+                 "individual predictions")
+    return Explanation(clinician, _join(*patient), ("predict", "overall_survival"))
+
+
+# --------------------------------------------------------------------------------------------
+# NPI and CTS5
+# --------------------------------------------------------------------------------------------
+
+NPI_GROUPS = ("EPG", "GPG", "MPG1", "MPG2", "PPG", "VPG")
+_NPI_CLINICIAN = {"EPG": "excellent", "GPG": "good", "MPG1": "moderate I",
+                  "MPG2": "moderate II", "PPG": "poor", "VPG": "very poor"}
+
+
+def explain_npi(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
+    """NPI score and six-group prognostic group (Blamey 2007); historical, not treated."""
+    _check("group", group, NPI_GROUPS)
+    patient = _join(message("npi.score", lang, score=f"{score:.1f}"),
+                    message("npi.group", lang, group=message(f"npi_group.{group}", lang)),
+                    message("npi.history", lang))
+    clinician = (f"NPI {score:.2f}: {group} ({_NPI_CLINICIAN[group]}; Blamey 2007 six groups; "
+                 "historical cohort, not treatment-adjusted)")
+    return Explanation(clinician, patient, ("npi", "grade", "lymph_node"))
+
+
+CTS5_GROUPS = ("low", "intermediate", "high")
+_CTS5_CLINICIAN = {"low": "< 5 %", "intermediate": "5-10 %", "high": "> 10 %"}
+
+
+def explain_cts5(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
+    """CTS5 score and group: 5-10-year distant recurrence after 5 years of ET (Dowsett 2018)."""
+    _check("group", group, CTS5_GROUPS)
+    patient = _join(message("cts5.what", lang), message("cts5.meaning", lang),
+                    message("cts5.group", lang, group=message(f"cts5_group.{group}", lang),
+                            range=message(f"cts5_range.{group}", lang)),
+                    message("cts5.estimate", lang))
+    clinician = (f"CTS5 {score:.2f}: {group} risk (published 5-10-year distant recurrence "
+                 f"{_CTS5_CLINICIAN[group]}, after 5 years of endocrine therapy)")
+    return Explanation(clinician, patient, ("cts5", "endocrine_therapy", "distant_recurrence"))
+
+
+# --------------------------------------------------------------------------------------------
+# Recurrence class and strength of a recommendation
+# --------------------------------------------------------------------------------------------
+
+EVENT_CLASSES = ("local", "regional", "locoregional", "distant", "contralateral_new_primary",
+                 "second_non_breast_primary", "de_novo_metastatic")
+LOCAL_SUBCLASSES = ("ibtr_true_recurrence_possible", "ipsilateral_new_primary_possible",
+                    "ibtr_type_undetermined", "chest_wall_recurrence")
+_RECURRENCE_TERMS = {
+    "local": ("recurrence", "local_recurrence"),
+    "regional": ("recurrence", "regional_recurrence", "lymph_node"),
+    "locoregional": ("recurrence", "local_recurrence", "regional_recurrence"),
+    "distant": ("recurrence", "distant_recurrence"),
+    "contralateral_new_primary": ("new_primary",),
+    "second_non_breast_primary": ("new_primary",),
+    "de_novo_metastatic": ("distant_recurrence",),
+}
+
+
+def explain_recurrence_class(
+    event_class: str,
+    local_subclass: str | None = None,
+    confirmed: bool = True,
+    isolated: bool | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> Explanation:
+    """A recurrence event's class (recurrence spec §1), with its uncertainty stated."""
+    _check("event_class", event_class, EVENT_CLASSES)
+    if local_subclass is not None:
+        _check("local_subclass", local_subclass, LOCAL_SUBCLASSES)
+    sentences: list[str] = []
+    if event_class == "local":
+        key = "local_chest_wall" if local_subclass == "chest_wall_recurrence" else "local_breast"
+        sentences.append(message(f"recurrence.{key}", lang))
+        if local_subclass == "ipsilateral_new_primary_possible":
+            sentences.append(message("recurrence.new_primary_possible", lang))
+        elif local_subclass in ("ibtr_true_recurrence_possible", "ibtr_type_undetermined"):
+            sentences.append(message("recurrence.type_unclear", lang))
+    else:
+        key = {"contralateral_new_primary": "contralateral",
+               "second_non_breast_primary": "second_non_breast",
+               "de_novo_metastatic": "de_novo"}.get(event_class, event_class)
+        sentences.append(message(f"recurrence.{key}", lang))
+    if not confirmed:
+        sentences.append(message("recurrence.suspected", lang))
+    if isolated and event_class in ("local", "regional", "locoregional"):
+        sentences.append(message("recurrence.isolated", lang))
+    details = [event_class.replace("_", " ")]
+    if local_subclass:
+        details.append(local_subclass.replace("_", " "))
+    details.append("confirmed" if confirmed else "suspected (no pathology yet)")
+    if isolated is not None:
+        details.append("isolated" if isolated else "not isolated")
+    clinician = "Recurrence: " + "; ".join(details) + " (recurrence spec §1)"
+    return Explanation(clinician, _join(*sentences), _RECURRENCE_TERMS[event_class])
+
+
+STRENGTHS = ("offer", "consider", "do_not_offer", "discuss", "ta_option", "dg_option", "info",
+             "practice", "inference")
+_STRENGTH_CLINICIAN = {
+    "offer": "offer (NICE 'offer': strong, for)",
+    "consider": "consider (NICE 'consider': weaker, for; benefits and harms finely balanced)",
+    "do_not_offer": "do not offer (NICE 'do not offer': strong, against)",
+    "discuss": "discuss (NICE communication duty: discuss, inform, shared decision)",
+    "ta_option": "technology appraisal option (TA eligibility and funding criteria apply)",
+    "dg_option": "diagnostics guidance option",
+    "info": "information only (no action)",
+    "practice": "common UK practice, not NICE",
+    "inference": "inference: our reading where NICE is silent",
+}
+
+
+def explain_recommendation_strength(strength: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
+    """The strength of a guidance recommendation in plain words (guidance spec §0, §0.1)."""
+    _check("strength", strength, STRENGTHS)
+    patient = message(f"strength.{strength}", lang)
+    if strength in ("offer", "consider", "do_not_offer", "discuss", "ta_option", "dg_option"):
+        patient = _join(patient, message("strength.choice", lang))
+    return Explanation(f"Strength: {_STRENGTH_CLINICIAN[strength]}", patient)
