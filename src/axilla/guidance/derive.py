@@ -1,0 +1,106 @@
+"""Derived guidance fields, computed from base facts only when the facts do not give them.
+
+Source: axilla guidance specification section 0.2 (derived fields) and K.0 (default recurrence
+risk, an inference). Each function returns None when the facts do not decide the value
+(three-valued logic: a known result is returned as soon as the known facts settle it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+Facts = Mapping[str, object]
+
+NODE_NEGATIVE_PN = frozenset({"pN0", "pN0(i+)", "pN0(mol+)"})
+
+
+def _all(*terms: bool | None) -> bool | None:
+    """Kleene conjunction."""
+    if any(t is False for t in terms):
+        return False
+    return None if any(t is None for t in terms) else True
+
+
+def _is(facts: Facts, name: str, value: object) -> bool | None:
+    return None if name not in facts else facts[name] == value
+
+
+def triple_negative(facts: Facts) -> bool | None:
+    """ER-negative, PR-negative and HER2-negative (spec 0.2)."""
+    return _all(*(_is(facts, f, "negative") for f in ("er_status", "pr_status", "her2_status")))
+
+
+def node_positive_macro(facts: Facts) -> bool | None:
+    """At least one node with macrometastasis: macromet_nodes_total >= 1 (spec 0.2)."""
+    total = facts.get("macromet_nodes_total")
+    return None if total is None else total >= 1
+
+
+def margins_clear(facts: Facts) -> bool | None:
+    """No tumour on ink after BCS: radial_margin_min_mm > 0 (spec 0.2; MDT may override)."""
+    margin = facts.get("radial_margin_min_mm")
+    return None if margin is None else margin > 0
+
+
+def primary_surgery(facts: Facts) -> bool | None:
+    """Surgery first: no neoadjuvant chemotherapy or endocrine therapy (spec 0.2)."""
+    return _all(
+        _is(facts, "neoadjuvant_chemo_given", False), _is(facts, "neoadjuvant_et_given", False)
+    )
+
+
+def node_negative(facts: Facts) -> bool | None:
+    """pN (or ypN) in pN0, pN0(i+), pN0(mol+); pNX decides nothing (spec 0.2, NG101 1.4.15)."""
+    pn = facts.get("pn_category")
+    return None if pn is None or pn == "pNX" else pn in NODE_NEGATIVE_PN
+
+
+def endocrine_years_completed(facts: Facts) -> float | None:
+    """Total years of adjuvant endocrine therapy: tamoxifen plus aromatase inhibitor (ET-12)."""
+    tamoxifen, ai = facts.get("tamoxifen_years_completed"), facts.get("ai_years_completed")
+    return None if tamoxifen is None or ai is None else float(tamoxifen) + float(ai)
+
+
+def recurrence_risk(facts: Facts) -> str | None:
+    """Default risk level (spec K.0, inference from NG101 1.11.15-1.11.16 table 6).
+
+    low if node-negative, size <= 20 mm and grade 1-2; otherwise medium. Never high: high is
+    always set by the clinician.
+    """
+    size, grade = facts.get("size_mm"), facts.get("grade")
+    low = _all(
+        facts.get("node_negative"),  # type: ignore[arg-type]
+        None if size is None else size <= 20,
+        None if grade is None else grade <= 2,
+    )
+    return None if low is None else ("low" if low else "medium")
+
+
+#: Derivations by name, in the order they are computed (inputs before the fields using them).
+DERIVATIONS: dict[str, Callable[[Facts], object]] = {
+    "triple_negative": triple_negative,
+    "node_positive_macro": node_positive_macro,
+    "margins_clear": margins_clear,
+    "primary_surgery": primary_surgery,
+    "node_negative": node_negative,
+    "endocrine_years_completed": endocrine_years_completed,
+    "recurrence_risk": recurrence_risk,
+}
+
+
+def complete(facts: Facts, derived_fields: Mapping[str, str]) -> tuple[dict, dict]:
+    """Add the derived fields the facts do not give; return (all facts, derived values only).
+
+    ``derived_fields`` maps field name to derivation name (from fields.yaml).
+    """
+    full = dict(facts)
+    derived: dict[str, object] = {}
+    by_derivation = {d: f for f, d in derived_fields.items()}
+    for name, function in DERIVATIONS.items():
+        field = by_derivation.get(name)
+        if field is None or field in full:
+            continue
+        value = function(full)
+        if value is not None:
+            full[field] = derived[field] = value
+    return full, derived

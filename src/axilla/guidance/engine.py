@@ -1,0 +1,144 @@
+"""Evaluate the guidance rule set on one case's facts: which recommendations fire, and why.
+
+Source: axilla guidance specification (NICE NG101, CG81, DG34/DG58 rules with labelled practice
+and inference rules); applicability gates of section 0.3 are the rule files' ``applies_when``.
+Pure: the rule set is read once from the packaged YAML; evaluation does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from axilla.errors import FieldProblem, InputError
+from axilla.guidance import derive
+from axilla.guidance.conditions import Context, Outcome
+from axilla.guidance.models import GuidanceResult, Recommendation, Undecided
+from axilla.guidance.rules import Rule, RuleSet, Variant, packaged_rule_set
+from axilla.guidance.schema import validate_facts
+
+
+@cache
+def load_rules() -> RuleSet:
+    """The packaged rule set, loaded and checked once."""
+    return packaged_rule_set()
+
+
+def resolve_params(rules: RuleSet, overrides: Mapping[str, Any] | None) -> dict[str, object]:
+    """Rule-set parameters: packaged defaults with a unit's overrides (checked)."""
+    params = {name: spec.default for name, spec in rules.params.items()}
+    problems = []
+    for name, value in (overrides or {}).items():
+        spec = rules.params.get(name)
+        if spec is None:
+            reason = f"unknown parameter; one of {', '.join(params)}"
+            problems.append(FieldProblem(name, value, reason))
+        elif spec.type == "bool" and not isinstance(value, bool):
+            problems.append(FieldProblem(name, value, "must be true or false"))
+        elif spec.type != "bool" and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            problems.append(FieldProblem(name, value, "must be a number"))
+        else:
+            params[name] = value
+    if problems:
+        raise InputError(problems)
+    return params
+
+
+def _choose_variant(rule: Rule, ctx: Context) -> tuple[Variant | None, Outcome]:
+    """First variant whose condition is true; unknown variants are skipped."""
+    missing: set[str] = set()
+    for variant in rule.variants:
+        if variant.when is None:
+            return variant, Outcome(True)
+        out = variant.when.evaluate(ctx)
+        if out.value is True:
+            return variant, out
+        if out.value is None:
+            missing |= out.missing
+    return None, Outcome(None if missing else False, {}, frozenset(missing))
+
+
+def evaluate(
+    facts: Mapping[str, Any],
+    *,
+    params: Mapping[str, Any] | None = None,
+    rules: RuleSet | None = None,
+) -> GuidanceResult:
+    """Recommendations that fire for a flat facts mapping (field names of fields.yaml).
+
+    Facts are validated (InputError names field, value and what is allowed); derived fields are
+    computed only when not given; absent facts never make a rule fire.
+    """
+    rules = load_rules() if rules is None else rules
+    clean = validate_facts(facts, rules.fields)
+    values = resolve_params(rules, params)
+    for spec in rules.fields.values():
+        if spec.default is not None and spec.name not in clean:
+            clean[spec.name] = spec.default
+    derived_fields = {f.name: f.derived for f in rules.fields.values() if f.derived}
+    full, derived = derive.complete(clean, derived_fields)
+    defaulted = {
+        name: value
+        for name, value in clean.items()
+        if facts.get(name) is None and name not in derived
+    }
+
+    fired: dict[str, dict[str, object]] = {}
+    undecided: dict[str, frozenset[str]] = {}
+    chosen: dict[str, Variant | None] = {}
+    for rule in rules.rules:
+        ctx = Context(full, values, fired, undecided)
+        if rule.gate is not None:
+            gate = rule.gate.evaluate(ctx)
+            if gate.value is not True:
+                if gate.value is None:
+                    undecided[rule.id] = gate.missing
+                continue
+        out = rule.when.evaluate(ctx)
+        variant = None
+        if out.value is True and rule.variants:
+            variant, vout = _choose_variant(rule, ctx)
+            out = Outcome(vout.value, {**out.facts, **vout.facts}, vout.missing)
+        if out.value is True:
+            fired[rule.id] = dict(out.facts)
+            chosen[rule.id] = variant
+        elif out.value is None:
+            undecided[rule.id] = out.missing
+
+    topic_rank = {t: i for i, t in enumerate(rules.topics)}
+    declared = {r: i for i, r in enumerate(rules.declared)}
+    order = sorted(fired, key=lambda r: (topic_rank[rules.rule(r).topic], declared.get(r, 0)))
+    recs = tuple(_recommendation(rules.rule(r), fired[r], chosen[r]) for r in order)
+    pending = tuple(
+        Undecided(id=r, topic=rules.rule(r).topic, missing=tuple(sorted(m)))
+        for r, m in sorted(undecided.items(), key=lambda kv: declared.get(kv[0], 0))
+    )
+    return GuidanceResult(
+        ruleset_version=rules.version,
+        recommendations=recs,
+        undecided=pending,
+        derived={**defaulted, **derived},
+        parameters=values,
+    )
+
+
+def _recommendation(
+    rule: Rule, facts: dict[str, object], variant: Variant | None
+) -> Recommendation:
+    return Recommendation(
+        id=rule.id,
+        topic=rule.topic,
+        strength=(variant.strength or rule.strength) if variant else rule.strength,
+        source_kind=rule.source_kind,
+        text=variant.text if variant else rule.text,
+        cite=str(rule.citation),
+        citation=rule.citation,
+        facts={k: list(v) if isinstance(v, tuple) else v for k, v in sorted(facts.items())},
+        variant=variant.name if variant else None,
+        note=rule.note,
+        uncertain=rule.uncertain,
+        also_fires=rule.also_fires,
+    )
