@@ -217,14 +217,16 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _column(raw: object, flag: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(float values, raw values as objects) of one input column."""
-    if isinstance(raw, np.ndarray) and raw.dtype.kind in "fiu" and not flag:
+def _column(raw: object, flag: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(float values, raw values for messages, missing mask) of one input column."""
+    numeric_kinds = "fiub" if flag else "fiu"
+    if isinstance(raw, np.ndarray) and raw.dtype.kind in numeric_kinds:
         values = np.atleast_1d(raw.astype(float))
-        return values, values.astype(object)
+        return values, values, np.isnan(values)
     items = np.atleast_1d(np.asarray(raw, dtype=object))
     values = np.fromiter((_number(v, flag) for v in items), dtype=float, count=items.shape[0])
-    return values, items
+    missing = np.fromiter((_is_missing(v) for v in items), dtype=bool, count=items.shape[0])
+    return values, items, missing
 
 
 def validate_index_columns(
@@ -249,7 +251,9 @@ def validate_index_columns(
         )
     n = None
     for name, raw in columns.items():
-        length = np.atleast_1d(np.asarray(raw, dtype=object)).shape[0]
+        length = raw.shape[0] if isinstance(raw, np.ndarray) and raw.ndim else len(
+            np.atleast_1d(np.asarray(raw, dtype=object))
+        )
         if n is None:
             n = length
         elif length != n:
@@ -264,8 +268,7 @@ def validate_index_columns(
     for name, input_field in spec.items():
         flag = isinstance(input_field.rule, FlagRule)
         if name in columns:
-            values, raw = _column(columns[name], flag)
-            missing = np.fromiter((_is_missing(v) for v in raw), dtype=bool, count=n)
+            values, raw, missing = _column(columns[name], flag)
         else:
             values, raw = np.full(n, math.nan), np.full(n, None, dtype=object)
             missing = np.ones(n, dtype=bool)
