@@ -8,7 +8,6 @@ categories. Restated in docs/staging.md.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -175,7 +174,3 @@ def sn_suffix(case: StagingCase, nodes_excised: int) -> tuple[str, str | None]:
     if removed < 6:
         return "(sn)", f"(sn): sentinel node procedure with {removed} node(s) removed (< 6)"
     return "", f"no (sn): {removed} nodes removed at the sentinel procedure (6 or more)"
-
-
-def is_finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)
