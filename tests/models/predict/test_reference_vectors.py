@@ -7,11 +7,18 @@ unrounded quantity; exact equality for the benefits the source rounds to 0.1 pp.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from axilla.models.predict import compute
 from axilla.models.predict.tables import flat_columns
+from support.predict_reference import FILES, load_reference
 
 TOLERANCE = 1e-9
+
+
+@pytest.fixture(params=FILES)
+def reference(request):
+    return load_reference(request.param)
 
 
 def test_every_reference_column_is_reproduced(reference):

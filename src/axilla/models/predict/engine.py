@@ -45,6 +45,7 @@ class PredictOutput:
     extended_benefit_from_diagnosis: np.ndarray | None = None  # v2.2 h10, delay 0, pp
     extended_benefit_from_year5: np.ndarray | None = None  # v2.2 h10, delay 5, pp, years 6..15
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    inputs: Mapping[str, np.ndarray] = field(default_factory=dict)  # as coded, before substitution
 
     @property
     def n(self) -> int:
@@ -462,6 +463,7 @@ def compute(
         warnings = checked.warnings
     else:
         x = {k: np.atleast_1d(np.asarray(inputs[k], dtype=float)) for k in names}
+    coded = dict(x)
     missing = v.tables["missing"]
     x = dict(x)
     x["screen"] = np.where(x["screen"] == 2, missing["screen_unknown"], x["screen"])
@@ -473,7 +475,8 @@ def compute(
     col_names = tuple(columns) if columns is not None else v.columns
     unknown = [c for c in col_names if c not in v.columns]
     if unknown:
-        raise InputError([FieldProblem("columns", unknown, f"must be among {', '.join(v.columns)}")])
+        allowed = ", ".join(v.columns)
+        raise InputError([FieldProblem("columns", unknown, f"must be among {allowed}")])
     col_idx = [v.columns.index(c) for c in col_names]
     kept_years = tuple(int(t) for t in (years if years is not None else range(1, 16)))
     if any(t < 1 or t > N_YEARS for t in kept_years):
@@ -520,4 +523,5 @@ def compute(
         extended_benefit_from_diagnosis=ext0,
         extended_benefit_from_year5=ext5,
         warnings=warnings,
+        inputs=coded,
     )

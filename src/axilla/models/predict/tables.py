@@ -7,6 +7,8 @@ inputs gives the same columns the official R functions give.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from axilla.models.predict.engine import PredictOutput
@@ -41,7 +43,7 @@ def incremental_benefits(out: PredictOutput, ladder: str) -> dict[str, np.ndarra
     if names is None:
         names = [f"{c}_increment" for c in steps[1:]] + [f"total_{ladder}"]
     result = {}
-    for name, (a, b) in zip(names[:-1], zip(steps[:-1], steps[1:], strict=False), strict=True):
+    for name, (a, b) in zip(names[:-1], itertools.pairwise(steps), strict=True):
         result[name] = out.benefit_vs(b, a)
     result[names[-1]] = out.benefit_vs(steps[-1], steps[0])
     return result

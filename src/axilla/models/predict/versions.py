@@ -55,7 +55,7 @@ class PredictVersion:
     tables: Mapping[str, Any]
 
     def coef(self, section: str, name: str) -> Any:
-        """A coefficient by section and name (dotted sections, e.g. 'prognostic_index.er_positive')."""
+        """A coefficient by section (dotted, e.g. 'prognostic_index.er_positive') and name."""
         table: Any = self.tables
         for part in section.split("."):
             table = table.get(part, {}) if isinstance(table, Mapping) else {}
@@ -107,10 +107,13 @@ def available_versions() -> list[str]:
     return sorted(ids, key=lambda s: (tuple(int(x) for x in s.split("_")[0].split(".")), s))
 
 
-@cache
 def load_version(version_id: str) -> PredictVersion:
-    """Load and check one version's data file (cached)."""
-    version_id = version_id.removeprefix("v")
+    """Load and check one version's data file (cached); a leading 'v' is accepted."""
+    return _load(str(version_id).removeprefix("v"))
+
+
+@cache
+def _load(version_id: str) -> PredictVersion:
     data = _read(version_id)
     try:
         model, logic = data["model"], dict(data["logic"])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 
 import numpy as np
-import pytest
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "predict"
+DATA = Path(__file__).resolve().parents[1] / "data" / "predict"
 INPUTS = (
     "age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
     "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker",
@@ -36,10 +36,6 @@ class ReferenceFile:
         self.header = header
 
 
-@pytest.fixture(scope="session", params=FILES)
-def reference(request) -> ReferenceFile:
-    return ReferenceFile(request.param)
-
-
+@functools.cache
 def load_reference(version: str) -> ReferenceFile:
     return ReferenceFile(version)

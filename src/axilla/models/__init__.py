@@ -1,0 +1,1 @@
+"""Prognostic models: pure functions of NumPy arrays, coefficients in data files."""
