@@ -1,0 +1,66 @@
+"""Every guidance rule fires on a case built for it and not on the nearest case that should not.
+
+Source: axilla guidance specification (guidance.md) sections A-Q and 0.3; cases in
+rule_cases.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from axilla.guidance import evaluate, load_rules
+
+_spec = importlib.util.spec_from_file_location(
+    "guidance_rule_cases", Path(__file__).with_name("rule_cases.py")
+)
+rule_cases = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = rule_cases
+_spec.loader.exec_module(rule_cases)
+RULE_CASES = rule_cases.RULE_CASES
+PER_RULE = pytest.mark.parametrize(
+    ("rule_id", "firing", "change"), RULE_CASES, ids=[c[0] for c in RULE_CASES]
+)
+
+
+def test_every_rule_id_has_a_case():
+    """The table covers exactly the rule ids of the YAML files, once each."""
+    table_ids = [case[0] for case in RULE_CASES]
+    assert len(table_ids) == len(set(table_ids)), "a rule id appears twice in the table"
+    assert set(table_ids) == set(load_rules().ids)
+
+
+def test_rule_count_matches_the_audit():
+    """131 audited rule ids plus PG-01-PG-03 and LR-01-LR-07 (spec audit log)."""
+    assert len(load_rules().ids) == 141
+
+
+@PER_RULE
+def test_rule_fires_on_its_case(rule_id, firing, change):
+    result = evaluate(firing)
+    rec = result.get(rule_id)
+    assert rec is not None, f"{rule_id} did not fire; undecided: {result.undecided}"
+    assert rec.cite and rec.strength
+
+
+@PER_RULE
+def test_rule_does_not_fire_on_nearest_case(rule_id, firing, change):
+    nearest = {**firing, **change}
+    assert nearest != firing
+    result = evaluate(nearest)
+    assert rule_id not in result.ids
+    assert rule_id not in {u.id for u in result.undecided}, "the nearest case must decide the rule"
+
+
+@PER_RULE
+def test_facts_that_made_it_fire_are_facts_of_the_case(rule_id, firing, change):
+    """Every fact reported for a rule is a given, defaulted or derived fact with its value."""
+    result = evaluate(firing)
+    rec = result.get(rule_id)
+    known = {**{k: list(v) if isinstance(v, tuple) else v for k, v in firing.items()},
+             **result.derived}
+    for name, value in rec.facts.items():
+        assert name in known and known[name] == value, (name, value)
