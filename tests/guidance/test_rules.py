@@ -64,3 +64,12 @@ def test_facts_that_made_it_fire_are_facts_of_the_case(rule_id, firing, change):
              **result.derived}
     for name, value in rec.facts.items():
         assert name in known and known[name] == value, (name, value)
+
+
+def test_docs_list_every_rule():
+    """docs/guidance.md lists every rule id with its citation."""
+    docs = (Path(__file__).parents[2] / "docs" / "guidance.md").read_text(encoding="utf-8")
+    rules = load_rules()
+    for rule in rules.rules:
+        assert f"| {rule.id} | {rule.strength} |" in docs, rule.id
+        assert str(rule.citation) in docs, rule.id
