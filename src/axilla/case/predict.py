@@ -118,13 +118,17 @@ class ColumnValidation:
     """Outcome of validating PREDICT inputs held as columns.
 
     ``valid`` marks rows that may be computed; ``problems`` lists (row, problem) for refused rows;
-    ``warnings`` lists (row, message) for accepted rows that a clinician should see.
+    ``warnings`` maps each message a clinician should see to the accepted rows it concerns.
     """
 
     valid: np.ndarray
     problems: list[tuple[int, FieldProblem]]
-    warnings: list[tuple[int, str]]
+    warnings: dict[str, np.ndarray]
     columns: dict[str, np.ndarray]
+
+    def warnings_for(self, row: int) -> list[str]:
+        """The warnings of one row."""
+        return [m for m, rows in self.warnings.items() if np.isin(row, rows)]
 
 
 def _as_column(raw: object, n: int | None) -> np.ndarray:
@@ -160,12 +164,12 @@ def validate_predict_columns(
         )
     n = None
     cols: dict[str, np.ndarray] = {}
-    raw_values: dict[str, np.ndarray] = {}
+    raw_values: dict[str, object] = {}
     for name in names:
         if name in columns:
             raw = columns[name]
             arr = _as_column(raw, n)
-            raw_values[name] = np.atleast_1d(np.asarray(raw, dtype=object))
+            raw_values[name] = raw
         else:
             arr = None
         if arr is not None:
@@ -187,17 +191,22 @@ def validate_predict_columns(
         ok = rule.ok(cols[name])
         for i in np.flatnonzero(~ok):
             raw = raw_values.get(name)
-            value = raw[i] if raw is not None and raw.shape[0] == n else cols[name][i]
+            try:
+                value = raw[i] if raw is not None else cols[name][i]  # type: ignore[index]
+            except (TypeError, IndexError):
+                value = cols[name][i]
             if isinstance(value, np.generic):
                 value = value.item()
             problems.append((int(i), FieldProblem(name, value, f"must be {rule.describe()}")))
         valid &= ok
     problems.sort(key=lambda p: p[0])
 
-    warnings: list[tuple[int, str]] = []
+    warnings: dict[str, np.ndarray] = {}
 
     def flag(mask: np.ndarray, message: str) -> None:
-        warnings.extend((int(i), message) for i in np.flatnonzero(mask & valid))
+        rows = np.flatnonzero(mask & valid)
+        if rows.size:
+            warnings[message] = rows
 
     flag(cols["generation"] == 1,
          "generation: code 1 is not a PREDICT code; the model gives it the third-generation "
@@ -212,7 +221,6 @@ def validate_predict_columns(
              "without radiotherapy (source quirk Q10)")
         flag(cols["heart_gy"] > HEART_GY_EVALUATED_MAX,
              f"heart_gy: above {HEART_GY_EVALUATED_MAX:g} Gy the per-Gy harm is extrapolated")
-    warnings.sort(key=lambda w: w[0])
     return ColumnValidation(valid, problems, warnings, cols)
 
 
@@ -255,4 +263,4 @@ class PredictInputs(BaseModel):
     def warnings(self) -> list[str]:
         """Messages a clinician should see about how the model treats these inputs."""
         result = validate_predict_columns({k: [v] for k, v in self.__dict__.items()})
-        return [w for _, w in result.warnings]
+        return result.warnings_for(0)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from axilla.errors import DataFileError, InputError, UnknownModelVersionError
 from axilla.models.predict import (
@@ -105,3 +109,24 @@ def test_typed_result_carries_provenance_and_warnings():
     assert h.chosen and h.benefit_pp == {5: 0.0, 10: 0.0, 15: 0.0}
     steps = sum(b.benefit_pp[10] for b in r.benefits)
     assert abs(steps - r.total_benefit.benefit_pp[10]) < 1e-9
+
+
+def _r_round_literal(x: float) -> float:
+    """spec sec. 1.5, written out literally for one value."""
+    if x < 0:
+        return -_r_round_literal(-x)
+    y = 10 * x
+    lo, hi = math.floor(y) / 10, math.ceil(y) / 10
+    if (hi - x) < (x - lo) or ((hi - x) == (x - lo) and math.floor(y) % 2 == 1):
+        return hi
+    return lo
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.floats(-100, 100, allow_nan=False),
+    st.integers(-10000, 10000).map(lambda k: k / 100),  # values at and next to ties
+    st.integers(-1000, 1000).map(lambda k: k / 10 + 0.05),
+))
+def test_r_round_matches_the_literal_rule(x):
+    assert r_round(np.array([x]))[0] == _r_round_literal(x)

@@ -2,12 +2,17 @@
 
 Every version is this engine plus its data file (``versions/v<id>.toml``). The arithmetic
 follows the official R implementation (WintonCentre/predict-v30-r, commit 42223bc), restated in
-docs/models/predict.md, including its quirks; arrays are indexed [patient, column, year].
+docs/models/predict.md, including its quirks. Results are indexed [patient, column, year];
+inside, time is the first axis so that running sums over years are whole-array additions, and
+chunks of patients run on all cores (NumPy releases the GIL in its loops).
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,9 +31,12 @@ DEFAULT_CHUNK = 16_384
 class PredictOutput:
     """Cumulative mortality by treatment column and year for a batch of patients.
 
-    ``breast`` and ``other`` are pred.cum.br / pred.cum.oth of the source (fractions), shaped
-    [patient, column, year] for the ``years`` kept; all-cause mortality is their sum, as in the
-    source. Version-specific extras are None where the version does not define them.
+    Arrays are [patient, column, year] for the ``years`` kept. ``all_cause`` is the source's
+    m.cum.all = 1 - S_oth * S_br; it equals pred.cum.all (= pred.cum.br + pred.cum.oth) up to
+    floating-point rounding (spec sec. 1.3), so overall survival never depends on whether the
+    breast/other split was asked for. ``breast`` and ``other`` are pred.cum.br and pred.cum.oth
+    (None when computed with ``split=False``). Version-specific extras are None where the
+    version does not define them.
     """
 
     version: PredictVersion
@@ -36,25 +44,21 @@ class PredictOutput:
     years: tuple[int, ...]
     pi: np.ndarray  # [patient, year]: breast-cancer prognostic index
     mi: np.ndarray  # [patient]: other-cause prognostic index
-    breast: np.ndarray
-    other: np.ndarray
+    all_cause: np.ndarray
+    breast: np.ndarray | None = None
+    other: np.ndarray | None = None
     conditional_columns: tuple[str, ...] = ()
     conditional_years: tuple[int, ...] = ()
-    conditional_all: np.ndarray | None = None  # [patient, column, year 6..15]: pred.cum.all | 5y
+    conditional_all: np.ndarray | None = None  # [patient, column, year 6..15], alive at 5 y
     relapse_or_death: np.ndarray | None = None  # v2.2 DFS: cumulative relapse-or-death risk
     extended_benefit_from_diagnosis: np.ndarray | None = None  # v2.2 h10, delay 0, pp
     extended_benefit_from_year5: np.ndarray | None = None  # v2.2 h10, delay 5, pp, years 6..15
-    warnings: list[tuple[int, str]] = field(default_factory=list)
+    warnings: Mapping[str, np.ndarray] = field(default_factory=dict)  # message -> rows
     inputs: Mapping[str, np.ndarray] = field(default_factory=dict)  # as coded, before substitution
 
     @property
     def n(self) -> int:
         return int(self.mi.shape[0])
-
-    @property
-    def all_cause(self) -> np.ndarray:
-        """pred.cum.all = pred.cum.br + pred.cum.oth (fractions)."""
-        return self.breast + self.other
 
     def col(self, name: str) -> int:
         return self.columns.index(name)
@@ -73,28 +77,59 @@ class PredictOutput:
 
 
 # ---------------------------------------------------------------------------------------------
-# Small array helpers (time on the last axis)
+# Array helpers. Inside the engine arrays are [year, (column,) patient].
 
 
-def _increments(x: np.ndarray) -> np.ndarray:
-    """X(1), X(2) - X(1), ... along the last axis."""
-    out = np.empty_like(x)
-    out[..., 0] = x[..., 0]
-    np.subtract(x[..., 1:], x[..., :-1], out=out[..., 1:])
-    return out
+def _difference_in_place(a: np.ndarray) -> np.ndarray:
+    """Turn X(1..T) into X(1), X(2) - X(1), ... along the first axis, in place."""
+    for t in range(a.shape[0] - 1, 0, -1):
+        np.subtract(a[t], a[t - 1], out=a[t])
+    return a
 
 
-def _split(
-    inc_br: np.ndarray, s_oth: np.ndarray, m_oth: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Competing risks (spec sec. 1.3 steps 1, 3-5): breast hazard increments and other-cause
-    survival in; cumulative breast and other-cause mortality out."""
-    s_br = np.exp(-np.cumsum(inc_br, axis=-1))
-    m_br = _increments(1.0 - s_br)
-    m_all = _increments(1.0 - s_oth * s_br)
-    pred_m_br = (m_br / (m_br + m_oth)) * m_all
-    pred_m_oth = m_all - pred_m_br
-    return np.cumsum(pred_m_br, axis=-1), np.cumsum(pred_m_oth, axis=-1)
+def _running_sum_in_place(a: np.ndarray) -> np.ndarray:
+    """X(1), X(1) + X(2), ... along the first axis, in place, one whole slab at a time
+    (NumPy's cumsum over a leading axis loops element by element and is far slower)."""
+    for t in range(1, a.shape[0]):
+        np.add(a[t - 1], a[t], out=a[t])
+    return a
+
+
+def _mortality(
+    inc_br: np.ndarray, s_oth: np.ndarray, m_oth: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Competing risks (spec sec. 1.3 steps 1, 3-5).
+
+    Breast hazard increments [T, J, n] (overwritten) and other-cause survival [T, 1 or J, n] in;
+    all-cause cumulative mortality 1 - S_oth * S_br out, and, when the other-cause annual risk
+    ``m_oth`` is given, the split into cumulative breast and other-cause mortality.
+    """
+    s_br = _running_sum_in_place(inc_br)
+    np.negative(s_br, out=s_br)
+    np.exp(s_br, out=s_br)
+    f_all = np.multiply(s_oth, s_br)
+    np.subtract(1.0, f_all, out=f_all)
+    if m_oth is None:
+        return f_all, None, None
+    m_all = _difference_in_place(f_all.copy())
+    m_br = np.subtract(1.0, s_br, out=s_br)
+    _difference_in_place(m_br)
+    pred_br = np.add(m_br, m_oth)
+    np.divide(m_br, pred_br, out=pred_br)
+    np.multiply(pred_br, m_all, out=pred_br)
+    pred_oth = np.subtract(m_all, pred_br, out=m_all)
+    _running_sum_in_place(pred_br)
+    _running_sum_in_place(pred_oth)
+    return f_all, pred_br, pred_oth
+
+
+def _by_er(er_pos: np.ndarray, pos, neg) -> np.ndarray:
+    return np.where(er_pos, pos, neg)
+
+
+def _marker(code: np.ndarray, positive, negative) -> np.ndarray:
+    """Coefficient for a marker coded 1/0; any other code (9 = unknown) contributes 0."""
+    return np.where(code == 1, positive, np.where(code == 0, negative, 0.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,14 +137,13 @@ def _split(
 
 
 def _prognostic_index(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Breast-cancer log relative hazard PI(t), [patient, year]."""
+    """Breast-cancer log relative hazard PI(t), [year, patient]."""
     age, size, nodes = x["age"], x["size"], x["nodes"]
     grade, screen, er = x["grade"], x["screen"], x["er"]
     er_pos = er == 1
-    markers = "prognostic_index.markers"
-    n = age.shape[0]
+    mk = "prognostic_index.markers"
+    p, q = "prognostic_index.er_positive", "prognostic_index.er_negative"
     if v.logic["prognostic_index"] == "v2":
-        p, q = "prognostic_index.er_positive", "prognostic_index.er_negative"
         a10 = age / 10.0
         inv2 = np.power(a10, -2.0)
         pos = (
@@ -130,13 +164,9 @@ def _prognostic_index(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndar
             + v.coef(q, "grade_beta") * high.astype(float)
             + v.coef(q, "screen_beta") * screen
         )
-        her2_pos = np.full((n, 1), v.coef(markers, "her2_positive"))
-        her2_neg = np.full((n, 1), v.coef(markers, "her2_negative"))
-        base = np.where(er_pos, pos, neg)[:, None]
-        her2 = np.where((x["her2"] == 1)[:, None], her2_pos,
-                        np.where((x["her2"] == 0)[:, None], her2_neg, 0.0))
+        her2 = _marker(x["her2"], v.coef(mk, "her2_positive"), v.coef(mk, "her2_negative"))
+        pi = (_by_er(er_pos, pos, neg) + her2)[None, :]
     else:
-        p, q = "prognostic_index.er_positive", "prognostic_index.er_negative"
         A = (age - v.coef("prognostic_index", "age_origin")) / 100.0
         year = float(v.coef("prognostic_index", "calendar_year"))
         pos = (
@@ -157,34 +187,29 @@ def _prognostic_index(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndar
             + v.coef(q, "sc1") * screen
             + v.coef(q, "yr1") * year
         )
-        base = np.where(er_pos, pos, neg)[:, None]
-        pos_yes = np.asarray(v.coef(markers, "her2_positive_er_positive_by_year"), dtype=float)
-        pos_no = np.asarray(v.coef(markers, "her2_negative_er_positive_by_year"), dtype=float)
-        her2_pos = np.where(er_pos[:, None], pos_yes, v.coef(markers, "her2_positive_er_negative"))
-        her2_neg = np.where(er_pos[:, None], pos_no, v.coef(markers, "her2_negative_er_negative"))
-        her2 = np.where((x["her2"] == 1)[:, None], her2_pos,
-                        np.where((x["her2"] == 0)[:, None], her2_neg, 0.0))
-    ki67 = np.where(
-        er_pos & (x["ki67"] == 1), v.coef(markers, "ki67_positive_er_positive"),
-        np.where(er_pos & (x["ki67"] == 0), v.coef(markers, "ki67_negative_er_positive"), 0.0),
-    )
-    pi = base + her2 + ki67[:, None]
+        by_year_pos = np.asarray(v.coef(mk, "her2_positive_er_positive_by_year"), float)[:, None]
+        by_year_neg = np.asarray(v.coef(mk, "her2_negative_er_positive_by_year"), float)[:, None]
+        her2 = _marker(
+            x["her2"][None, :],
+            _by_er(er_pos[None, :], by_year_pos, v.coef(mk, "her2_positive_er_negative")),
+            _by_er(er_pos[None, :], by_year_neg, v.coef(mk, "her2_negative_er_negative")),
+        )
+        pi = _by_er(er_pos, pos, neg)[None, :] + her2
+    ki67 = np.where(er_pos, _marker(x["ki67"], v.coef(mk, "ki67_positive_er_positive"),
+                                    v.coef(mk, "ki67_negative_er_positive")), 0.0)
+    pi = pi + ki67[None, :]
     if v.uses_v3_inputs:
-        pr = x["pr"]
-        pr_term = np.where(
+        pr = _by_er(
             er_pos,
-            np.where(pr == 1, v.coef(markers, "pr_positive_er_positive"),
-                     np.where(pr == 0, v.coef(markers, "pr_negative_er_positive"), 0.0)),
-            np.where(pr == 1, v.coef(markers, "pr_positive_er_negative"),
-                     np.where(pr == 0, v.coef(markers, "pr_negative_er_negative"), 0.0)),
+            _marker(x["pr"], v.coef(mk, "pr_positive_er_positive"),
+                    v.coef(mk, "pr_negative_er_positive")),
+            _marker(x["pr"], v.coef(mk, "pr_positive_er_negative"),
+                    v.coef(mk, "pr_negative_er_negative")),
         )
-        r_base = np.where(
-            er_pos,
-            v.coef("prognostic_index", "radiotherapy_baseline_er_positive"),
-            v.coef("prognostic_index", "radiotherapy_baseline_er_negative"),
-        )
-        pi = pi + pr_term[:, None] + r_base[:, None]
-    return np.broadcast_to(pi, (n, N_YEARS)).copy()
+        r_base = _by_er(er_pos, v.coef("prognostic_index", "radiotherapy_baseline_er_positive"),
+                        v.coef("prognostic_index", "radiotherapy_baseline_er_negative"))
+        pi = pi + pr[None, :] + r_base[None, :]
+    return np.ascontiguousarray(np.broadcast_to(pi, (N_YEARS, age.shape[0])))
 
 
 def _other_cause_index(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -220,7 +245,7 @@ def _harms(v: PredictVersion, x: Mapping[str, np.ndarray]) -> tuple[np.ndarray, 
 
 
 def _treatment_terms(v: PredictVersion, x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Breast-cancer log hazard ratio of each treatment letter, [patient, year]."""
+    """Breast-cancer log hazard ratio of each treatment letter, [1 or year, patient]."""
     t = "treatment"
     n = x["age"].shape[0]
     gen = x["generation"]
@@ -233,24 +258,23 @@ def _treatment_terms(v: PredictVersion, x: Mapping[str, np.ndarray]) -> dict[str
         r = np.where(x["radio"] == 1, v.coef(t, "radiotherapy"), 0.0)
     else:
         r = np.zeros(n)
-    terms = {"c": c, "h": h, "t": tr, "b": b, "r": r}
-    terms = {k: np.broadcast_to(a[:, None], (n, N_YEARS)) for k, a in terms.items()}
+    terms = {k: a[None, :] for k, a in {"c": c, "h": h, "t": tr, "b": b, "r": r}.items()}
     rule = v.logic["extended_endocrine"]
-    late = YEARS > 10
+    late = (YEARS > 10)[:, None]
     if rule == "unguarded":
         extra = v.coef(t, "extended_endocrine_extra")
-        terms["h10"] = np.where(late, h[:, None] + extra, h[:, None])
+        terms["h10"] = np.where(late, terms["h"] + extra, terms["h"])
     elif rule == "guarded":
         extra = v.coef(t, "extended_endocrine_extra")
-        terms["h10"] = np.where((h == 0)[:, None], 0.0, np.where(late, h[:, None] + extra,
-                                                                  h[:, None]))
+        terms["h10"] = np.where(terms["h"] == 0, 0.0,
+                                np.where(late, terms["h"] + extra, terms["h"]))
     else:  # collapsed (v3.0, Q7) or not defined: 10 years counts as 5
         terms["h10"] = terms["h"]
     return terms
 
 
 def _baselines(v: PredictVersion, er: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Baseline cumulative hazards: breast [patient, year] (by ER) and other causes [year]."""
+    """Baseline cumulative hazards: breast [year, patient] (by ER) and other causes [year]."""
     b = "baseline"
     t = YEARS
     if v.logic["prognostic_index"] == "v2":
@@ -271,7 +295,7 @@ def _baselines(v: PredictVersion, er: np.ndarray) -> tuple[np.ndarray, np.ndarra
         neg = np.exp(v.coef(b, "er_negative_intercept")
                      + v.coef(b, "er_negative_inv_u") * np.power(u, -1.0)
                      + v.coef(b, "er_negative_log_u_over_u") * (np.power(u, -1.0) * np.log(u)))
-    br = np.where((er == 1)[:, None], pos, neg)
+    br = np.where((er == 1)[None, :], pos[:, None], neg[:, None])
     return br, oth
 
 
@@ -279,31 +303,20 @@ def _baselines(v: PredictVersion, er: np.ndarray) -> tuple[np.ndarray, np.ndarra
 # One chunk of patients
 
 
-@dataclass
-class _Chunk:
-    pi: np.ndarray
-    mi: np.ndarray
-    breast: np.ndarray
-    other: np.ndarray
-    conditional_all: np.ndarray | None = None
-    relapse_or_death: np.ndarray | None = None
-    ext0: np.ndarray | None = None
-    ext5: np.ndarray | None = None
-
-
-def _column_lp(terms: Mapping[str, np.ndarray], letters: Sequence[str], pi: np.ndarray):
+def _column_term(terms: Mapping[str, np.ndarray], letters: Sequence[str]) -> np.ndarray:
+    """Sum of a column's treatment terms, added left to right as the source does."""
     if not letters:
-        return 0.0 + pi
+        return np.zeros((1, next(iter(terms.values())).shape[1]))
     acc = terms[letters[0]]
     for letter in letters[1:]:
         acc = acc + terms[letter]
-    return acc + pi
+    return acc
 
 
 def _other_cause_lp(
-    v: PredictVersion, mi: np.ndarray, harms: tuple[np.ndarray, np.ndarray], letters: Sequence[str]
+    v: PredictVersion, mi: np.ndarray, harms: tuple[np.ndarray, np.ndarray], key: tuple[bool, bool]
 ) -> np.ndarray:
-    """Other-cause log hazard of one column, [patient]."""
+    """Other-cause log hazard, [patient], for a column with (radiotherapy, chemotherapy) harms."""
     c_oth, r_oth = harms
     mode = v.logic["treatment_harms"]
     if mode == "none":
@@ -313,116 +326,179 @@ def _other_cause_lp(
     if mode == "shared_index_twice":
         return (mi + c_oth + r_oth) + c_oth + r_oth
     lp = mi
-    if "r" in letters:
+    if key[0]:
         lp = lp + r_oth
-    if "c" in letters:
+    if key[1]:
         lp = lp + c_oth
     return lp
 
 
-def _other_survival(v: PredictVersion, lp: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """Other-cause survival [patient, year] for log hazard lp [patient]."""
-    if v.logic["other_cause_survival"] == "closed_form":
-        return np.exp(-np.exp(lp)[:, None] * base)
-    inc = _increments(base)[None, :] * np.exp(lp)[:, None]
-    return np.exp(-np.cumsum(inc, axis=-1))
+def _other_survival(v: PredictVersion, lp: np.ndarray, base: np.ndarray, first: int = 0):
+    """Other-cause survival and annual risk [year, patient] from year ``first`` + 1."""
+    if v.logic["other_cause_survival"] == "closed_form" and first == 0:
+        s = np.exp(-np.exp(lp)[None, :] * base[:, None])
+    else:
+        inc = np.diff(base, prepend=0.0)[first:, None] * np.exp(lp)[None, :]
+        s = np.exp(-_running_sum_in_place(inc))
+    return s, _difference_in_place(1.0 - s)
+
+
+@dataclass
+class _Results:
+    """Where a chunk writes: arrays [year, column, patient] of the whole batch."""
+
+    keep: np.ndarray
+    split: bool
+    pi: np.ndarray
+    mi: np.ndarray
+    all_cause: np.ndarray
+    breast: np.ndarray | None
+    other: np.ndarray | None
+    conditional: np.ndarray | None
+    cond_keep: np.ndarray
+    cond_columns: tuple[str, ...]
+    relapse: np.ndarray | None
+    ext0: np.ndarray | None
+    ext5: np.ndarray | None
+
+
+def _segments(exp_terms: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+    """Runs of years [a, b) (0-based) over which every column's treatment term is constant.
+
+    Treatment effects are proportional hazards that change only where a term is defined by
+    year (the extended endocrine term after year 10), so within a run the breast cumulative
+    hazard of a column is its treatment factor times the treatment-free cumulative hazard.
+    """
+    cuts = set()
+    for e in exp_terms:
+        if e.shape[0] > 1:
+            cuts.update(int(i) + 1 for i in np.flatnonzero(np.any(e[1:] != e[:-1], axis=1)))
+    bounds = [0, *sorted(cuts), N_YEARS]
+    return list(itertools.pairwise(bounds))
+
+
+def _cumulative_hazard(
+    C: np.ndarray, e: np.ndarray, segs: Sequence[tuple[int, int]], rows: np.ndarray, origin: int
+) -> np.ndarray:
+    """Breast cumulative hazard of one column at year indices ``rows`` (all > origin), summed
+    from year index origin + 1 (origin -1: from diagnosis; 4: among women alive at 5 years).
+
+    C is the running sum of the treatment-free hazard increments [year, patient]; e the
+    column's treatment factor exp(term) [1 or year, patient].
+    """
+    H: np.ndarray | None = None
+    for a, b in segs:
+        lo = max(a - 1, origin)
+        active = rows > lo
+        if not np.any(active) or lo >= b - 1:
+            continue
+        hi = np.minimum(rows[active], b - 1)
+        factor = e[a if e.shape[0] > 1 else 0]
+        part = C[hi] if lo < 0 else C[hi] - C[lo]
+        np.multiply(factor, part, out=part)
+        if H is None and active.all():
+            H = part
+        else:
+            if H is None:
+                H = np.zeros((rows.shape[0], C.shape[1]))
+            H[active] += part
+    return H if H is not None else np.zeros((rows.shape[0], C.shape[1]))
 
 
 def _compute_chunk(
-    v: PredictVersion, x: Mapping[str, np.ndarray], col_idx: Sequence[int], keep: np.ndarray
-) -> _Chunk:
+    v: PredictVersion, x: Mapping[str, np.ndarray], col_idx: Sequence[int], res: _Results,
+    sl: slice,
+) -> None:
+    keep = res.keep
     pi = _prognostic_index(v, x)
     mi_index = _other_cause_index(v, x)
     harms = _harms(v, x)
-    if v.logic["treatment_harms"] in ("shared_index", "shared_index_twice"):
-        mi_reported = mi_index + harms[0] + harms[1]  # 3.0 reports mi with the harms inside
-    else:
-        mi_reported = mi_index
+    shared = v.logic["treatment_harms"] in ("shared_index", "shared_index_twice")
+    res.pi[:, sl] = pi[keep]
+    res.mi[sl] = mi_index + harms[0] + harms[1] if shared else mi_index
     terms = _treatment_terms(v, x)
     base_br, base_oth = _baselines(v, x["er"])
-    dbase_br = _increments(base_br)
-    n = pi.shape[0]
-
+    # Treatment-free breast hazard increments dB_br(t) * exp(PI(t)), shared by all columns.
+    hazard_pi = _difference_in_place(base_br) * np.exp(pi)
     letters = [v.column_terms[j] for j in col_idx]
-    lp_br = np.stack([_column_lp(terms, ls, pi) for ls in letters], axis=1)  # [n, J, T]
-
-    # Other-cause survival: one per distinct other-cause log hazard (at most four combinations).
-    oth_keys = [
-        ("r" in ls and v.logic["treatment_harms"] == "by_column",
-         "c" in ls and v.logic["treatment_harms"] == "by_column")
-        for ls in letters
-    ]
-    s_oth_by_key: dict[tuple[bool, bool], np.ndarray] = {}
-    lp_oth_by_key: dict[tuple[bool, bool], np.ndarray] = {}
-    for key, ls in zip(oth_keys, letters, strict=True):
-        if key not in s_oth_by_key:
-            lp_oth_by_key[key] = _other_cause_lp(v, mi_index, harms, ls)
-            s_oth_by_key[key] = _other_survival(v, lp_oth_by_key[key], base_oth)
-    s_oth = np.stack([s_oth_by_key[k] for k in oth_keys], axis=1)  # [n, J, T]
-    m_oth = _increments(1.0 - s_oth)
-
-    inc_br = dbase_br[:, None, :] * np.exp(lp_br)
-    out = _Chunk(pi=pi[:, keep], mi=mi_reported, breast=None, other=None)  # type: ignore[arg-type]
-    if v.logic["output"] != "extended_endocrine_benefit":
-        breast, other = _split(inc_br, s_oth, m_oth)
-        out.breast, out.other = breast[..., keep], other[..., keep]
-
-    if v.logic["output"] == "dfs_benefit":
+    exp_terms = [np.exp(_column_term(terms, ls)) for ls in letters]
+    kind = v.logic["output"]
+    if kind == "extended_endocrine_benefit":
+        m_oth = _other_survival(v, mi_index, base_oth)[1]
+        res.ext0[:, sl] = _extended_endocrine(v, terms, hazard_pi, m_oth, 0)
+        res.ext5[:, sl] = _extended_endocrine(v, terms, hazard_pi, m_oth, 5)
+        res.all_cause[:, :, sl] = np.nan
+        return
+    segs = _segments(exp_terms)
+    C = _running_sum_in_place(hazard_pi.copy())
+    all_rows = np.arange(N_YEARS)
+    rows = all_rows if res.split else all_rows[keep]
+    by_column = v.logic["treatment_harms"] == "by_column"
+    keys = [("r" in ls and by_column, "c" in ls and by_column) for ls in letters]
+    others = {}
+    for key in dict.fromkeys(keys):
+        lp = _other_cause_lp(v, mi_index, harms, key)
+        others[key] = (lp, *_other_survival(v, lp, base_oth))
+    cond_mode = v.logic["conditional"]
+    cond_cols = res.cond_columns
+    k0 = CONDITIONAL_FROM
+    cond_rows = np.arange(k0, N_YEARS)[res.cond_keep]
+    cond_others: dict[tuple[bool, bool], np.ndarray] = {}
+    if kind == "dfs_benefit":
         rel = np.where(YEARS <= 5, v.coef("relapse", "offset_years_1_to_5"),
                        v.coef("relapse", "offset_years_6_to_15"))
-        inc_rel = (dbase_br * np.exp(rel))[:, None, :] * np.exp(lp_br)
-        d_br, d_oth = _split(inc_rel, s_oth, m_oth)
-        out.relapse_or_death = (d_br + d_oth)[..., keep]
+        C_rel = _running_sum_in_place(hazard_pi * np.exp(rel)[:, None])
 
-    mode = v.logic["conditional"]
-    if mode != "none":
-        k = CONDITIONAL_FROM
-        cond_cols = [i for i, j in enumerate(col_idx) if v.columns[j] in v.conditional_columns]
-        inc_c = inc_br[:, cond_cols, k:]
-        if mode == "unconditional_other_cause":  # Q9: 1 - running sum of unconditional risks
-            m_c = m_oth[:, cond_cols, k:]
-            s_c = 1.0 - np.cumsum(m_c, axis=-1)
+    for j, (e, key) in enumerate(zip(exp_terms, keys, strict=True)):
+        lp_oth, s_oth, m_oth = others[key]
+        s_br = np.exp(-_cumulative_hazard(C, e, segs, rows, -1))
+        f_all = 1.0 - s_oth[rows] * s_br
+        if res.split:
+            res.all_cause[:, j, sl] = f_all[keep]
+            m_all = _difference_in_place(f_all)
+            m_br = _difference_in_place(1.0 - s_br)
+            pred_br = (m_br / (m_br + m_oth)) * m_all
+            pred_oth = m_all - pred_br
+            res.breast[:, j, sl] = _running_sum_in_place(pred_br)[keep]
+            res.other[:, j, sl] = _running_sum_in_place(pred_oth)[keep]
         else:
-            keys = [oth_keys[i] for i in cond_cols]
-            inc_oth = np.stack(
-                [_increments(base_oth)[None, k:] * np.exp(lp_oth_by_key[kk])[:, None]
-                 for kk in keys], axis=1)
-            s_c = np.exp(-np.cumsum(inc_oth, axis=-1))
-            m_c = _increments(1.0 - s_c)
-        d_br, d_oth = _split(inc_c, s_c, m_c)
-        out.conditional_all = d_br + d_oth
-
-    if v.logic["output"] == "extended_endocrine_benefit":
-        out.ext0, out.ext5 = (
-            _extended_endocrine(v, terms, pi, dbase_br, m_oth[:, 0, :], delay) for delay in (0, 5)
-        )
-        out.breast = np.zeros((n, len(col_idx), keep.sum()))
-        out.other = np.zeros((n, len(col_idx), keep.sum()))
-    return out
+            res.all_cause[:, j, sl] = f_all
+        if res.conditional is not None and v.columns[col_idx[j]] in cond_cols:
+            if key not in cond_others:
+                if cond_mode == "unconditional_other_cause":  # Q9: 1 - sum of unconditional
+                    cond_others[key] = 1.0 - _running_sum_in_place(m_oth[k0:].copy())
+                else:
+                    cond_others[key] = _other_survival(v, lp_oth, base_oth, first=k0)[0]
+            s_c = cond_others[key]
+            h_c = _cumulative_hazard(C, e, segs, cond_rows, k0 - 1)
+            f_c = 1.0 - s_c[cond_rows - k0] * np.exp(-h_c)
+            res.conditional[:, cond_cols.index(v.columns[col_idx[j]]), sl] = f_c
+        if kind == "dfs_benefit":
+            s_rel = np.exp(-_cumulative_hazard(C_rel, e, segs, all_rows[keep], -1))
+            res.relapse[:, j, sl] = 1.0 - s_oth[keep] * s_rel
 
 
 def _extended_endocrine(
     v: PredictVersion,
     terms: Mapping[str, np.ndarray],
-    pi: np.ndarray,
-    dbase_br: np.ndarray,
+    hazard_pi: np.ndarray,
     m_oth: np.ndarray,
     delay: int,
 ) -> np.ndarray:
-    """benefits2210: 10 versus 5 years of endocrine therapy, pp, years delay+1..15 (spec 2.6)."""
-    m = m_oth[:, delay:]
-    s_oth = 1.0 - np.cumsum(m, axis=-1)
+    """benefits2210: 10 versus 5 years of endocrine therapy, pp, years delay+1..15 (spec 2.6).
+
+    The other-cause part is 1 - running sum of the main run's annual risks (Q9); the extra
+    effect applies in the last five rows even without endocrine benefit (Q3)."""
+    m = m_oth[delay:]
+    s_oth = 1.0 - _running_sum_in_place(m.copy())
     rows = N_YEARS - delay
-    h = terms["h"][:, delay:]
+    h = np.broadcast_to(terms["h"], (N_YEARS, terms["h"].shape[1]))[delay:]
     extra = v.coef("treatment", "extended_endocrine_extra")
-    h10 = np.where(np.arange(rows) >= rows - 5, h + extra, h)
-    rest = terms["c"][:, delay:], terms["t"][:, delay:], terms["b"][:, delay:]
-    p = pi[:, delay:]
-    lp5 = p + h + 0.0 + rest[0] + rest[1] + rest[2]
-    lp10 = p + h10 + 0.0 + rest[0] + rest[1] + rest[2]
-    inc = dbase_br[:, None, delay:] * np.exp(np.stack([lp5, lp10], axis=1))
-    d_br, d_oth = _split(inc, np.stack([s_oth, s_oth], axis=1), np.stack([m, m], axis=1))
-    d_all = d_br + d_oth
+    h10 = np.where((np.arange(rows) >= rows - 5)[:, None], h + extra, h)
+    rest = terms["c"] + terms["t"] + terms["b"]
+    inc = np.stack([hazard_pi[delay:] * np.exp(h + 0.0 + rest),
+                    hazard_pi[delay:] * np.exp(h10 + 0.0 + rest)], axis=1)
+    d_all = _mortality(inc, s_oth[:, None, :], None)[0]
     return 100.0 * (d_all[:, 0, :] - d_all[:, 1, :])
 
 
@@ -437,7 +513,9 @@ def compute(
     columns: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     validate: bool = True,
+    split: bool = True,
     chunk_size: int = DEFAULT_CHUNK,
+    threads: int | None = None,
 ) -> PredictOutput:
     """PREDICT Breast for a batch of patients (a single patient is a batch of one).
 
@@ -448,10 +526,13 @@ def compute(
     version's), ``years`` the years kept (default 1-15). With ``validate`` (the default) every
     row is checked by :func:`axilla.case.validate_predict_columns` and invalid rows are refused
     with an :class:`InputError`; pass ``validate=False`` only for inputs already validated.
+    ``split=False`` skips the breast/other-cause split when only all-cause figures are needed
+    (overall survival is identical either way). Chunks of ``chunk_size`` patients run on
+    ``threads`` threads (default: all cores).
     """
     v = load_version(version)
     names = predict_input_names(v.uses_v3_inputs)
-    warnings: list[tuple[int, str]] = []
+    warnings: dict[str, np.ndarray] = {}
     if validate:
         checked = validate_predict_columns(inputs, uses_v3_inputs=v.uses_v3_inputs)
         if checked.problems:
@@ -489,39 +570,58 @@ def compute(
 
     n = x["age"].shape[0]
     J, T = len(col_idx), len(kept_years)
-    pi = np.empty((n, T))
-    mi = np.empty(n)
-    breast = np.empty((n, J, T))
-    other = np.empty((n, J, T))
-    cond = np.empty((n, len(cond_cols), len(cond_years))) if cond_cols else None
-    rel = np.empty((n, J, T)) if v.logic["output"] == "dfs_benefit" else None
-    ext = v.logic["output"] == "extended_endocrine_benefit"
-    ext0 = np.empty((n, N_YEARS)) if ext else None
-    ext5 = np.empty((n, N_YEARS - 5)) if ext else None
-    for start in range(0, n, max(1, chunk_size)):
+    kind = v.logic["output"]
+    res = _Results(
+        keep=keep,
+        split=split,
+        pi=np.empty((T, n)),
+        mi=np.empty(n),
+        all_cause=np.empty((T, J, n)),
+        breast=np.empty((T, J, n)) if split else None,
+        other=np.empty((T, J, n)) if split else None,
+        conditional=np.empty((len(cond_years), len(cond_cols), n)) if cond_cols else None,
+        cond_keep=cond_keep,
+        cond_columns=cond_cols,
+        relapse=np.empty((T, J, n)) if kind == "dfs_benefit" else None,
+        ext0=np.empty((N_YEARS, n)) if kind == "extended_endocrine_benefit" else None,
+        ext5=np.empty((N_YEARS - 5, n)) if kind == "extended_endocrine_benefit" else None,
+    )
+
+    def run(start: int) -> None:
         sl = slice(start, min(n, start + chunk_size))
-        part = _compute_chunk(v, {k: x[k][sl] for k in x}, col_idx, keep)
-        pi[sl], mi[sl], breast[sl], other[sl] = part.pi, part.mi, part.breast, part.other
-        if cond is not None:
-            cond[sl] = part.conditional_all[..., cond_keep]  # type: ignore[index]
-        if rel is not None:
-            rel[sl] = part.relapse_or_death
-        if ext:
-            ext0[sl], ext5[sl] = part.ext0, part.ext5  # type: ignore[index]
+        _compute_chunk(v, {k: x[k][sl] for k in x}, col_idx, res, sl)
+
+    chunk_size = max(1, chunk_size)
+    starts = range(0, n, chunk_size)
+    workers = min(len(starts), threads or os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(run, starts))
+    else:
+        for start in starts:
+            run(start)
+
+    def patient_first(a: np.ndarray | None) -> np.ndarray | None:
+        """[year, (column,) patient] -> a view [patient, (column,) year]."""
+        if a is None:
+            return None
+        return np.moveaxis(a, -1, 0).swapaxes(-1, -2) if a.ndim == 3 else a.T
+
     return PredictOutput(
         version=v,
         columns=col_names,
         years=kept_years,
-        pi=pi,
-        mi=mi,
-        breast=breast,
-        other=other,
+        pi=patient_first(res.pi),
+        mi=res.mi,
+        all_cause=patient_first(res.all_cause),
+        breast=patient_first(res.breast),
+        other=patient_first(res.other),
         conditional_columns=cond_cols,
         conditional_years=cond_years if cond_cols else (),
-        conditional_all=cond,
-        relapse_or_death=rel,
-        extended_benefit_from_diagnosis=ext0,
-        extended_benefit_from_year5=ext5,
+        conditional_all=patient_first(res.conditional),
+        relapse_or_death=patient_first(res.relapse),
+        extended_benefit_from_diagnosis=patient_first(res.ext0),
+        extended_benefit_from_year5=patient_first(res.ext5),
         warnings=warnings,
         inputs=coded,
     )

@@ -147,8 +147,9 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[Pre
     names = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
              "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker")
     warn: dict[int, list[str]] = {}
-    for i, message in out.warnings:
-        warn.setdefault(i, []).append(message)
+    for message, rows in out.warnings.items():
+        for i in rows:
+            warn.setdefault(int(i), []).append(message)
     found = []
     for i in range(out.n):
         x = {k: float(out.inputs[k][i]) for k in names if k in out.inputs}
@@ -191,5 +192,6 @@ def predict_one(
     if not isinstance(inputs, PredictInputs):
         inputs = PredictInputs(**inputs)
     columns = sorted({c for ladder in v.ladders.values() for c in ladder}, key=v.columns.index)
-    out = compute({k: [val] for k, val in inputs.model_dump().items()}, v.id, columns=columns)
+    out = compute({k: [val] for k, val in inputs.model_dump().items()}, v.id, columns=columns,
+                  threads=1)
     return results(out, years)[0]

@@ -17,21 +17,26 @@ from axilla.models.predict.engine import PredictOutput
 def r_round(x: np.ndarray, digits: int = 1) -> np.ndarray:
     """Round like R >= 4.0.0's ``round(x, digits)`` (spec sec. 1.5), elementwise.
 
-    Python's and NumPy's rounding disagree with R next to ties (R gives 99.6 for 99.55).
+    Python's and NumPy's rounding disagree with R next to ties (R gives 99.6 for 99.55). Away
+    from a tie both pick the nearer multiple; R's rule is applied exactly to the values whose
+    scaled form is within 1e-6 of a tie.
     """
     x = np.asarray(x, dtype=float)
-    sign = np.where(x < 0, -1.0, 1.0)
-    a = np.abs(x)
     p = 10.0**digits
-    y = a * p
-    lo = np.floor(y) / p
-    hi = np.ceil(y) / p
-    d_hi, d_lo = hi - a, a - lo
-    odd = np.mod(np.floor(y), 2.0) == 1.0
-    pick_hi = (d_hi < d_lo) | ((d_hi == d_lo) & odd)
-    out = np.where(pick_hi, hi, lo)
-    out = np.where(a >= 1e14, a, out)
-    return sign * out
+    y = x * p
+    k = np.rint(y)
+    out = k / p
+    near = np.abs(np.abs(y - k) - 0.5) < 1e-6
+    if np.any(near):
+        a = np.abs(x[near])
+        ya = a * p
+        lo, hi = np.floor(ya) / p, np.ceil(ya) / p
+        d_hi, d_lo = hi - a, a - lo
+        odd = np.mod(np.floor(ya), 2.0) == 1.0
+        exact = np.where((d_hi < d_lo) | ((d_hi == d_lo) & odd), hi, lo)
+        exact = np.where(a >= 1e14, a, exact)
+        out[near] = np.where(x[near] < 0, -exact, exact)
+    return out
 
 
 def incremental_benefits(out: PredictOutput, ladder: str) -> dict[str, np.ndarray]:
