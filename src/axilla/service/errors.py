@@ -1,0 +1,140 @@
+"""Errors as HTTP responses: never a 200. 422 names each field, value and reason; malformed JSON
+is 400; an oversized body is 413 (raised by the edge middleware in app.py).
+
+Body of every error: ``{"detail": "...", "problems": [{"field", "value", "reason"}]}`` (problems
+only for 422).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from axilla.errors import (
+    AxillaError,
+    DataFileError,
+    FieldProblem,
+    InputError,
+    UnknownModelVersionError,
+)
+
+log = logging.getLogger("axilla.service")
+
+
+class Problem(BaseModel):
+    """One field that was refused."""
+
+    field: str
+    value: Any = None
+    reason: str
+
+
+class ErrorBody(BaseModel):
+    """What every error response carries."""
+
+    detail: str
+    problems: list[Problem] = []
+
+
+def _loc(loc: Sequence[Any]) -> str:
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
+
+
+def _safe(value: Any) -> Any:
+    try:
+        return jsonable_encoder(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def problems_from_pydantic(errors: Iterable[dict[str, Any]]) -> list[FieldProblem]:
+    """Pydantic/FastAPI error dicts -> field problems (expanding axilla's own refusals)."""
+    out: list[FieldProblem] = []
+    for err in errors:
+        ctx = err.get("ctx") or {}
+        base = _loc(err.get("loc", ()))
+        inner = ctx.get("error")
+        if isinstance(inner, InputError):
+            for p in inner.problems:
+                field = p.field if base == "body" else f"{base}.{p.field}"
+                out.append(FieldProblem(field, p.value, p.reason))
+        elif err.get("type") == "axilla_field":
+            field = str(ctx["field"]) if base == "body" else f"{base}.{ctx['field']}"
+            out.append(FieldProblem(field, ctx.get("value"), str(ctx.get("reason"))))
+        else:
+            value = err.get("input")
+            out.append(FieldProblem(base, None if err.get("type") == "missing" else value,
+                                    str(err.get("msg", "invalid"))))
+    return out
+
+
+def problem_response(problems: Sequence[FieldProblem], status: int = 422) -> JSONResponse:
+    """A 422 (by default) naming every refused field."""
+    body = {
+        "detail": "; ".join(str(p) for p in problems)[:2000] or "invalid input",
+        "problems": [{"field": p.field, "value": _safe(p.value), "reason": p.reason}
+                     for p in problems],
+    }
+    return JSONResponse(body, status_code=status)
+
+
+def error_response(status: int, detail: str, headers: dict[str, str] | None = None
+                   ) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = list(exc.errors())
+    bad_json = [e for e in errors if e.get("type") == "json_invalid"]
+    if bad_json:
+        reason = (bad_json[0].get("ctx") or {}).get("error", "could not be parsed")
+        return error_response(400, f"malformed JSON: {reason}")
+    return problem_response(problems_from_pydantic(errors))
+
+
+async def _input_error(request: Request, exc: InputError) -> JSONResponse:
+    return problem_response(exc.problems)
+
+
+async def _axilla_error(request: Request, exc: AxillaError) -> JSONResponse:
+    if isinstance(exc, UnknownModelVersionError):
+        return problem_response([FieldProblem(
+            "version", exc.version, f"not available; choose one of {', '.join(exc.known)}")])
+    if isinstance(exc, DataFileError):
+        log.error("data file error id=%s: %s", request.state.request_id, exc)
+        return error_response(500, "internal error in packaged data; see the server log")
+    return error_response(422, str(exc))
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # The exception type only: messages may quote input values.
+    rid = getattr(request.state, "request_id", "-")
+    log.error("unhandled %s id=%s path=%s", type(exc).__name__, rid, request.url.path)
+    return error_response(500, f"internal error (request id {rid})")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers above on ``app``."""
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(InputError, _input_error)  # type: ignore[arg-type]
+    app.add_exception_handler(AxillaError, _axilla_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the axilla service database (see store.py)."""
