@@ -34,6 +34,7 @@ from axilla.explain import (
     explain_recurrence_class,
     explain_stage_group,
     icon_array_svg,
+    icon_counts,
     survival_curves_svg,
 )
 from axilla.guidance import FIELDS, RULESET_VERSION, GuidanceResult, evaluate, validate_facts
@@ -114,6 +115,8 @@ class Charts(BaseModel):
     model_config = _FROZEN
 
     icon_array_year: int | None = None
+    icon_array_counts: dict[str, int] | None = Field(
+        None, description="Icons out of 100 for each outcome; they sum to exactly 100")
     icon_array_svg: str | None = None
     survival_curves_svg: str | None = None
 
@@ -348,13 +351,15 @@ def _charts(predict: PredictSection, year: int = 10) -> Charts:
     icons = icon_array_svg(counts, title=f"Out of 100 women like this, {year} years after "
                            f"diagnosis ({model})")
     years = list(range(0, 16))
-    series = {"Surgery only": [100.0, *(r_ for r_ in _all_years(r, r.surgery_only))],
-              "With chosen treatments": [100.0, *_all_years(r, treated)]}
+    series = {"Surgery only": [100.0, *_all_years(r.surgery_only)],
+              "With chosen treatments": [100.0, *_all_years(treated)]}
     curves = survival_curves_svg(years, series, title=f"Overall survival ({model})")
-    return Charts(icon_array_year=year, icon_array_svg=icons, survival_curves_svg=curves)
+    tally = dict(zip(counts, icon_counts(list(counts.values())), strict=True))
+    return Charts(icon_array_year=year, icon_array_counts=tally, icon_array_svg=icons,
+                  survival_curves_svg=curves)
 
 
-def _all_years(r: PredictResult, row) -> list[float]:
+def _all_years(row: Any) -> list[float]:
     return [row.overall_survival_pct[t] for t in range(1, 16)]
 
 

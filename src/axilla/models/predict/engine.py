@@ -9,7 +9,6 @@ chunks of patients run on all cores (NumPy releases the GIL in its loops).
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -362,19 +361,19 @@ class _Results:
     ext5: np.ndarray | None
 
 
-def _segments(exp_terms: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+def _segments(v: PredictVersion, letters: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
     """Runs of years [a, b) (0-based) over which every column's treatment term is constant.
 
     Treatment effects are proportional hazards that change only where a term is defined by
     year (the extended endocrine term after year 10), so within a run the breast cumulative
-    hazard of a column is its treatment factor times the treatment-free cumulative hazard.
+    hazard of a column is its treatment factor times the treatment-free cumulative hazard. The
+    runs depend on the version and the columns only, never on the patients in a batch, so a
+    patient's figures are the same alone or in any cohort.
     """
-    cuts = set()
-    for e in exp_terms:
-        if e.shape[0] > 1:
-            cuts.update(int(i) + 1 for i in np.flatnonzero(np.any(e[1:] != e[:-1], axis=1)))
-    bounds = [0, *sorted(cuts), N_YEARS]
-    return list(itertools.pairwise(bounds))
+    by_year = v.logic["extended_endocrine"] in ("unguarded", "guarded")
+    if by_year and any("h10" in ls for ls in letters):
+        return [(0, 10), (10, N_YEARS)]
+    return [(0, N_YEARS)]
 
 
 def _cumulative_hazard(
@@ -429,7 +428,7 @@ def _compute_chunk(
         res.ext5[:, sl] = _extended_endocrine(v, terms, hazard_pi, m_oth, 5)
         res.all_cause[:, :, sl] = np.nan
         return
-    segs = _segments(exp_terms)
+    segs = _segments(v, letters)
     C = _running_sum_in_place(hazard_pi.copy())
     all_rows = np.arange(N_YEARS)
     rows = all_rows if res.split else all_rows[keep]
