@@ -3,6 +3,8 @@ recommendation is cited, every figure names its model, the icons always make 100
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,7 +56,7 @@ def test_every_assessment_is_complete_cited_and_traceable(data):
         assert sum(a.charts.icon_array_counts.values()) == 100
         assert all(v >= 0 for v in a.charts.icon_array_counts.values())
         survival = [r.steps[-1].overall_survival_pct[t] for t in range(1, 16)]
-        assert all(b <= a_ + 1e-9 for a_, b in zip(survival, survival[1:], strict=False))
+        assert all(b <= a_ + 1e-9 for a_, b in itertools.pairwise(survival))
     else:
         assert a.predict.not_applicable_reasons
         assert a.charts.icon_array_svg is None
