@@ -1,7 +1,164 @@
-"""Web pages."""
+"""The web pages: case form, results (clinician tabs), patient view, print view, glossary,
+and the interactive API page. Server-rendered with Jinja; nothing is stored.
+
+A results page carries the case as JSON in a hidden field, so the patient and print views
+are rendered from the same input without storing it or putting it in a URL.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from axilla import __version__
+from axilla.assess import Assessment, assess
+from axilla.case.assessment import parse_case
+from axilla.errors import FieldProblem, InputError, UnknownModelVersionError
+from axilla.explain import glossary, glossary_entry
+from axilla.guidance import load_rules
+from axilla.service.pages import forms
 
 router = APIRouter(include_in_schema=False)
+
+env = Environment(loader=PackageLoader("axilla.service.pages", "templates"),
+                  autoescape=select_autoescape(default=True), trim_blocks=True,
+                  lstrip_blocks=True)
+env.filters["field_id"] = lambda name: forms.FormField(name, "", "text").id
+env.globals.update(version=__version__, SECTIONS=forms.SECTIONS, NODE_FIELDS=forms.NODE_FIELDS,
+                   NODE_ROWS=forms.NODE_ROWS, node_field=forms.node_field)
+
+VIEWS = ("clinician", "patient", "print")
+TABLE_YEARS = (5, 10, 15)
+
+
+def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(env.get_template(name).render(**context), status_code=status)
+
+
+def _form_page(values: dict[str, str], errors: dict[str, list[str]] | None = None,
+               status: int = 200) -> HTMLResponse:
+    errors = errors or {}
+    shown = {n for n in errors if n in forms.ALL_FIELDS}
+    used_rows = [i for i in range(forms.NODE_ROWS)
+                 if any(values.get(forms.node_field(i, f).name) for f in forms.NODE_FIELDS[1:3])]
+    return render("form.html", status=status, values=values, errors=errors,
+                  unplaced={k: v for k, v in errors.items() if k not in shown},
+                  visible_rows=max([1, *[i + 1 for i in used_rows]]))
+
+
+@router.get("/", response_class=HTMLResponse)
+def form_page() -> HTMLResponse:
+    """The empty case form."""
+    values = {f.name: f.default for f in forms.ALL_FIELDS.values()}
+    return _form_page(values)
+
+
+def _topic_titles() -> dict[str, str]:
+    return dict(load_rules().topics)
+
+
+def _predict_table(a: Assessment) -> dict[str, Any] | None:
+    r = a.predict.result
+    if r is None:
+        return None
+    years = [t for t in TABLE_YEARS if t in r.years]
+    rows = [("Surgery only", r.surgery_only.overall_survival_pct)]
+    steps = []
+    for step, benefit in zip(r.steps, r.benefits, strict=True):
+        if benefit.chosen:
+            steps.append(("+ " + benefit.treatment, step.overall_survival_pct))
+    rows.extend(steps)
+    last = r.steps[-1] if r.steps else r.surgery_only
+    chosen_last = next((s for s, b in zip(reversed(r.steps), reversed(r.benefits), strict=True)
+                        if b.chosen), r.surgery_only)
+    return {
+        "years": years, "rows": rows,
+        "benefits": [(b.treatment, b.chosen, b.displayed_pp) for b in r.benefits],
+        "total": r.total_benefit.displayed_pp,
+        "breast": chosen_last.breast_cancer_mortality_pct,
+        "other": chosen_last.other_cause_mortality_pct,
+        "all_columns_last": last,
+        "model": r.model,
+    }
+
+
+def _glossary_for(a: Assessment) -> list[Any]:
+    terms: list[str] = []
+    for e in a.explanations:
+        for t in e.glossary_terms:
+            if t not in terms:
+                terms.append(t)
+    out = []
+    for t in terms:
+        try:
+            out.append(glossary_entry(t))
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+def _results(case: dict[str, Any], version: str, view: str) -> HTMLResponse:
+    parsed = parse_case(case)
+    a = assess(parsed, predict_version=version)
+    case_json = json.dumps(parsed.model_dump(mode="json", exclude_none=True),
+                           separators=(",", ":"))
+    template = {"clinician": "results.html", "patient": "patient.html",
+                "print": "print.html"}[view]
+    axilla_recs = [r for r in a.guidance.recommendations if r.topic == "axilla"]
+    return render(
+        template, a=a, case=parsed, case_json=case_json, predict_version=version,
+        table=_predict_table(a), topics=_topic_titles(), axilla_recs=axilla_recs,
+        by_topic=a.guidance.by_topic, glossary_used=_glossary_for(a),
+        patient_texts=[e for e in a.explanations if not e.topic.startswith("guidance:")],
+        clinician_texts=a.explanations,
+        icon_svg=Markup(a.charts.icon_array_svg or ""),
+        curves_svg=Markup(a.charts.survival_curves_svg or ""),
+    )
+
+
+@router.post("/assess", response_class=HTMLResponse)
+async def assess_page(request: Request) -> HTMLResponse:
+    """Results of a submitted form (or of the case carried by a results page)."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    form = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+    view = form.get("view", "clinician")
+    view = view if view in VIEWS else "clinician"
+    if form.get("case_json"):
+        try:
+            case = json.loads(form["case_json"])
+            version = form.get("predict_version") or forms.CURRENT_VERSION
+            if not isinstance(case, dict):
+                raise ValueError
+            return _results(case, version, view)
+        except (ValueError, InputError, UnknownModelVersionError):
+            return render("message.html", status=400, title="Could not read the case",
+                          message="The case sent with this page could not be read. Please "
+                          "enter it again.")
+    values = {name: form.get(name, "") for name in forms.ALL_FIELDS}
+    rows: list[int] = []
+    try:
+        case, rows, version = forms.case_from_form(form)
+        return _results(case, version, view)
+    except InputError as exc:
+        return _form_page(values, forms.errors_by_field(exc.problems, rows), status=422)
+    except UnknownModelVersionError as exc:
+        problem = FieldProblem("predict_version", exc.version, "not available")
+        return _form_page(values, forms.errors_by_field([problem], rows), status=422)
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page() -> HTMLResponse:
+    """Every glossary term in plain language, with the clinical definition."""
+    return render("glossary.html", entries=glossary())
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs() -> HTMLResponse:
+    """Interactive API documentation (Swagger UI, loaded from a CDN) of /openapi.json."""
+    return render("docs.html")

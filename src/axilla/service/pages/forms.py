@@ -1,0 +1,268 @@
+"""The case form: its fields (named by their path in ``axilla.case.assessment.Case``), help
+texts, and the conversion of a submitted form into a case mapping.
+
+Values that are not numbers where a number is needed are refused here with the form field's
+name; every other check is the case vocabulary's own (``parse_case``), so the form, the API and
+the library refuse the same things with the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from axilla.errors import FieldProblem, InputError
+from axilla.models.predict import CURRENT_VERSION, available_versions, load_version
+
+NODE_ROWS = 8
+UNKNOWN = ("", "Not known")
+YES_NO = (UNKNOWN, ("yes", "Yes"), ("no", "No"))
+POS_NEG = (UNKNOWN, ("positive", "Positive"), ("negative", "Negative"))
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the case form."""
+
+    name: str
+    label: str
+    kind: Literal["number", "int", "text", "select", "check", "sizes", "yesno"]
+    help: str = ""
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    lo: float | None = None
+    hi: float | None = None
+    step: str = "any"
+    default: str = ""
+
+    @property
+    def id(self) -> str:
+        return "f-" + re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-")
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple[FormField, ...]
+    help: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _predict_versions() -> tuple[tuple[str, str], ...]:
+    out = []
+    for v in available_versions():
+        pv = load_version(v)
+        if pv.logic["output"] not in ("benefit_matrix", "survival"):
+            continue
+        out.append((v, f"{v} (current)" if v == CURRENT_VERSION else v))
+    return tuple(out)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("Patient", (
+        FormField("patient.age_years", "Age at diagnosis (years)", "number", required=True,
+                  lo=18, hi=110, help="18 to 110. PREDICT is valid from 25 to 85."),
+        FormField("patient.sex", "Sex", "select",
+                  options=(("female", "Female"), ("male", "Male")), default="female"),
+        FormField("patient.menopausal_status", "Menopausal status", "select",
+                  options=(UNKNOWN, ("pre", "Pre-menopausal"), ("peri", "Peri-menopausal"),
+                           ("post", "Post-menopausal"))),
+        FormField("patient.current_smoker", "Current smoker", "yesno", options=YES_NO),
+    )),
+    Section("Tumour", (
+        FormField("tumour.invasive_sizes_mm", "Invasive tumour size (mm)", "sizes",
+                  required=True, help="Greatest dimension of the invasive tumour, in mm. "
+                  "Several separate tumours: separate the sizes with ; (e.g. 14; 9)."),
+        FormField("tumour.grade", "Grade", "select",
+                  options=(UNKNOWN, ("1", "1"), ("2", "2"), ("3", "3")),
+                  help="Nottingham histological grade."),
+        FormField("tumour.er", "ER status", "select", options=POS_NEG,
+                  help="Oestrogen receptor: positive means at least 1 % of nuclei stained."),
+        FormField("tumour.pr", "PR status", "select", options=POS_NEG),
+        FormField("tumour.her2", "HER2 status", "select", options=POS_NEG,
+                  help="Equivocal after ISH counts as negative."),
+        FormField("tumour.ki67_percent", "Ki-67 (% of cells)", "number", lo=0, hi=100,
+                  help="Optional. PREDICT counts more than 10 % as positive."),
+        FormField("histology", "Histological type", "select",
+                  options=(UNKNOWN, ("nst", "No special type (ductal)"), ("lobular", "Lobular"),
+                           ("other", "Other"))),
+        FormField("screen_detected", "Found by screening", "yesno", options=YES_NO),
+        FormField("lymphovascular_invasion", "Lymphovascular invasion", "yesno",
+                  options=YES_NO),
+    )),
+    Section("Operation and lymph nodes", (
+        FormField("treatment.breast_surgery", "Breast surgery", "select",
+                  options=(UNKNOWN, ("bcs", "Breast-conserving (wide local excision)"),
+                           ("mastectomy", "Mastectomy"), ("none", "None"))),
+        FormField("procedure.kind", "Axillary procedure", "select", required=True,
+                  options=(("sentinel", "Sentinel node biopsy"),
+                           ("dissection", "Axillary dissection (clearance)"),
+                           ("none", "None")), default="sentinel"),
+        FormField("procedure.nodes_removed", "Nodes removed", "int", lo=0, hi=100,
+                  step="1", help="Optional: all nodes the pathologist examined. Empty = the "
+                  "nodes listed below."),
+        FormField("m", "Distant metastasis (M)", "select",
+                  options=(("cM0", "cM0: none known"), ("cM0(i+)", "cM0(i+)"),
+                           ("cM1", "cM1"), ("pM1", "pM1")), default="cM0"),
+        FormField("neoadjuvant", "Systemic therapy before surgery (neoadjuvant)", "check"),
+    ), help="List each lymph node examined below; leave unused rows empty."),
+    Section("Treatment plan", (
+        FormField("treatment.chemotherapy", "Chemotherapy", "select",
+                  options=(("none", "None"), ("second_generation", "Second generation"),
+                           ("third_generation", "Third generation")), default="none"),
+        FormField("treatment.endocrine_therapy", "Endocrine (hormone) therapy", "check"),
+        FormField("treatment.trastuzumab", "Trastuzumab", "check"),
+        FormField("treatment.bisphosphonates", "Bisphosphonates", "check"),
+        FormField("treatment.radiotherapy", "Radiotherapy", "check"),
+        FormField("treatment.mean_heart_dose_gy", "Mean heart dose (Gy)", "number", lo=0,
+                  hi=50, help="Optional; used by PREDICT 3.x with radiotherapy."),
+        FormField("predict_version", "PREDICT version", "select",
+                  options=_predict_versions(), default=CURRENT_VERSION),
+    )),
+)
+
+NODE_FIELDS: tuple[FormField, ...] = (
+    FormField("found_by", "Found by", "select",
+              options=(("sentinel", "Sentinel biopsy"), ("dissection", "Dissection"))),
+    FormField("deposit_mm", "Largest deposit (mm)", "number", lo=0, hi=200,
+              help="0 = no tumour in the node."),
+    FormField("cells_per_section", "Tumour cells (optional)", "int", lo=0, hi=1_000_000,
+              step="1", help="Largest count in one cross-section, if counted."),
+    FormField("extranodal_extension", "Extranodal extension", "check"),
+)
+
+
+def node_field(i: int, f: FormField) -> FormField:
+    """The field of node row ``i`` (0-based), named by its path in the case."""
+    return FormField(f"nodes[{i}].{f.name}", f.label, f.kind, f.help, f.required, f.options,
+                     f.lo, f.hi, f.step, f.default)
+
+
+ALL_FIELDS: dict[str, FormField] = {
+    f.name: f for s in SECTIONS for f in s.fields
+} | {node_field(i, f).name: node_field(i, f) for i in range(NODE_ROWS) for f in NODE_FIELDS}
+
+
+def _put(target: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+
+
+def _convert(f: FormField, raw: str, problems: list[FieldProblem]) -> Any:
+    text = raw.strip()
+    if f.kind == "check":
+        return text in ("on", "1", "true", "yes")
+    if text == "":
+        return None
+    if f.kind == "yesno":
+        return {"yes": True, "no": False}.get(text, text)
+    if f.kind == "number":
+        try:
+            return float(text)
+        except ValueError:
+            problems.append(FieldProblem(f.name, text, "must be a number"))
+            return None
+    if f.kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            problems.append(FieldProblem(f.name, text, "must be a whole number"))
+            return None
+    if f.kind == "sizes":
+        sizes = []
+        for part in re.split(r"[;,\s]+", text):
+            if not part:
+                continue
+            try:
+                sizes.append(float(part))
+            except ValueError:
+                problems.append(FieldProblem(f.name, text, "sizes in mm, separated by ;"))
+                return None
+        return sizes
+    if f.name == "tumour.grade":
+        return int(text) if text in ("1", "2", "3") else text
+    return text
+
+
+def case_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[int], str]:
+    """A case mapping from submitted form values, the form row of each node, the PREDICT
+    version. Raises InputError naming form fields for values that are not numbers."""
+    problems: list[FieldProblem] = []
+    case: dict[str, Any] = {}
+    for section in SECTIONS:
+        for f in section.fields:
+            if f.name == "predict_version":
+                continue
+            value = _convert(f, form.get(f.name, ""), problems)
+            if value is not None:
+                _put(case, f.name, value)
+    case.setdefault("tumour", {}).setdefault("primary", "invasive")
+    nodes, rows = [], []
+    for i in range(NODE_ROWS):
+        fields = {f.name: node_field(i, f) for f in NODE_FIELDS}
+        if not any(form.get(fields[k].name, "").strip()
+                   for k in ("deposit_mm", "cells_per_section")):
+            continue
+        node: dict[str, Any] = {"site": "axillary"}
+        for key, f in fields.items():
+            value = _convert(f, form.get(f.name, ""), problems)
+            if value is not None:
+                node[key] = value
+        nodes.append(node)
+        rows.append(i)
+    case["nodes"] = nodes
+    if problems:
+        raise InputError(problems)
+    version = form.get("predict_version", "").strip() or CURRENT_VERSION
+    return case, rows, version
+
+
+def form_values_from_case(case: Mapping[str, Any]) -> dict[str, str]:
+    """Form values that reproduce a case mapping (to refill the form)."""
+    values: dict[str, str] = {}
+
+    def text(f: FormField, value: Any) -> str:
+        if value is None:
+            return ""
+        if f.kind == "check":
+            return "on" if value else ""
+        if f.kind == "yesno":
+            return "yes" if value else "no"
+        if f.kind == "sizes":
+            return "; ".join(f"{x:g}" for x in value)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    for section in SECTIONS:
+        for f in section.fields:
+            node: Any = case
+            for part in f.name.split("."):
+                node = node.get(part) if isinstance(node, Mapping) else None
+            values[f.name] = text(f, node)
+    for i, nd in enumerate(list(case.get("nodes") or [])[:NODE_ROWS]):
+        for f in NODE_FIELDS:
+            values[node_field(i, f).name] = text(f, nd.get(f.name))
+    return values
+
+
+def errors_by_field(problems: list[FieldProblem], rows: list[int]) -> dict[str, list[str]]:
+    """Problems keyed by the form field they belong to (node indices mapped to form rows);
+    problems of fields the form does not show are keyed by their own path."""
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        name = p.field
+        m = re.match(r"nodes\[(\d+)\](.*)", name)
+        if m and int(m.group(1)) < len(rows):
+            name = f"nodes[{rows[int(m.group(1))]}]{m.group(2)}"
+        name = re.sub(r"\[\d+\]$", "", name) if name.startswith("tumour.") else name
+        target = name
+        if target not in ALL_FIELDS:
+            candidates = [n for n in ALL_FIELDS if target.startswith(n)]
+            target = max(candidates, key=len) if candidates else name
+        out.setdefault(target, []).append(p.reason)
+    return out
