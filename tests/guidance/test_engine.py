@@ -104,7 +104,8 @@ def test_pregnancy_replaces_dual_technique():
 # --- variants and parameters ---------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("benefit", "variant"),
-    [(0.0, "below_lower"), (2.99, "below_lower"), (3.0, "discuss"), (5.0, "discuss"),
+    [(-0.5, "below_lower"), (0.0, "below_lower"), (2.99, "below_lower"), (3.0, "discuss"),
+     (5.0, "discuss"),
      (5.01, "above_upper")],
 )
 def test_predict_practice_bands(benefit, variant):
