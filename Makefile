@@ -13,16 +13,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# The web app and REST API on http://127.0.0.1:8000 with the SQLite default (./var/axilla.db).
 run: $(VENV)/.installed
-	$(BIN)/axilla predict --age 54 --size-mm 18 --grade 2 --nodes 0.5 --er pos --pr pos \
-	  --her2 neg --ki67 neg --screen symptomatic --generation 3 --horm --radio --bis
+	@echo "axilla: open http://127.0.0.1:8000 (API description at http://127.0.0.1:8000/docs)"
+	$(BIN)/axilla serve --host 127.0.0.1 --port 8000
 
+# Lint and the whole suite. scripts/test-services.sh installs chromium and postgresql when
+# missing (as root), starts a throwaway PostgreSQL cluster for the store tests and stops it after.
 test: $(VENV)/.installed
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	PYTHON=$(BIN)/python scripts/test-services.sh sh -c \
+	  '$(BIN)/ruff check src tests benchmarks && $(BIN)/python -m pytest'
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/predict_throughput.py
+	$(BIN)/python benchmarks/api_latency.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

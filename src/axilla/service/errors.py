@@ -8,6 +8,7 @@ only for 422).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -55,10 +56,18 @@ def _loc(loc: Sequence[Any]) -> str:
 
 
 def _safe(value: Any) -> Any:
+    """JSON-ready value; NaN and infinities (which JSON cannot hold) become text."""
     try:
-        return jsonable_encoder(value)
+        value = jsonable_encoder(value)
     except (TypeError, ValueError):
         return repr(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    return value
 
 
 def problems_from_pydantic(errors: Iterable[dict[str, Any]]) -> list[FieldProblem]:
