@@ -348,8 +348,7 @@ def _charts(predict: PredictSection, year: int = 10) -> Charts:
     counts["Die of breast cancer"] = treated.breast_cancer_mortality_pct[year]
     counts["Die of other causes"] = max(100.0 - sum(counts.values()), 0.0)
     model = f"{r.model.name} {r.model.version}"
-    icons = icon_array_svg(counts, title=f"Out of 100 women like this, {year} years after "
-                           f"diagnosis ({model})")
+    icons = icon_array_svg(counts, title=f"100 women like this, after {year} years ({model})")
     years = list(range(0, 16))
     series = {"Surgery only": [100.0, *_all_years(r.surgery_only)],
               "With chosen treatments": [100.0, *_all_years(treated)]}
