@@ -44,6 +44,22 @@ def missing_program(what: str, hint: str) -> None:
     pytest.skip(f"{what} is not installed and tests are not running as root ({hint})")
 
 
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """test-artifacts/ (git-ignored): screenshots and other outputs to look at after a run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium (installed by make test as root; never downloaded)."""
+    found = shutil.which("chromium")
+    if found is None:
+        missing_program("chromium", "Debian package chromium")
+    return str(found)
+
+
 @pytest.fixture
 def example_a() -> dict[str, Any]:
     """Example (a): 54, WLE + sentinel biopsy, 18 mm G2 ER+ PR+ HER2-, 1.2 mm micrometastasis
