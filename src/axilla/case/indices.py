@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from axilla.case.predict import CodeRule
 from axilla.errors import FieldProblem, InputError
 
 IndexName = Literal["NPI", "CTS5", "VNPI"]
@@ -57,19 +58,6 @@ class NumberRule:
         if self.whole:
             good &= x == np.floor(x)
         return good
-
-
-@dataclass(frozen=True)
-class CodeRule:
-    """A coded input: the allowed codes with their meaning."""
-
-    codes: Mapping[float, str]
-
-    def describe(self) -> str:
-        return "one of " + ", ".join(f"{c:g} ({m})" for c, m in self.codes.items())
-
-    def ok(self, x: np.ndarray) -> np.ndarray:
-        return np.isin(x, np.fromiter(self.codes, dtype=float))
 
 
 @dataclass(frozen=True)

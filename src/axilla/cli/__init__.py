@@ -12,11 +12,24 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from axilla import __version__
 from axilla.errors import AxillaError
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make a parser report unusable arguments as one line on stderr with exit code 2
+    (argparse's own report prints the usage block first)."""
+
+    def error(message: str) -> NoReturn:
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         module.register(sub)
-    return parser
+    for command in sub.choices.values():
+        one_line_errors(command)
+    return one_line_errors(parser)
 
 
 def fail(message: str) -> int:

@@ -13,11 +13,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from axilla.cli import one_line_errors
 from axilla.errors import FieldProblem, InputError
 from axilla.guidance import FIELDS, evaluate, load_rules
 from axilla.guidance.models import GuidanceResult
@@ -25,20 +26,10 @@ from axilla.guidance.models import GuidanceResult
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Report unusable arguments as one line on stderr with exit code 2."""
-
-    def error(message: str) -> NoReturn:
-        print(f"{parser.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-    parser.error = error  # type: ignore[method-assign]
-    return parser
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``axilla guidance``."""
-    parser = _one_line_errors(
+    parser = one_line_errors(
         subparsers.add_parser(
             "guidance",
             help="which NICE guidance rules fire for a set of facts (JSON), and why",

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -28,7 +28,7 @@ from axilla.case.indices import (
     VNPIInputs,
     validate_index_columns,
 )
-from axilla.cli import fail
+from axilla.cli import fail, one_line_errors
 from axilla.errors import FieldProblem, InputError
 from axilla.models import cts5, npi, vnpi
 from axilla.models.data import Provenance, index_parameters
@@ -54,20 +54,10 @@ INDEX_OUTPUTS = {
 # --------------------------------------------------------------------------------------------
 
 
-def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Make argparse report unusable arguments as one line on stderr with exit code 2."""
-
-    def error(message: str) -> NoReturn:
-        print(f"{parser.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-    parser.error = error  # type: ignore[method-assign]
-    return parser
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``axilla indices`` (batch with --input/--output, or one case: npi, cts5, vnpi)."""
-    parser = _one_line_errors(subparsers.add_parser(
+    parser = one_line_errors(subparsers.add_parser(
         "indices",
         help="prognostic indices: NPI, CTS5, VNPI (one case, or a CSV batch)",
         description="Nottingham Prognostic Index, CTS5 and Van Nuys Prognostic Index. "
@@ -81,14 +71,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_batch)
     one = parser.add_subparsers(dest="index_name", metavar="INDEX")
 
-    p = _one_line_errors(one.add_parser("npi", help="Nottingham Prognostic Index of one case"))
+    p = one_line_errors(one.add_parser("npi", help="Nottingham Prognostic Index of one case"))
     p.add_argument("--size-mm", required=True, help="invasive tumour size, mm (> 0)")
     p.add_argument("--positive-nodes", required=True, help="positive nodes (ITC not counted)")
     p.add_argument("--grade", required=True, help="Nottingham grade 1, 2 or 3")
     _nodal_arguments(p)
     p.set_defaults(handler=run_npi)
 
-    p = _one_line_errors(one.add_parser("cts5", help="CTS5 of one case (ER-positive, 5 y ET)"))
+    p = one_line_errors(one.add_parser("cts5", help="CTS5 of one case (ER-positive, 5 y ET)"))
     p.add_argument("--age-years", required=True, help="age at diagnosis, years (18-100)")
     p.add_argument("--size-mm", required=True, help="invasive tumour size, mm (> 0)")
     p.add_argument("--grade", required=True, help="Nottingham grade 1, 2 or 3")
@@ -102,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="free of distant recurrence at 5 years, if known")
     p.set_defaults(handler=run_cts5)
 
-    p = _one_line_errors(one.add_parser("vnpi", help="Van Nuys Prognostic Index of one DCIS"))
+    p = one_line_errors(one.add_parser("vnpi", help="Van Nuys Prognostic Index of one DCIS"))
     p.add_argument("--size-mm", required=True, help="DCIS size, mm (> 0)")
     p.add_argument("--margin-mm", required=True, help="closest margin, mm (>= 0)")
     p.add_argument("--nuclear-grade", required=True, help="nuclear grade 1, 2 or 3")

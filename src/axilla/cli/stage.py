@@ -14,13 +14,12 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 from rich.console import Console
 from rich.table import Table
 
 from axilla.case.staging import ROW_COLUMNS, ROW_REQUIRED, parse_staging_case, staging_case_from_row
-from axilla.cli import fail
+from axilla.cli import fail, one_line_errors
 from axilla.errors import FieldProblem, InputError
 from axilla.staging import StagingOptions, StagingResult, predict_nodes, stage
 
@@ -31,20 +30,10 @@ ERROR_COLUMNS = ("row", "field", "value", "reason")
 NOT_ASSIGNED = "NA"
 
 
-def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Report unusable arguments as one line on stderr with exit code 2."""
-
-    def error(message: str) -> NoReturn:
-        print(f"{parser.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-    parser.error = error  # type: ignore[method-assign]
-    return parser
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``axilla stage``."""
-    p = _one_line_errors(subparsers.add_parser(
+    p = one_line_errors(subparsers.add_parser(
         "stage",
         help="AJCC 8th edition breast staging (one case, or a CSV batch)",
         description="AJCC 8th edition (revised 2018) breast staging: node categories, pT, pN, "
