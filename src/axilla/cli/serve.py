@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from axilla.service.app import create_app
+    from axilla.service.app import create_app, warm_up
     from axilla.service.settings import Settings
 
     if not 0 < args.port < 65536:
@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     except SQLAlchemyError as exc:
         first = str(exc.args[0]).splitlines()[0] if exc.args else ""
         return fail(f"serve: database {shown}: {type(exc).__name__}: {first}")
+    warm_up()
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"axilla: serving on http://{host}:{args.port}  (database {shown}; "
           "Ctrl+C to stop)", flush=True)

@@ -136,6 +136,23 @@ class EdgeMiddleware:
         return replay
 
 
+#: A small valid case, assessed once at start-up so the first real request is not slowed by
+#: one-time loading (rule set, catalogues, coefficient tables).
+WARM_UP_CASE: dict[str, Any] = {
+    "patient": {"age_years": 60},
+    "tumour": {"invasive_sizes_mm": [15], "grade": 2, "er": "positive", "her2": "negative"},
+    "nodes": [{"found_by": "sentinel", "deposit_mm": 0}],
+    "procedure": {"kind": "sentinel"},
+}
+
+
+def warm_up() -> None:
+    """Assess WARM_UP_CASE once (nothing is stored or logged)."""
+    from axilla.assess import assess
+
+    assess(WARM_UP_CASE)
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The application, with its store opened (and migrated) from ``settings``."""
     from axilla.service import api

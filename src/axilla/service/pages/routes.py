@@ -74,7 +74,6 @@ def _predict_table(a: Assessment) -> dict[str, Any] | None:
         if benefit.chosen:
             steps.append(("+ " + benefit.treatment, step.overall_survival_pct))
     rows.extend(steps)
-    last = r.steps[-1] if r.steps else r.surgery_only
     chosen_last = next((s for s, b in zip(reversed(r.steps), reversed(r.benefits), strict=True)
                         if b.chosen), r.surgery_only)
     return {
@@ -83,7 +82,6 @@ def _predict_table(a: Assessment) -> dict[str, Any] | None:
         "total": r.total_benefit.displayed_pp,
         "breast": chosen_last.breast_cancer_mortality_pct,
         "other": chosen_last.other_cause_mortality_pct,
-        "all_columns_last": last,
         "model": r.model,
     }
 

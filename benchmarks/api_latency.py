@@ -1,0 +1,212 @@
+"""Latency of POST /v1/assessments under a steady load: 200 requests/s for 30 s.
+
+Starts `axilla serve` (SQLite in a temporary directory) on a free loopback port, then, from a
+separate process, sends a fixed mix of assessment requests (the cases in examples/*.json, in
+turn) at a constant rate, open loop: each request is sent at its scheduled time on a pool of
+keep-alive connections, whether or not earlier ones have been answered. Prints p50/p95/p99
+latency from the scheduled send time to the last byte of the reply (so waiting in any queue
+counts: no coordinated omission), the error count (anything but 200, or no reply), the
+throughput achieved, and the service time alone (send to reply on a free connection).
+Targets: p50 <= 5 ms, p99 <= 25 ms, 0 errors.
+
+    .venv/bin/python benchmarks/api_latency.py [--rate 200] [--duration 30] [--url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS_MS = {"p50": 5.0, "p99": 25.0}
+POOL = 32
+
+
+def request_mix() -> list[bytes]:
+    """The fixed mix: one request body per example case."""
+    paths = sorted((ROOT / "examples").glob("*.json"))
+    if not paths:
+        raise SystemExit("api_latency: no examples/*.json to send")
+    return [json.dumps(json.loads(p.read_text("utf-8"))).encode() for p in paths]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workdir: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "axilla", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--database-url", f"sqlite:///{workdir}/bench.db", "--log-level", "warning"],
+        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("api_latency: the server did not start")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, one request at a time."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        self.writer.write(head.encode() + body)
+        await self.writer.drain()
+        header = await self.reader.readuntil(b"\r\n\r\n")
+        lines = header.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        length = 0
+        close = False
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                close = True
+        await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def load(url: str, rate: float, duration: float, bodies: list[bytes]
+               ) -> tuple[list[float], int, list[float], float]:
+    host, port = url.removeprefix("http://").split(":")
+    pool: asyncio.Queue[Connection] = asyncio.Queue()
+    for _ in range(POOL):
+        pool.put_nowait(Connection(host, int(port)))
+    latencies: list[float] = []
+    service: list[float] = []
+    errors = 0
+
+    async def one(body: bytes, due: float) -> None:
+        nonlocal errors
+        conn = await pool.get()
+        start = time.perf_counter()
+        try:
+            status = await conn.post("/v1/assessments", body)
+            if status == 200:
+                end = time.perf_counter()
+                latencies.append(end - due)
+                service.append(end - start)
+            else:
+                errors += 1
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            conn.close()
+            errors += 1
+        finally:
+            pool.put_nowait(conn)
+
+    # warm-up (not counted): every body once, so first-use costs are not measured
+    for body in bodies:
+        conn = await pool.get()
+        await conn.post("/v1/assessments", body)
+        pool.put_nowait(conn)
+
+    total = int(rate * duration)
+    t0 = time.perf_counter() + 0.05
+    tasks = []
+    for i in range(total):
+        due = t0 + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.ensure_future(one(bodies[i % len(bodies)], due)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - t0
+    while not pool.empty():
+        pool.get_nowait().close()
+    return latencies, errors, service, elapsed
+
+
+def client_process(url: str, rate: float, duration: float, out: mp.Queue) -> None:
+    out.put(asyncio.run(load(url, rate, duration, request_mix())))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds")
+    parser.add_argument("--url", help="use a running server instead of starting one")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="axilla-bench-") as workdir:
+        proc = None
+        url = args.url
+        if url is None:
+            proc, url = start_server(workdir)
+        try:
+            out: mp.Queue = mp.get_context("spawn").Queue()
+            client = mp.get_context("spawn").Process(
+                target=client_process, args=(url, args.rate, args.duration, out))
+            client.start()
+            latencies, errors, service, elapsed = out.get()
+            client.join()
+        finally:
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=10)
+
+    ms = [x * 1000 for x in latencies]
+    sent = len(latencies) + errors
+    figures = {f"p{q}": percentile(ms, q) for q in (50, 95, 99)}
+    print(f"axilla API latency: POST /v1/assessments, {len(request_mix())} example cases in "
+          f"turn, {args.rate:g} requests/s for {args.duration:g} s (open loop, loopback, "
+          f"{os.cpu_count()} CPUs)")
+    print(f"requests {sent}  ok {len(latencies)}  errors {errors}  "
+          f"throughput {len(latencies) / elapsed:.1f}/s")
+    print("latency ms  " + "  ".join(f"{k} {v:.2f}" for k, v in figures.items())
+          + f"  max {max(ms, default=float('nan')):.2f}")
+    busy = [x * 1000 for x in service]
+    print("service time ms (send to reply, queueing excluded)  "
+          + "  ".join(f"p{q} {percentile(busy, q):.2f}" for q in (50, 95, 99)))
+    met = (figures["p50"] <= TARGETS_MS["p50"] and figures["p99"] <= TARGETS_MS["p99"]
+           and errors == 0)
+    print(f"targets p50 <= {TARGETS_MS['p50']:g} ms, p99 <= {TARGETS_MS['p99']:g} ms, "
+          f"0 errors: {'met' if met else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
