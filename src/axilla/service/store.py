@@ -148,11 +148,11 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # no per-plugin start-up lines
         from alembic import command
         from alembic.config import Config
 
         cfg = Config()
-        logging.getLogger("alembic").setLevel(logging.WARNING)
         cfg.set_main_option("script_location", migrations_path())
         with self.engine.begin() as connection:
             cfg.attributes["connection"] = connection
