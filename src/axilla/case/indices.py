@@ -8,6 +8,7 @@ downstream assume input that passed here.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -365,7 +366,7 @@ class _IndexInputs(BaseModel):
     INDEX: ClassVar[IndexName]
 
     def __init__(self, **data: Any) -> None:
-        result = validate_index_columns(self.INDEX, {k: [v] for k, v in data.items()})
+        result = _validate_one(self.INDEX, data)
         if result.problems:
             raise InputError([p for _, p in result.problems])
         super().__init__(**data)
@@ -373,21 +374,35 @@ class _IndexInputs(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> _IndexInputs:
         # Guards model_validate(), which does not pass through __init__.
-        result = validate_index_columns(self.INDEX, {k: [v] for k, v in self.__dict__.items()})
+        result = _validate_one(self.INDEX, self.__dict__)
         if result.problems:
             raise ValueError(str(InputError([p for _, p in result.problems])))
         return self
 
     def columns(self) -> dict[str, np.ndarray]:
         """The inputs as a batch of one (float arrays, defaults filled)."""
-        return validate_index_columns(
-            self.INDEX, {k: [v] for k, v in self.__dict__.items()}
-        ).columns
+        return {k: v.copy() for k, v in _validate_one(self.INDEX, self.__dict__).columns.items()}
 
     def warnings(self) -> list[str]:
         """Applicability messages a clinician should see with the result."""
-        result = validate_index_columns(self.INDEX, {k: [v] for k, v in self.__dict__.items()})
-        return [w for _, w in result.warnings]
+        return [w for _, w in _validate_one(self.INDEX, self.__dict__).warnings]
+
+
+def _validate_one(index: IndexName, data: Mapping[str, Any]) -> IndexColumnValidation:
+    """Validation of one case, remembered: a model is checked on creation and its columns and
+    warnings are read afterwards, all from the same values."""
+    try:
+        key = (index, tuple(sorted(data.items())))
+        hash(key)
+    except TypeError:  # an unhashable value: validate without remembering
+        return validate_index_columns(index, {k: [v] for k, v in data.items()})
+    return _validate_one_cached(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _validate_one_cached(key: tuple[str, tuple[tuple[str, Any], ...]]) -> IndexColumnValidation:
+    index, items = key
+    return validate_index_columns(index, {k: [v] for k, v in items})  # type: ignore[arg-type]
 
 
 class NPIInputs(_IndexInputs):

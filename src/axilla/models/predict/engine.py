@@ -24,6 +24,7 @@ YEARS = np.arange(1, 16, dtype=float)
 N_YEARS = 15
 CONDITIONAL_FROM = 5  # conditional survival: alive at 5 years, years 6..15
 DEFAULT_CHUNK = 16_384
+_SLAB_LOOP_FROM = 256  # patients: below this, one NumPy call over all years is faster
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class PredictOutput:
 
 def _difference_in_place(a: np.ndarray) -> np.ndarray:
     """Turn X(1..T) into X(1), X(2) - X(1), ... along the first axis, in place."""
+    if a.shape[-1] < _SLAB_LOOP_FROM:
+        a[1:] = a[1:] - a[:-1]
+        return a
     for t in range(a.shape[0] - 1, 0, -1):
         np.subtract(a[t], a[t - 1], out=a[t])
     return a
@@ -89,6 +93,8 @@ def _difference_in_place(a: np.ndarray) -> np.ndarray:
 def _running_sum_in_place(a: np.ndarray) -> np.ndarray:
     """X(1), X(1) + X(2), ... along the first axis, in place, one whole slab at a time
     (NumPy's cumsum over a leading axis loops element by element and is far slower)."""
+    if a.shape[-1] < _SLAB_LOOP_FROM:
+        return np.cumsum(a, axis=0, out=a)  # same sums in the same order
     for t in range(1, a.shape[0]):
         np.add(a[t - 1], a[t], out=a[t])
     return a
