@@ -47,11 +47,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workdir: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(workdir: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "axilla", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--database-url", f"sqlite:///{workdir}/bench.db", "--log-level", "warning"],
+         "--database-url", f"sqlite:///{workdir}/bench.db", "--log-level", "warning",
+         "--workers", str(workers)],
         cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -169,13 +170,14 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds")
     parser.add_argument("--url", help="use a running server instead of starting one")
+    parser.add_argument("--workers", type=int, default=1, help="server processes to start")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="axilla-bench-") as workdir:
         proc = None
         url = args.url
         if url is None:
-            proc, url = start_server(workdir)
+            proc, url = start_server(workdir, args.workers)
         try:
             out: mp.Queue = mp.get_context("spawn").Queue()
             client = mp.get_context("spawn").Process(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from axilla.cli import EXIT_OK, fail
@@ -28,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="largest request body (default 262144, or AXILLA_MAX_BODY_BYTES)")
     p.add_argument("--log-level", choices=("debug", "info", "warning", "error"),
                    default="info")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (default 1); one per core serves more requests")
     p.set_defaults(handler=run)
 
 
@@ -41,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         return fail(f"serve: --port {args.port}: must be 1 to 65535")
+    if not 1 <= args.workers <= 64:
+        return fail(f"serve: --workers {args.workers}: must be 1 to 64")
     try:
         settings = Settings.from_env(database_url=args.database_url,
                                      max_body_bytes=args.max_body_bytes)
@@ -58,6 +63,14 @@ def run(args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"axilla: serving on http://{host}:{args.port}  (database {shown}; "
           "Ctrl+C to stop)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False,
-                log_level=args.log_level, server_header=False)
+    if args.workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, access_log=False,
+                    log_level=args.log_level, server_header=False)
+        return EXIT_OK
+    # Several processes: each builds its own app from the same settings, passed by environment.
+    os.environ["AXILLA_DATABASE_URL"] = settings.database_url
+    os.environ["AXILLA_MAX_BODY_BYTES"] = str(settings.max_body_bytes)
+    uvicorn.run("axilla.service.app:create_warm_app", factory=True, workers=args.workers,
+                host=args.host, port=args.port, access_log=False, log_level=args.log_level,
+                server_header=False)
     return EXIT_OK

@@ -189,3 +189,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
               name="static")
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
+
+
+def create_warm_app() -> FastAPI:
+    """The application for one of several server processes: settings from the environment,
+    warmed up before it takes requests."""
+    app = create_app()
+    warm_up()
+    return app
