@@ -61,3 +61,19 @@ def test_serve_prints_its_url_and_answers(serve, tmp_path: Path) -> None:
 def test_serve_with_postgres(serve, postgres_url: str) -> None:
     server = serve(postgres_url)
     assert httpx.get(f"{server.url}/healthz").json()["database"] == "ok"
+
+
+def test_serve_refuses_a_bad_worker_count(tmp_path: Path) -> None:
+    r = axilla("serve", "--workers", "0", cwd=tmp_path)
+    assert r.returncode == 2 and "--workers" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_serve_with_two_workers_answers_assessments(serve, tmp_path: Path) -> None:
+    server = serve(None, "--workers", "2")
+    case = (Path(__file__).resolve().parents[2] / "examples"
+            / "a_micrometastasis_sentinel.json").read_text()
+    for _ in range(4):
+        reply = httpx.post(f"{server.url}/v1/assessments", content=case,
+                           headers={"content-type": "application/json"}, timeout=30)
+        assert reply.status_code == 200
+        assert reply.json()["staging"]["pN"]["display"] == "pN1mi(sn)"
