@@ -64,32 +64,7 @@ ALL_SITES: tuple[str, ...] = (
     *LOCAL_SITES, *REGIONAL_SITES, *CONTRALATERAL_BREAST_SITES, *DISTANT_SITES
 )
 
-RecurrenceSite = Literal[
-    "ipsilateral_breast",
-    "ipsilateral_chest_wall",
-    "ipsilateral_axillary_nodes",
-    "ipsilateral_infraclavicular_nodes",
-    "ipsilateral_internal_mammary_nodes",
-    "ipsilateral_supraclavicular_nodes",
-    "contralateral_breast",
-    "bone",
-    "bone_marrow",
-    "lung",
-    "pleura",
-    "liver",
-    "brain",
-    "meninges",
-    "distant_soft_tissue_skin",
-    "peritoneum",
-    "gastrointestinal_tract",
-    "ovary",
-    "cervical_nodes",
-    "contralateral_axillary_nodes",
-    "contralateral_internal_mammary_nodes",
-    "contralateral_supraclavicular_nodes",
-    "other_non_regional_nodes",
-    "other_distant",
-]
+RecurrenceSite = Literal[ALL_SITES]  # type: ignore[valid-type]  # the sites listed above
 
 BreastSurgery = Literal["bcs", "mastectomy", "none"]
 ReceptorStatus = Literal["positive", "negative"]
