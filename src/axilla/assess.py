@@ -8,6 +8,7 @@ model that produced it; every recommendation its rule id and citation.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -23,7 +24,7 @@ from axilla.case.assessment import (
 from axilla.case.indices import CTS5Inputs, NPIInputs
 from axilla.case.predict import validate_predict_columns
 from axilla.case.recurrence import RecurrenceRiskInputs
-from axilla.errors import FieldProblem, InputError
+from axilla.errors import InputError
 from axilla.explain import (
     explain_cts5,
     explain_node_category,
@@ -472,7 +473,6 @@ def assess(case: Case | Mapping[str, Any], *, predict_version: str = CURRENT_VER
 
 def _plain(obj: Any) -> dict[str, Any]:
     """A dataclass result as JSON-ready data."""
-    import dataclasses
 
     def conv(x: Any) -> Any:
         if dataclasses.is_dataclass(x):
@@ -492,7 +492,6 @@ def _plain(obj: Any) -> dict[str, Any]:
 __all__ = [
     "Assessment",
     "Case",
-    "FieldProblem",
     "assess",
     "assess_many",
     "parse_case",
