@@ -233,7 +233,8 @@ def ambiguities(case: StagingCase, summary: NodeSummary,
     if p >= 4 and micro_only and summary.unknown_size_axillary == 0:
         out.append(f"{p} axillary nodes with micrometastases only: pN2a/pN3a require a deposit "
                    "> 2 mm, so the texts read literally give pN1mi while the node count "
-                   f"suggests more (option micro_only_four_or_more={options.micro_only_four_or_more})")
+                   "suggests more (option micro_only_four_or_more="
+                   f"{options.micro_only_four_or_more})")
     if (summary.internal_mammary == "sln" and p >= 1 and micro_only
             and options.system == "AJCC8"):
         out.append("internal mammary sentinel node with micrometastatic axillary nodes only: "
