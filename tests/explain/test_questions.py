@@ -167,3 +167,18 @@ def test_catalogue_rule_keys_name_existing_rules() -> None:
     keyed = {k.split(".")[3] for k in catalogue("en")
              if k.startswith(("questions.axilla_treatment.rule.", "questions.pending.open."))}
     assert keyed and keyed <= ids, keyed - ids
+
+
+def test_nodes_found_covers_needle_imaging_and_other_sites() -> None:
+    nodes = (NodeSeen("needle_biopsy", "axillary", "pos"), NodeSeen("imaging", "axillary", "neg"),
+             NodeSeen("sentinel", "internal_mammary", "macro", 3.0),
+             NodeSeen("dissection", "axillary", "macro", 4.0),
+             NodeSeen("dissection", "axillary", "micro", 1.0),
+             NodeSeen("dissection", "axillary", "neg"))
+    text = patient_questions(_facts(nodes=nodes, pn_category="N1c"))[0].answer
+    assert "A needle test on a lymph node found cancer in it, with no size given." in text
+    assert "Scans showed a lymph node that may have cancer in it." in text
+    assert "near the breastbone or collarbone had an area of cancer bigger than 2 mm" in text
+    assert "1 of the 3 lymph nodes taken from your armpit had an area of cancer bigger" in text
+    assert "1 of the 3 lymph nodes taken from your armpit had a tiny area" in text
+    assert "The largest area of cancer was 4 mm across." in text

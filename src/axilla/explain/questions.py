@@ -17,7 +17,7 @@ Stable question ids, in the order they are given where they apply: ``nodes_found
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,7 +106,6 @@ class QuestionFacts:
     recurrence_class: str | None = None
     recurrence_patient_text: str | None = None  # the event's explanation, already in words
     during_primary_treatment: bool = False
-    extra_terms: tuple[str, ...] = field(default=())
 
 
 def _m(key: str, lang: str, **values: object) -> str:
