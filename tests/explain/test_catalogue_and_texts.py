@@ -37,7 +37,8 @@ TYPICAL = {
     "total": 4, "what": "a tiny area of cancer, 2 mm or less", "other_stage": "1B",
 }
 # Keys that are not sentences (names, labels) - checked for advice words, not readability.
-FRAGMENT_PREFIXES = ("language", "treatment.", "npi_group.", "cts5_group.", "cts5_range.",
+FRAGMENT_PREFIXES = ("language", "direction", "review_status", "treatment.", "npi_group.",
+                     "cts5_group.", "cts5_range.",
                      "chart.x_axis", "chart.y_axis", "chart.icon_title", "chart.curve_title",
                      "questions.nodes_found.what_", "questions.pending.fact.",
                      "questions.pending.open.")
