@@ -13,6 +13,7 @@ from axilla.assess import Assessment, assess
 from axilla.case.assessment import parse_case
 from axilla.cli import EXIT_OK, fail
 from axilla.explain.report import render_html
+from axilla.models.npi import NPIResult
 from axilla.models.predict import CURRENT_VERSION, available_versions
 
 
@@ -86,8 +87,8 @@ def print_summary(a: Assessment) -> None:
     for index in a.indices:
         if index.result is not None:
             res = index.result
-            c.print(f"[bold]{index.name}[/bold] {res['score']} "
-                    f"({res.get('group6') or res.get('group')})")
+            group = res.group6 if isinstance(res, NPIResult) else res.group
+            c.print(f"[bold]{index.name}[/bold] {res.score} ({group})")
     c.print(f"[bold]Guideline options[/bold] (rule set {a.guidance.ruleset_version})")
     for topic, recs in a.guidance.by_topic.items():
         c.print(f"  [underline]{topic}[/underline]")
@@ -95,7 +96,7 @@ def print_summary(a: Assessment) -> None:
             kind = "" if rec.source_kind == "nice" else f" [{rec.source_kind}]"
             c.print(f"   {rec.id} {rec.strength}{kind}: {rec.text} ({rec.cite})")
     if a.recurrence.event:
-        c.print(f"[bold]Recurrence[/bold] {a.recurrence.event['event_class']}")
+        c.print(f"[bold]Recurrence[/bold] {a.recurrence.event.event_class}")
     for w in a.warnings:
         c.print(f"[yellow]Note:[/yellow] {w}")
     c.rule("For the patient")

@@ -76,8 +76,8 @@ def render_html(a: Assessment) -> str:
     for index in a.indices:
         if index.result is not None:
             res = index.result
-            group = res.get("group6") or res.get("group")
-            parts.append(f"<h3>{escape(index.name)}</h3><p>Score {escape(str(res['score']))}, "
+            group = getattr(res, "group6", None) or getattr(res, "group", None)
+            parts.append(f"<h3>{escape(index.name)}</h3><p>Score {escape(str(res.score))}, "
                          f"group {escape(str(group))}.</p>")
     parts.append("<h3>Guideline options</h3>")
     for topic, recs in a.guidance.by_topic.items():
@@ -93,13 +93,13 @@ def render_html(a: Assessment) -> str:
     parts.append(f"<p class='cite'>Rule set {escape(a.guidance.ruleset_version)}</p>")
     if a.recurrence.event:
         e = a.recurrence.event
-        parts.append(f"<h3>Recurrence</h3><p>Class: {escape(str(e['event_class']))}.</p><ul>")
-        parts += [f"<li>{escape(str(x))}</li>" for x in e["reasons"]]
+        parts.append(f"<h3>Recurrence</h3><p>Class: {escape(str(e.event_class))}.</p><ul>")
+        parts += [f"<li>{escape(str(x))}</li>" for x in e.reasons]
         parts.append("</ul>")
-    present = [f for f in a.recurrence.risk_factors["factors"] if f["present"]]
+    present = [f for f in a.recurrence.risk_factors.factors if f.present]
     if present:
         parts.append("<h3>Recurrence risk factors present (a checklist, not a score)</h3><ul>")
-        parts += [f"<li>{escape(f['id'].replace('_', ' '))} ({escape(f['strength'])})</li>"
+        parts += [f"<li>{escape(f.id.replace('_', ' '))} ({escape(f.strength)})</li>"
                   for f in present]
         parts.append("</ul>")
     if a.warnings:

@@ -82,7 +82,7 @@ def explain_node_category(
                        ("lymph_node", *terms))
 
 
-_PN_RE = re.compile(r"^(?:y?p)?N(X|0\(i\+\)|0\(mol\+\)|0|1mi|1[abc]?|2[ab]?|3[abc]?)$")
+_PN_RE = re.compile(r"^(?:y?[pc])?N(X|0\(i\+\)|0\(mol\+\)|0|1mi|1[abc]?|2[ab]?|3[abc]?)$")
 
 
 def explain_pn_category(
