@@ -8,6 +8,7 @@ from the message catalogue; they explain or avoid jargon, state uncertainty and 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -309,6 +310,7 @@ _STRENGTH_CLINICIAN = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def explain_recommendation_strength(strength: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
     """The strength of a guidance recommendation in plain words (guidance spec §0, §0.1)."""
     _check("strength", strength, STRENGTHS)
