@@ -120,9 +120,9 @@ def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = No
     if nodes is None:
         found = [n for c in cases for n in c.nodes]
         index = np.repeat(np.arange(len(cases)), [len(c.nodes) for c in cases])
-        site = [n.site for n in found]
-        found_by = [n.found_by for n in found]
-        ene = [n.extranodal_extension for n in found]
+        site = np.array([n.site for n in found], dtype=object)
+        found_by = np.array([n.found_by for n in found], dtype=object)
+        ene = np.array([n.extranodal_extension for n in found], dtype=bool)
     else:
         index, site, found_by = nodes.case_index, nodes["site"], nodes["found_by"]
         ene = nodes["extranodal_extension"] == 1

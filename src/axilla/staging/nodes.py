@@ -28,8 +28,8 @@ ITC_MAX_CELLS = 200
 
 #: Category codes, as stored in arrays, and their names.
 NEGATIVE, ITC, MICRO, MACRO, POSITIVE_SIZE_UNKNOWN = 0, 1, 2, 3, 4
-CATEGORY_NAMES = ("neg", "itc", "micro", "macro", "pos")
 NodeCategory = Literal["neg", "itc", "micro", "macro", "pos"]
+CATEGORY_NAMES: tuple[NodeCategory, ...] = ("neg", "itc", "micro", "macro", "pos")
 
 AXILLARY_SITES = ("axillary", "intramammary")
 
