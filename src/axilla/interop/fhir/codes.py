@@ -144,6 +144,10 @@ NODE_SITES = {"68171009": "axillary", "245282001": "internal_mammary",
               "76838003": "supraclavicular"}
 NODE_METHODS = {"he": "he", "ihc": "ihc", "rt-pcr": "rtpcr"}
 NODE_CATEGORIES = ("negative", "itc", "micrometastasis", "macrometastasis")
+NODE_SITE_WORDS = ("axillary", "intramammary", "infraclavicular", "internal_mammary",
+                   "supraclavicular")
+#: How a node reached the pathologist [L]: the case vocabulary's own words.
+FOUND_BY = ("sentinel", "dissection", "needle_biopsy", "imaging")
 
 # --- 2.9-2.11 procedures and therapy ---------------------------------------------------------
 SLNB = {"396487001", "443497002"}

@@ -126,6 +126,9 @@ class Extractor:
         self.primary = res
         code = res.get("code")
         self.add("primary_condition", text_of(code) or "breast cancer", res, "code")
+        for ident in res.get("identifier") or []:
+            if ident.get("system") == C.AXILLA + "/case-id":
+                self.add("case_id", ident.get("value"), res, "identifier")
         if code_in(code, C.FEMALE_BREAST):
             self.add("female_breast_code", code_in(code, C.FEMALE_BREAST), res, "code")
         if isinstance(res.get("onsetAge"), dict) and res["onsetAge"].get("value") is not None:

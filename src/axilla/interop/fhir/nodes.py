@@ -59,19 +59,21 @@ def node_findings(v: dict[str, Any], ex: Extractor, report: ImportReport
 
 def _one(res: dict[str, Any], comp: dict[str, Any], kind: str, report: ImportReport
          ) -> dict[str, Any]:
-    node: dict[str, Any] = {
-        "site": comp.get("site", "axillary"),
-        "found_by": "sentinel" if comp.get("sentinel") else (
-            "dissection" if kind != "sentinel" else "sentinel"),
-        "method": comp.get("method") or "he",
-    }
-    deposit, cells = comp.get("deposit_mm"), comp.get("cells_per_section")
-    if comp.get("method") == "rtpcr":
-        node["tumour_present"] = comp.get("category") not in (None, "negative")
-    else:
-        node["deposit_mm"] = deposit
-        if cells is not None:
-            node["cells_per_section"] = cells
+    found_by = comp.get("found_by") or ("sentinel" if comp.get("sentinel") or kind == "sentinel"
+                                        else "dissection")
+    node: dict[str, Any] = {"site": comp.get("site", "axillary"), "found_by": found_by,
+                            "method": comp.get("method") or "he"}
+    for name in ("deposit_mm", "cells_per_section", "intranodal_deposit_mm"):
+        if comp.get(name) is not None:
+            node[name] = comp[name]
+    for name in ("clinically-detected", "tumour-present"):
+        if comp.get(name) is not None:
+            node[name.replace("-", "_")] = comp[name]
+    if comp.get("extranodal_extension"):
+        node["extranodal_extension"] = True
+    if comp.get("deposit_mm") is None and "tumour_present" not in node and comp.get(
+            "category") not in (None, "negative"):
+        node["tumour_present"] = True
     node["_category"] = comp.get("category")
     node["_source"] = f"Observation/{res.get('id')}"
     return node

@@ -16,6 +16,9 @@ from axilla.interop.fhir.report import Conflict
 if TYPE_CHECKING:
     from axilla.interop.fhir.extract import Extractor
 
+_NODE_COMPONENTS = ("node-category", "max-cells-one-section", "intranodal-deposit", "sentinel",
+                    "clinically-detected", "tumour-present", "found-by", "detection-method",
+                    "85350-7")
 _LABEL = re.compile(r"^(yc|yp|c|p)?(T|N|M)(.+)$")
 
 
@@ -113,6 +116,8 @@ def read_observation(ex: Extractor, res: Resource) -> None:
     if code_in(code, C.SMOKING_OBS):
         if code_in(cc, C.SMOKES_DAILY):
             ex.add("current_smoker", True, res, "valueCodeableConcept")
+        elif code_in(cc, "not-current-smoker"):
+            ex.add("current_smoker", False, res, "valueCodeableConcept")
         else:
             ex.report.warnings.append(f"{key(res)}: smoking status {text_of(cc)!r} not read "
                                       "(only 'smokes tobacco daily' is a confirmed code)")
@@ -251,19 +256,27 @@ def _node_components(ex: Extractor, res: Resource) -> dict[str, Any]:
     out: dict[str, Any] = {"deposit_mm": ex.convert_mm(res.get("valueQuantity"), res,
                                                        "nodes.deposit_mm", "valueQuantity")}
     for comp in res.get("component") or []:
-        name = code_in(comp.get("code"), ("node-category", "max-cells-one-section",
-                                            "sentinel", "detection-method"))
+        name = code_in(comp.get("code"), _NODE_COMPONENTS)
+        value = comp.get("valueCodeableConcept")
         if name == "node-category":
-            out["category"] = code_in(comp.get("valueCodeableConcept"), C.NODE_CATEGORIES)
+            out["category"] = code_in(value, C.NODE_CATEGORIES)
         elif name == "max-cells-one-section":
             out["cells_per_section"] = _count(comp.get("valueQuantity"))
-        elif name == "sentinel":
-            out["sentinel"] = comp.get("valueBoolean") is True
+        elif name == "intranodal-deposit":
+            out["intranodal_deposit_mm"] = ex.convert_mm(
+                comp.get("valueQuantity"), res, "nodes.intranodal_deposit_mm", "component")
+        elif name in ("sentinel", "clinically-detected", "tumour-present"):
+            out[name] = comp.get("valueBoolean")
+        elif name == "found-by":
+            out["found_by"] = code_in(value, C.FOUND_BY)
         elif name == "detection-method":
-            m = code_in(comp.get("valueCodeableConcept"), C.NODE_METHODS)
+            m = code_in(value, C.NODE_METHODS)
             out["method"] = C.NODE_METHODS[m] if m else None
+        elif name == "85350-7":
+            out["extranodal_extension"] = bool(code_in(value, C.POSITIVE))
     specimen = ex.index.resolve(res.get("specimen"))
     site = (specimen or {}).get("collection", {}).get("bodySite")
     s = code_in(site, C.NODE_SITES)
-    out["site"] = C.NODE_SITES[s] if s else "axillary"
+    words = text_of(site).strip().lower().replace(" ", "_")
+    out["site"] = C.NODE_SITES[s] if s else words if words in C.NODE_SITE_WORDS else "axillary"
     return out

@@ -225,6 +225,8 @@ def _case_mapping(v: dict[str, Any], age: float | None, ex: Extractor, report: I
     for name, key in (("ct", "clinical_t"), ("cn", "clinical_n")):
         if name in v:
             data[key] = v[name]
+    if v.get("case_id"):
+        data["case_id"] = v["case_id"]
     if v.get("screen_detected") is not None:
         data["screen_detected"] = v["screen_detected"]
     if v.get("histology"):
