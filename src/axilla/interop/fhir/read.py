@@ -188,6 +188,8 @@ def _case_mapping(v: dict[str, Any], age: float | None, ex: Extractor, report: I
         report.not_assessable.append("no primary breast cancer Condition in the bundle")
     if age is None:
         missing.add("age_years")
+        report.not_assessable.append("patient.age_years: age at diagnosis unknown (no "
+                                     "diagnosis date or onset age in the bundle)")
     kind = v.get("primary_kind", "invasive")
     if kind == "lcis":
         report.warnings.append("lobular carcinoma in situ is not staged (AJCC 8th)")
@@ -196,6 +198,12 @@ def _case_mapping(v: dict[str, Any], age: float | None, ex: Extractor, report: I
                          or v.get("size_mm_clinical") or v.get("size_mm_lesion"),) if s]
     if not sizes:
         missing.add("size_mm")
+        if kind == "invasive":
+            report.not_assessable.append("tumour.invasive_sizes_mm: no invasive tumour size "
+                                         "in the bundle")
+    if v.get("sex") not in ("female", "male"):
+        report.not_assessable.append(f"patient.sex: {v.get('sex') or 'not in bundle'} "
+                                     "(Patient.gender female or male is needed)")
     for name in ("sex", "grade", "er", "pr", "her2", "menopausal_status"):
         if name not in v:
             missing.add(name)
