@@ -20,15 +20,15 @@ def node_findings(v: dict[str, Any], ex: Extractor, report: ImportReport
     slnb, anc = bool(v.get("slnb_done")), bool(v.get("anc_done"))
     kind = "dissection" if anc else "sentinel" if slnb else "none"
     if ex.nodes:
-        nodes = [_one(res, comp, kind, report) for res, comp in ex.nodes]
-        if kind == "none":
-            kind = "dissection" if any(n["found_by"] == "dissection" for n in nodes) \
-                else "sentinel"
+        nodes = [_one(res, comp, kind) for res, comp in ex.nodes]
+        excised = [n["found_by"] for n in nodes if n["found_by"] in ("sentinel", "dissection")]
+        if kind == "none" and excised:
+            kind = "dissection" if "dissection" in excised else "sentinel"
             report.warnings.append(f"no axillary procedure resource: {kind} is taken from the "
                                    "per-node observations")
         removed = v.get("nodes_examined")
-        return nodes, {"kind": kind, **({"nodes_removed": removed} if removed and removed >= len(
-            nodes) else {})}, "per-node"
+        return nodes, {"kind": kind, **({"nodes_removed": removed} if removed is not None
+                                        else {})}, "per-node"
     sentinel_pos, sentinel_n = v.get("sentinel_positive"), v.get("sentinel_examined")
     positive, examined = v.get("nodes_positive"), v.get("nodes_examined")
     parts = [v.get(k) for k in ("nodes_macro", "nodes_micro", "nodes_itc")]
@@ -57,8 +57,7 @@ def node_findings(v: dict[str, Any], ex: Extractor, report: ImportReport
     return nodes, {"kind": kind}, "counts"
 
 
-def _one(res: dict[str, Any], comp: dict[str, Any], kind: str, report: ImportReport
-         ) -> dict[str, Any]:
+def _one(res: dict[str, Any], comp: dict[str, Any], kind: str) -> dict[str, Any]:
     found_by = comp.get("found_by") or ("sentinel" if comp.get("sentinel") or kind == "sentinel"
                                         else "dissection")
     node: dict[str, Any] = {"site": comp.get("site", "axillary"), "found_by": found_by,
