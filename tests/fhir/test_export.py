@@ -273,3 +273,40 @@ def test_assumed_cm0_is_preliminary():
     m = next(o for o in of_type(bundle, "Observation")
              if o["code"]["coding"][0]["code"] == "399387003")
     assert m["status"] == "preliminary"
+
+
+def axilla_codes(data: Any) -> set[str]:
+    """Every code of axilla's own system anywhere in a JSON document."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        if data.get("system") == "https://axilla.example.org/fhir/CodeSystem/axilla":
+            found.add(data["code"])
+        for v in data.values():
+            found |= axilla_codes(v)
+    elif isinstance(data, list):
+        for v in data:
+            found |= axilla_codes(v)
+    return found
+
+
+def test_every_local_code_is_in_the_published_codesystem(client_codesystem):
+    listed = {c["code"] for c in client_codesystem["concept"]}
+    used: set[str] = set()
+    for path in sorted(EXAMPLES.glob("*.json")):
+        case = parse_case(json.loads(path.read_text("utf-8")))
+        used |= axilla_codes(case_bundle(case))
+        used |= axilla_codes(assessment_bundle(assess(case), recorded=WHEN))
+    assert used and used <= listed, used - listed
+
+
+@pytest.fixture(scope="module")
+def client_codesystem() -> dict[str, Any]:
+    from fhir.resources.R4B.codesystem import CodeSystem
+
+    from axilla.interop.fhir.codesystem import codesystem
+
+    data = codesystem()
+    CodeSystem.model_validate(data)
+    assert data["count"] == len(data["concept"])
+    assert len({c["code"] for c in data["concept"]}) == len(data["concept"])
+    return data

@@ -171,3 +171,12 @@ def test_patient_view_without_prefetch_is_412_and_wrong_hook_422(client):
     wrong = hook({"patient": {"resourceType": "Patient", "id": "x"}})
     wrong["hook"] = "order-select"
     assert client.post("/cds-services/axilla-breast-assessment", json=wrong).status_code == 422
+
+
+def test_codesystem_is_served(client):
+    r = client.get("/v1/fhir/CodeSystem/axilla")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/fhir+json")
+    body = r.json()
+    assert body["resourceType"] == "CodeSystem"
+    assert body["url"] == "https://axilla.example.org/fhir/CodeSystem/axilla"
+    assert {"micrometastasis", "PA-01"} <= {c["code"] for c in body["concept"]}

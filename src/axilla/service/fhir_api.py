@@ -59,6 +59,15 @@ def fhir_assessments(bundle: Annotated[dict[str, Any], Body(description="A FHIR 
     return JSONResponse(out, media_type=FHIR_JSON)
 
 
+@router.get("/v1/fhir/CodeSystem/axilla", tags=["fhir"])
+def fhir_codesystem() -> JSONResponse:
+    """axilla's CodeSystem: every local code of the FHIR import and export."""
+    from axilla.interop.fhir.codesystem import codesystem
+    from axilla.interop.fhir.resources import validated
+
+    return JSONResponse(validated(codesystem()), media_type=FHIR_JSON)
+
+
 @router.get("/cds-services", tags=["fhir"])
 def cds_discovery() -> dict[str, Any]:
     """CDS Hooks discovery: the services this server offers."""
