@@ -53,7 +53,7 @@ def test_assess_fhir_writes_a_bundle(example_bundle, tmp_path):
     out = tmp_path / "out.json"
     done = axilla("assess", "--fhir", str(example_bundle), "--fhir-out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Staging: pT2 pN1a(sn) cM0" in done.stdout
+    assert "Staging: AJCC8: pT2 pN1a(sn) cM0" in done.stdout
     bundle = json.loads(out.read_text())
     assert bundle["resourceType"] == "Bundle"
     assert sum(e["resource"]["resourceType"] == "RiskAssessment" for e in bundle["entry"]) == 6

@@ -158,10 +158,11 @@ def _nodes(w: _Writer, case: Case) -> None:
         if n.intranodal_deposit_mm is not None:
             comps.append({"code": axilla_concept("intranodal-deposit"),
                           "valueQuantity": quantity(n.intranodal_deposit_mm, "mm")})
-        extra = {"valueQuantity": quantity(n.deposit_mm, "mm")} if n.deposit_mm is not None \
-            else {}
-        w.observation(concept(C.LOINC, C.NODE_DEPOSIT), specimen=specimen,
-                      focus=[w.condition], component=comps, **extra)
+        extra: dict[str, Any] = {"specimen": specimen, "focus": [w.condition],
+                                 "component": comps}
+        if n.deposit_mm is not None:
+            extra["valueQuantity"] = quantity(n.deposit_mm, "mm")
+        w.observation(concept(C.LOINC, C.NODE_DEPOSIT), **extra)
 
 
 def _comp(code: str, value: dict[str, Any]) -> dict[str, Any]:

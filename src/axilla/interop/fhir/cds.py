@@ -78,10 +78,11 @@ def cards(imported: FhirImport, assessment: Any | None, *, hook_instance: str,
              "\n".join(f"- {r}" for r in report.not_assessable), {"label": "axilla"})
         return out
     s = assessment.staging
+    prognostic = (f", prognostic {s.pathological_prognostic_stage or 'not assigned'}"
+                  if s.system == "AJCC8" else "")
     card(f"{s.pT.display} {s.pN.display} {s.M} — anatomic {s.anatomic_stage or 'not assigned'}"
-         f", prognostic {s.pathological_prognostic_stage or 'not assigned'} (AJCC 8th)", "info",
-         "\n".join(f"- {r}" for r in s.reasons),
-         {"label": "axilla staging (AJCC 8th, revised 2018)"}, links=link)
+         f"{prognostic} ({s.system})", "info", "\n".join(f"- {r}" for r in s.reasons),
+         {"label": f"axilla staging ({s.edition})"}, links=link)
     p = assessment.predict
     if p.result is None:
         card("PREDICT not shown: " + "; ".join(p.not_applicable_reasons), "warning",

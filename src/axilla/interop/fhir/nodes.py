@@ -32,7 +32,7 @@ def node_findings(v: dict[str, Any], ex: Extractor, report: ImportReport
     sentinel_pos, sentinel_n = v.get("sentinel_positive"), v.get("sentinel_examined")
     positive, examined = v.get("nodes_positive"), v.get("nodes_examined")
     parts = [v.get(k) for k in ("nodes_macro", "nodes_micro", "nodes_itc")]
-    if positive is not None and all(p is not None for p in parts) and positive == sum(parts):
+    if positive is not None and None not in parts and positive == sum(p or 0 for p in parts):
         report.warnings.append(f"positive node count {positive} equals macro + micro + ITC; "
                                "ITC-only nodes are not positive (SEER/NAACCR)")
     if sentinel_pos is not None and positive is None and examined is None:

@@ -65,12 +65,12 @@ def tnm_value(ex: Extractor, res: Resource, kind: str) -> tuple[str, str] | None
                     if code in (c, p):
                         return ("c" if code == c else "p"), cat
             if kind == "N":
-                cat = C.snomed_lookup(C.CN_SNOMED, code)
-                if cat:
-                    return "c", cat
-                cat = C.snomed_lookup(C.PN_SNOMED, code)
-                if cat:
-                    return "p", cat
+                clinical = C.snomed_lookup(C.CN_SNOMED, code)
+                if clinical:
+                    return "c", clinical
+                pathological = C.snomed_lookup(C.PN_SNOMED, code)
+                if pathological:
+                    return "p", pathological
             if kind == "M":
                 label = C.snomed_lookup(C.M_SNOMED, code)
                 if label:

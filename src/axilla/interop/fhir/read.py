@@ -99,10 +99,10 @@ def read_bundle(data: Any) -> FhirImport:
     for c in sorted(facts.values(), key=lambda c: c.field):
         found(FoundFact(field=c.field, value=c.value, source=c.source, path=c.path, note=c.note))
     age, dx = _age(facts, report)
-    if age is not None:
-        found(FoundFact(field="age_years", value=age, source=facts.get(
-            "onset_age", facts.get("birth_date")).source, path="birthDate / onset",
-            note=f"at diagnosis {dx}" if dx else None))
+    origin = facts.get("onset_age") or facts.get("birth_date")
+    if age is not None and origin is not None:
+        found(FoundFact(field="age_years", value=age, source=origin.source,
+                        path="birthDate / onset", note=f"at diagnosis {dx}" if dx else None))
     value = {k: c.value for k, c in facts.items()}
     _checks(value, facts, report)
     data_out, missing = _case_mapping(value, age, ex, report)

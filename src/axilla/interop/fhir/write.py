@@ -88,11 +88,12 @@ def _device(out: _Out) -> None:
 
 def _obs(out: _Out, name: str, profile: str, code: dict[str, Any], value: dict[str, Any],
          status: str = "final", cat: str = "laboratory", **rest: Any) -> dict[str, Any]:
+    method = (concept(C.SNOMED, "897275008", "AJCC Cancer Staging Manual 8th edition")
+              if out.a.staging.system == "AJCC8" else concept(C.NCIT, "C188404", "UICC stage"))
     resource = {"resourceType": "Observation", "meta": {"profile": [_MCODE + profile]},
                 "status": status, "category": category(cat), "code": code,
                 "subject": out.subject, "effectiveDateTime": out.when,
-                "valueCodeableConcept": value, "method": concept(
-                    C.SNOMED, "897275008", "AJCC Cancer Staging Manual 8th edition"), **rest}
+                "valueCodeableConcept": value, "method": method, **rest}
     if out.focus:
         resource["focus"] = [out.focus]
     return out.put(name, resource)
