@@ -153,7 +153,7 @@ def value_code(obs: dict[str, Any]) -> tuple[str | None, str]:
 def test_derived_staging_uses_the_mcode_snomed_codes(exported):
     _, bundle = exported
     obs = {o["meta"]["profile"][0].rsplit("/", 1)[1] + ":" + o["code"]["coding"][-1]["code"]: o
-           for o in of_type(bundle, "Observation")}
+           for o in of_type(bundle, "Observation") if "meta" in o}
     pt = obs["mcode-tnm-primary-tumor-category:384625004"]
     assert value_code(pt) == ("1229852009", "pT2")  # pathological T2
     pn = obs["mcode-tnm-regional-nodes-category:371494008"]
@@ -170,6 +170,18 @@ def test_derived_staging_uses_the_mcode_snomed_codes(exported):
     members = {m["reference"] for m in anatomic["hasMember"]}
     urls = {e["fullUrl"] for e in bundle["entry"] if e["resource"] in (pt, pn, m)}
     assert members == urls
+
+
+def test_node_counts_are_written_and_the_pn_is_derived_from_them(exported):
+    a, bundle = exported
+    counts = {o["code"]["coding"][0]["code"]: o for o in of_type(bundle, "Observation")
+              if "meta" not in o}
+    assert counts["92833-3"]["valueQuantity"]["value"] == a.staging.nodes_examined == 3
+    assert counts["92831-7"]["valueQuantity"]["value"] == a.staging.positive_nodes == 2
+    pn = next(o for o in of_type(bundle, "Observation")
+              if o["code"]["coding"][0]["code"] == "371494008")
+    urls = {e["fullUrl"] for e in bundle["entry"] if e["resource"] in counts.values()}
+    assert {r["reference"] for r in pn["derivedFrom"]} == urls
 
 
 def test_suffix_without_snomed_code_sends_the_base_code_and_the_full_label():
@@ -254,6 +266,9 @@ def test_imported_bundle_export_cites_its_sources_and_conflicts():
     entities = {e["what"]["reference"] for e in prov["entity"]}
     assert {"Observation/tumor-size-jenny-m", "Patient/cancer-patient-jenny-m",
             "Observation/tumor-marker-test-er-jenny-m"} <= entities
+    pt = next(o for o in of_type(bundle, "Observation")
+              if o["code"]["coding"][0]["code"] == "384625004")
+    assert pt["derivedFrom"] == [{"reference": "Observation/tumor-size-jenny-m"}]
     for risk in of_type(bundle, "RiskAssessment"):
         assert risk["subject"] == {"reference": "Patient/cancer-patient-jenny-m"}
         assert risk["condition"] == {"reference": "Condition/primary-cancer-condition-jenny-m"}

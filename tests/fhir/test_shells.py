@@ -180,3 +180,19 @@ def test_codesystem_is_served(client):
     assert body["resourceType"] == "CodeSystem"
     assert body["url"] == "https://axilla.example.org/fhir/CodeSystem/axilla"
     assert {"micrometastasis", "PA-01"} <= {c["code"] for c in body["concept"]}
+
+
+def test_without_the_fhir_extra_the_export_says_what_to_install(monkeypatch, example_bundle,
+                                                                 client, capsys, tmp_path):
+    from axilla.cli.fhir import assess_fhir
+    from axilla.interop.fhir import resources
+
+    def missing() -> None:
+        raise ModuleNotFoundError("No module named 'fhir'", name="fhir")
+
+    monkeypatch.setattr(resources, "require_models", missing)
+    assert assess_fhir(example_bundle, tmp_path / "out.json") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'axilla[fhir]'" in err
+    r = client.post("/v1/fhir/assessments", json=json.loads(example_bundle.read_text()))
+    assert r.status_code == 501 and "fhir extra" in r.json()["detail"]

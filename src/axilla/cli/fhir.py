@@ -63,8 +63,15 @@ def assess_fhir(path: Path, out: Path | None, *, json_output: bool = False,
     """Assess the case in a FHIR bundle: print the report and the result; optionally write the
     assessment as a FHIR Bundle. Exit 2 (one line) when no case can be built."""
     from axilla.assess import assess
-    from axilla.interop.fhir.write import assessment_bundle
 
+    try:
+        from axilla.interop.fhir.resources import require_models
+        from axilla.interop.fhir.write import assessment_bundle
+
+        require_models()
+    except ModuleNotFoundError as exc:
+        return fail(f"the FHIR export needs the Python package {exc.name!r}; install it with "
+                    "pip install 'axilla[fhir]'")
     try:
         imported = _read(path)
     except ValueError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from axilla.errors import FieldProblem, InputError
@@ -47,8 +47,14 @@ def fhir_assessments(bundle: Annotated[dict[str, Any], Body(description="A FHIR 
                      ) -> JSONResponse:
     """Assess the case in a FHIR R4 / mCODE Bundle and answer with a FHIR R4 Bundle."""
     from axilla.assess import assess
+    from axilla.interop.fhir.resources import require_models
     from axilla.interop.fhir.write import assessment_bundle
 
+    try:
+        require_models()
+    except ModuleNotFoundError:
+        raise HTTPException(501, "the FHIR export needs the fhir extra (fhir.resources) on "
+                                 "this server") from None
     imported = _import(bundle)
     if imported.case is None:
         raise _refuse(imported)
@@ -63,9 +69,8 @@ def fhir_assessments(bundle: Annotated[dict[str, Any], Body(description="A FHIR 
 def fhir_codesystem() -> JSONResponse:
     """axilla's CodeSystem: every local code of the FHIR import and export."""
     from axilla.interop.fhir.codesystem import codesystem
-    from axilla.interop.fhir.resources import validated
 
-    return JSONResponse(validated(codesystem()), media_type=FHIR_JSON)
+    return JSONResponse(codesystem(), media_type=FHIR_JSON)
 
 
 @router.get("/cds-services", tags=["fhir"])

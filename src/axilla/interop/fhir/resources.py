@@ -8,6 +8,7 @@ element lists of the resources it writes.
 from __future__ import annotations
 
 import importlib
+import json
 import uuid
 from typing import Any
 
@@ -50,13 +51,16 @@ def category(code: str) -> list[dict[str, Any]]:
     return [concept(C.OBS_CATEGORY, code)]
 
 
+def require_models() -> None:
+    """Raise ModuleNotFoundError (naming fhir.resources) when the fhir extra is absent."""
+    importlib.import_module("fhir.resources.R4B")
+
+
 def validated(resource: dict[str, Any]) -> dict[str, Any]:
     """Validate one resource with its fhir.resources model; return the model's JSON form."""
     name = resource["resourceType"]
     module = importlib.import_module(f"fhir.resources.R4B.{name.lower()}")
     model = getattr(module, name).model_validate(resource)
-    import json
-
     return json.loads(model.model_dump_json(exclude_none=True))
 
 

@@ -33,8 +33,9 @@ _IMPUTED = {"grade": 9.0, "her2": 9.0, "ki67": 9.0, "screen": 2.0, "pr": 9.0}
 
 class _Out:
     def __init__(self, a: Assessment, subject: dict[str, Any], focus: dict[str, Any] | None,
-                 when: str):
+                 when: str, sources: Mapping[str, Sequence[str]]):
         self.a, self.subject, self.focus, self.when = a, subject, focus, when
+        self.sources = sources
         self.seed = a.provenance.input_sha256
         self.entries: list[tuple[str, dict[str, Any]]] = []
         self.device = self.ref("Device", "axilla")
@@ -58,7 +59,7 @@ def assessment_bundle(a: Assessment, *, patient_reference: str | None = None,
     subject = ({"reference": patient_reference} if patient_reference
                else {"display": f"case {a.case_id or a.provenance.input_sha256[:12]}"})
     out = _Out(a, subject, {"reference": condition_reference} if condition_reference else None,
-               when)
+               when, sources or {})
     inputs = sorted({s for refs in (sources or {}).values() for s in refs})
     _device(out)
     staging = _staging(out, report)
@@ -99,16 +100,43 @@ def _obs(out: _Out, name: str, profile: str, code: dict[str, Any], value: dict[s
     return out.put(name, resource)
 
 
+def _derived_from(out: _Out, *fields: str) -> dict[str, Any]:
+    refs = sorted({r for f in fields for r in out.sources.get(f, ())})
+    return {"derivedFrom": [{"reference": r} for r in refs]} if refs else {}
+
+
+def _node_counts(out: _Out) -> list[dict[str, Any]]:
+    """Nodes examined and nodes with metastasis (micro + macro, never ITC), spec 2.8 A."""
+    s = out.a.staging
+    if not s.nodes_examined:
+        return []
+    refs = []
+    for code, name, n in (("92833-3", "Lymph nodes examined", s.nodes_examined),
+                          ("92831-7", "Lymph nodes with metastasis", s.positive_nodes)):
+        refs.append(out.put(f"count-{code}", {
+            "resourceType": "Observation", "status": "final", "category": category("laboratory"),
+            "code": concept(C.LOINC, code, name), "subject": out.subject,
+            "effectiveDateTime": out.when, "valueQuantity": {
+                "value": n, "system": C.UCUM, "code": "{count}"},
+            **({"focus": [out.focus]} if out.focus else {}),
+            **_derived_from(out, "nodes", "nodes_examined", "nodes_positive",
+                            "sentinel_examined", "sentinel_positive")}))
+    return refs
+
+
 def _staging(out: _Out, report: ImportReport | None) -> list[dict[str, Any]]:
     s = out.a.staging
+    counts = _node_counts(out)
     t_code = C.T_SNOMED.get(s.pT.category, (None, None))[1 if s.pT.prefix == "p" else 0]
     t = _obs(out, "pT", "mcode-tnm-primary-tumor-category", concept(C.SNOMED, "384625004"),
-             concept(C.SNOMED, t_code, s.pT.display) if t_code else {"text": s.pT.display})
+             concept(C.SNOMED, t_code, s.pT.display) if t_code else {"text": s.pT.display},
+             **_derived_from(out, "size_mm_invasive", "size_mm_pathology", "size_mm_clinical"))
     n_key = f"{s.pN.category}{s.pN.modifier}{'(sn)' if s.pN.suffix == '(sn)' else ''}"
     n_code = C.PN_SNOMED.get(n_key) or C.PN_SNOMED.get(f"{s.pN.category}{s.pN.modifier}") \
         or C.PN_SNOMED.get(s.pN.category)
     n = _obs(out, "pN", "mcode-tnm-regional-nodes-category", concept(C.SNOMED, "371494008"),
-             concept(C.SNOMED, n_code, s.pN.display) if n_code else {"text": s.pN.display})
+             concept(C.SNOMED, n_code, s.pN.display) if n_code else {"text": s.pN.display},
+             **({"derivedFrom": counts} if counts else {}))
     m_assumed = report is not None and report.fact("m") is None and s.M == "cM0"
     m = _obs(out, "M", "mcode-tnm-distant-metastases-category", concept(
         C.SNOMED, "371497001" if s.M.startswith("p") else "399387003"),
