@@ -105,6 +105,10 @@ def _derived_from(out: _Out, *fields: str) -> dict[str, Any]:
     return {"derivedFrom": [{"reference": r} for r in refs]} if refs else {}
 
 
+def _links(refs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"derivedFrom": refs} if refs else {}
+
+
 def _node_counts(out: _Out) -> list[dict[str, Any]]:
     """Nodes examined and nodes with metastasis (micro + macro, never ITC), spec 2.8 A."""
     s = out.a.staging
@@ -136,7 +140,7 @@ def _staging(out: _Out, report: ImportReport | None) -> list[dict[str, Any]]:
         or C.PN_SNOMED.get(s.pN.category)
     n = _obs(out, "pN", "mcode-tnm-regional-nodes-category", concept(C.SNOMED, "371494008"),
              concept(C.SNOMED, n_code, s.pN.display) if n_code else {"text": s.pN.display},
-             **({"derivedFrom": counts} if counts else {}))
+             **_links(counts))
     m_assumed = report is not None and report.fact("m") is None and s.M == "cM0"
     m = _obs(out, "M", "mcode-tnm-distant-metastases-category", concept(
         C.SNOMED, "371497001" if s.M.startswith("p") else "399387003"),
