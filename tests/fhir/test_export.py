@@ -325,3 +325,14 @@ def client_codesystem() -> dict[str, Any]:
     assert data["count"] == len(data["concept"])
     assert len({c["code"] for c in data["concept"]}) == len(data["concept"])
     return data
+
+
+def test_the_validator_refuses_an_element_r4_does_not_have():
+    from pydantic import ValidationError
+
+    from axilla.interop.fhir.resources import bundle
+
+    group = {"resourceType": "RequestGroup", "status": "active", "intent": "proposal",
+             "subject": {"reference": "Patient/p"}, "action": [{"reason": [{"text": "x"}]}]}
+    with pytest.raises(ValidationError, match=r"action\.0\.reason"):
+        bundle([("urn:uuid:1", group)])

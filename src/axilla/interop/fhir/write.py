@@ -55,7 +55,7 @@ def assessment_bundle(a: Assessment, *, patient_reference: str | None = None,
                       report: ImportReport | None = None,
                       recorded: datetime | None = None) -> dict[str, Any]:
     """The assessment as a FHIR R4 Bundle (collection), every resource validated."""
-    when = (recorded or datetime.now(UTC)).isoformat(timespec="seconds")
+    when = (recorded or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
     subject = ({"reference": patient_reference} if patient_reference
                else {"display": f"case {a.case_id or a.provenance.input_sha256[:12]}"})
     out = _Out(a, subject, {"reference": condition_reference} if condition_reference else None,
