@@ -221,3 +221,18 @@ def test_mcode_grade_words_need_the_nottingham_method(read):
 
 def test_ajcc_constant_is_the_cancerstaging_system():
     assert AJCC == "http://cancerstaging.org"
+
+
+@pytest.mark.parametrize(("birth", "onset"), [("abc", "2020-01-01"), ("1960-13-40", "2020-01-01"),
+                                              ("1960", "xx"), ("1960-02", "2020-02-30")])
+def test_invalid_dates_leave_the_age_unknown_and_say_which(read, birth, onset):
+    r = read(bundle(patient(birth=birth), condition(onset=onset), size(15)))
+    assert r.case is None
+    assert any("is not a valid date" in w for w in r.report.warnings)
+    assert any(x.startswith("patient.age_years") for x in r.report.not_assessable)
+
+
+def test_partial_diagnosis_date_gives_the_lower_age_with_a_warning(read):
+    r = read(bundle(patient(birth="1960-05-20"), condition(onset="2020"), size(15)))
+    assert r.case.patient.age_years == 59  # 59 before 20 May 2020, 60 after
+    assert any("59 to 60" in w for w in r.report.warnings)

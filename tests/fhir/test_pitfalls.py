@@ -113,6 +113,18 @@ def test_two_patients_in_one_bundle(read):
     assert "other-patient" in r.report.conflict_kinds()
 
 
+def test_without_a_patient_resource_other_subjects_are_still_dropped(read):
+    other = obs("85337-4", rid="er-other", valueCodeableConcept=cc(LNC, "LA6577-6"))
+    other["subject"] = {"reference": "Patient/p2"}
+    data = base(obs("85337-4", rid="er", valueCodeableConcept=cc(LNC, "LA6576-8")), other)
+    data["entry"] = [e for e in data["entry"] if e["resource"]["resourceType"] != "Patient"]
+    r = read(data)
+    assert r.patient_reference == "Patient/p1"
+    assert r.report.value("er") == "positive"
+    assert "other-patient" in r.report.conflict_kinds()
+    assert any("no Patient resource" in w for w in r.report.warnings)
+
+
 def test_same_resource_id_twice(read):
     er = obs("85337-4", rid="er", valueCodeableConcept=cc(LNC, "LA6576-8"))
     r = read(base(er, dict(er)))

@@ -60,12 +60,13 @@ class BundleIndex:
                 continue
             seen[k] = res
             kept.append(res)
-            if url:
+            if isinstance(url, str) and url:
                 self.by_url[url] = res
         self.by_key = seen
         patients = [r for r in kept if r["resourceType"] == "Patient"]
         self.patient = self._choose_patient(patients, kept)
-        report.patient = key(self.patient) if self.patient else None
+        self.patient_key = key(self.patient) if self.patient else self._subject_only(kept)
+        report.patient = self.patient_key
         self.resources = [r for r in kept if self._mine(r)]
 
     def resolve(self, reference: Any) -> Resource | None:
@@ -104,15 +105,29 @@ class BundleIndex:
                     "others' resources are ignored"))
         return best
 
+    def _subject_only(self, kept: list[Resource]) -> str | None:
+        """Without a Patient resource: the subject most resources name (reported)."""
+        counts: dict[str, int] = {}
+        for r in kept:
+            s = self._subject(r)
+            if s is not None:
+                counts[s] = counts.get(s, 0) + 1
+        if not counts:
+            return None
+        chosen = max(counts, key=lambda s: counts[s])
+        self.report.warnings.append(f"no Patient resource in the bundle; the subject {chosen} "
+                                    "is assessed")
+        return chosen
+
     def _mine(self, res: Resource) -> bool:
         if res["resourceType"] == "Patient":
             return res is self.patient
         subject = self._subject(res)
-        if subject is None or self.patient is None or subject == key(self.patient):
+        if subject is None or self.patient_key is None or subject == self.patient_key:
             return True
         self.report.conflicts.append(Conflict(
             kind="other-patient", sources=[key(res)],
-            message=f"{key(res)} belongs to {subject}, not {key(self.patient)}; ignored"))
+            message=f"{key(res)} belongs to {subject}, not {self.patient_key}; ignored"))
         return False
 
     def of_type(self, *types: str) -> list[Resource]:

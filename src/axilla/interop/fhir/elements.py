@@ -5,7 +5,10 @@ Source: FHIR R4 (4.0.1) datatypes; spec fhir.md section 1 (precedence by status)
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 _STATUS_RANK = {"final": 2, "amended": 2, "corrected": 2, "completed": 2, "active": 2,
@@ -45,6 +48,28 @@ def when(res: Mapping[str, Any]) -> str:
 def rank(res: Mapping[str, Any]) -> int | None:
     """Trust of a resource's status; None for entered-in-error (ignored)."""
     status = res.get("status")
+    if not isinstance(status, str):
+        return 2 if status is None else 1
     if status == "entered-in-error":
         return None
-    return _STATUS_RANK.get(status, 1) if status else 2
+    return _STATUS_RANK.get(status, 1)
+
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?")
+
+
+def date_range(text: Any) -> tuple[date, date] | None:
+    """Earliest and latest day a FHIR date/dateTime may mean ("1960" -> 1 Jan to 31 Dec);
+    None when it is not a valid date."""
+    m = _DATE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if m is None:
+        return None
+    year, month, day = (int(g) if g else None for g in m.groups())
+    try:
+        first = date(year or 1, month or 1, day or 1)
+        last_month = month or 12
+        last = date(year or 1, last_month,
+                    day or calendar.monthrange(year or 1, last_month)[1])
+    except ValueError:
+        return None
+    return first, last

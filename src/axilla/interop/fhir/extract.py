@@ -7,7 +7,7 @@ Source: spec fhir.md section 2 (import map) and section 5 (pitfalls seen in real
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from axilla.interop.fhir import codes as C  # noqa: N812 (short name for the cod
 from axilla.interop.fhir.bundle import BundleIndex, Resource, key
 from axilla.interop.fhir.elements import code_in, codings, rank, text_of, when
 from axilla.interop.fhir.observations import read_observation
-from axilla.interop.fhir.report import Conversion
+from axilla.interop.fhir.report import Conflict, Conversion
 
 
 @dataclass
@@ -61,21 +61,29 @@ class Extractor:
     def run(self) -> list[Candidate]:
         ix = self.index
         if ix.patient is not None:
-            self.patient(ix.patient)
+            self._safely(self.patient, ix.patient)
         for res in ix.of_type("Condition"):
-            self.condition(res)
-        for res in ix.of_type("Observation"):
-            if rank(res) is not None:
-                self.observation(res)
-        for res in ix.of_type("Procedure"):
-            if rank(res) is not None:
-                self.procedure(res)
-        for res in ix.of_type("MedicationRequest", "MedicationStatement",
-                              "MedicationAdministration"):
-            if rank(res) is not None:
-                self.medication(res)
+            self._safely(self.condition, res)
+        steps = (("Observation",), self.observation), (("Procedure",), self.procedure), (
+            ("MedicationRequest", "MedicationStatement", "MedicationAdministration"),
+            self.medication)
+        for types, handler in steps:
+            for res in ix.of_type(*types):
+                if rank(res) is not None:
+                    self._safely(handler, res)
         self.add_drugs()
         return self.cands
+
+    def _safely(self, handler: Callable[[Resource], None], res: Resource) -> None:
+        """Read one resource; a malformed one is set aside as a conflict, never a crash."""
+        kept = len(self.cands)
+        try:
+            handler(res)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            del self.cands[kept:]
+            self.report.conflicts.append(Conflict(
+                kind="unreadable", sources=[key(res)],
+                message=f"{key(res)} is malformed ({type(exc).__name__}: {exc}); not read"))
 
     # --- patient and conditions -------------------------------------------------------------
     def patient(self, p: Resource) -> None:

@@ -7,7 +7,6 @@ conflict, and a conflict marks the case as needing review.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +15,7 @@ from typing import Any
 from axilla.case.assessment import Case, parse_case
 from axilla.errors import InputError
 from axilla.interop.fhir.bundle import BundleIndex
+from axilla.interop.fhir.elements import date_range
 from axilla.interop.fhir.extract import Candidate, Extractor
 from axilla.interop.fhir.nodes import node_findings
 from axilla.interop.fhir.report import Conflict, FoundFact, ImportReport, MissingFact
@@ -73,20 +73,22 @@ def _age(facts: dict[str, Candidate], report: ImportReport) -> tuple[float | Non
     birth = facts.get("birth_date")
     if birth is None:
         return None, dx.value
-    b, d = str(birth.value), date.fromisoformat(str(dx.value)[:10])
-    parts = [int(p) for p in b.split("-")]
-    month_first, month_last = (parts[1], parts[1]) if len(parts) > 1 else (1, 12)
-    last_day = calendar.monthrange(parts[0], month_last)[1]
-    earliest = date(parts[0], month_first, parts[2] if len(parts) > 2 else 1)
-    latest = date(parts[0], month_last, parts[2] if len(parts) > 2 else last_day)
+    born, diagnosed = date_range(birth.value), date_range(dx.value)
+    if born is None or diagnosed is None:
+        bad = birth if born is None else dx
+        report.warnings.append(f"{bad.source} {bad.path} {bad.value!r} is not a valid date")
+        report.missing.append(MissingFact(field="age_years", reason="a date is not valid"))
+        return None, dx.value
 
-    def years(born: date) -> int:
-        return d.year - born.year - ((d.month, d.day) < (born.month, born.day))
+    def years(b: date, d: date) -> int:
+        return d.year - b.year - ((d.month, d.day) < (b.month, b.day))
 
-    if years(earliest) != years(latest):
-        report.warnings.append(f"birth date {b} is partial: age at diagnosis is "
-                               f"{years(latest)} or {years(earliest)}; {years(latest)} is used")
-    return float(years(latest)), dx.value
+    youngest, oldest = years(born[1], diagnosed[0]), years(born[0], diagnosed[1])
+    if youngest != oldest:
+        report.warnings.append(f"birth date {birth.value} and diagnosis date {dx.value} are "
+                               f"partial: age at diagnosis {youngest} to {oldest}; "
+                               f"{youngest} is used")
+    return float(youngest), dx.value
 
 
 def read_bundle(data: Any) -> FhirImport:
@@ -188,8 +190,9 @@ def _case_mapping(v: dict[str, Any], age: float | None, ex: Extractor, report: I
         report.not_assessable.append("no primary breast cancer Condition in the bundle")
     if age is None:
         missing.add("age_years")
-        report.not_assessable.append("patient.age_years: age at diagnosis unknown (no "
-                                     "diagnosis date or onset age in the bundle)")
+        report.not_assessable.append("patient.age_years: age at diagnosis unknown (no valid "
+                                     "birth and diagnosis dates, nor an onset age, in the "
+                                     "bundle)")
     kind = v.get("primary_kind", "invasive")
     if kind == "lcis":
         report.warnings.append("lobular carcinoma in situ is not staged (AJCC 8th)")
