@@ -189,3 +189,16 @@ def test_unconfirmed_smoking_codes_are_not_read(read):
     r = read(base(obs("72166-2", valueCodeableConcept=cc(SCT, "8517006"))))
     assert r.case.patient.current_smoker is None
     assert any("smoking status" in w for w in r.report.warnings)
+
+
+def test_mean_heart_dose_in_gy(read):
+    dose = obs("mean-heart-dose", AX, valueQuantity={"value": 2.5, "unit": "Gy",
+                                                     "system": UCUM, "code": "Gy"})
+    assert read(base(dose)).case.treatment.mean_heart_dose_gy == 2.5
+    by_text = obs("x", valueQuantity={"value": 1.0, "code": "Gy"})
+    by_text["code"] = {"text": "Mean heart dose"}
+    assert read(base(by_text)).case.treatment.mean_heart_dose_gy == 1.0
+    in_cgy = obs("mean-heart-dose", AX, valueQuantity={"value": 250, "code": "cGy"})
+    r = read(base(in_cgy))
+    assert r.case.treatment.mean_heart_dose_gy is None
+    assert any("not in Gy" in w for w in r.report.warnings)

@@ -236,3 +236,32 @@ def test_partial_diagnosis_date_gives_the_lower_age_with_a_warning(read):
     r = read(bundle(patient(birth="1960-05-20"), condition(onset="2020"), size(15)))
     assert r.case.patient.age_years == 59  # 59 before 20 May 2020, 60 after
     assert any("59 to 60" in w for w in r.report.warnings)
+
+
+@pytest.mark.parametrize(("code", "side"), [("7771000", "left"), ("24028007", "right")])
+def test_laterality_on_pathology(read, code, side):
+    r = read(base(obs("20228-3", valueCodeableConcept=cc(SCT, code))))
+    assert r.report.value("laterality") == side
+
+
+def test_history_of_metastatic_cancer_is_m1(read):
+    r = read(base(obs("1287652008", SCT, valueCodeableConcept=cc(SCT, "52101004"))))
+    assert r.case.m == "cM1"
+    assert any("metastatic disease" in w for w in r.report.warnings)
+
+
+@pytest.mark.parametrize(("code", "m"), [("94381002", "cM1"), ("94222008", "cM1"),
+                                         ("94181007", "cM0")])
+def test_secondary_cancer_codes(read, code, m):
+    secondary = condition(code)
+    secondary["id"] = "c-secondary"
+    assert read(base(secondary)).case.m == m
+
+
+def test_secondary_known_only_by_text_is_read_with_a_warning(read):
+    secondary = condition("999999", "http://example.org/local")
+    secondary["id"] = "c-secondary"
+    secondary["code"]["text"] = "Metastatic breast cancer to lung"
+    r = read(base(secondary))
+    assert r.case.m == "cM1"
+    assert any("read from its text" in w for w in r.report.warnings)

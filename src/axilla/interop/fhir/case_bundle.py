@@ -2,7 +2,7 @@
 
 Source: spec fhir.md section 2 (the codes the importer reads) and 2.8 B (the per-node pattern).
 Used to hand a case to a FHIR system and to prove the import map: case -> bundle -> case.
-Not carried: radial margin, mean heart dose, lymphovascular invasion, recurrence events,
+Not carried: radial margin, lymphovascular invasion, recurrence events,
 RT-PCR-only procedures, 'other' histology and extra guidance facts (no FHIR element agreed).
 """
 
@@ -177,6 +177,9 @@ def _treatment(w: _Writer, case: Case, plan: Any) -> None:
     if plan.radiotherapy:
         w.put({"resourceType": "Procedure", "status": "completed",
                "code": concept(C.SNOMED, "1217123003", "Radiotherapy course of treatment")})
+    if plan.mean_heart_dose_gy is not None:
+        w.observation(axilla_concept(C.MEAN_HEART_DOSE, "Mean heart dose (Gy)"), "therapy",
+                      valueQuantity=quantity(plan.mean_heart_dose_gy, "Gy"))
     drugs = list(_DRUGS.get(plan.chemotherapy, ()))
     drugs += ["tamoxifen"] * plan.endocrine_therapy + ["trastuzumab"] * plan.trastuzumab
     drugs += ["zoledronic acid"] * plan.bisphosphonates

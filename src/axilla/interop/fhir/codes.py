@@ -44,6 +44,12 @@ LATERALITY = {"7771000": "left", "24028007": "right", "51440002": "bilateral",
 CONDITION_LATERALITY = {"353431000119107": "left"}
 #: Secondary sites that are regional nodes, not distant metastasis (axillary lymph node).
 REGIONAL_SECONDARY = {"94181007"}
+#: Distant secondaries seen in the real bundles (liver, bone) and mCODE's history-of-metastatic-
+#: cancer Observation code.
+DISTANT_SECONDARY = {"94381002", "94222008"}
+HISTORY_OF_METASTASIS = "1287652008"
+LATERALITY_OBS = "20228-3"
+MEAN_HEART_DOSE = "mean-heart-dose"
 
 # Histology -> the case's histology / primary kind.
 HISTOLOGY_NST = {"82711006", "408643008", "8500/3"}

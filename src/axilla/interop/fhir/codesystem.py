@@ -26,6 +26,7 @@ LOCAL_CODES: dict[str, str] = {
     "detection-method": "Method that detected the tumour in the node",
     "he": "Haematoxylin and eosin", "ihc": "Immunohistochemistry", "rt-pcr": "RT-PCR",
     "not-current-smoker": "Not a current smoker",
+    "mean-heart-dose": "Mean heart dose of radiotherapy (Gy)",
     "anatomic-stage-group": "AJCC 8th anatomic stage group",
     "prognostic-stage-group": "AJCC 8th prognostic stage group",
     "predict-breast": "PREDICT Breast", "breast-cancer-survival":

@@ -98,19 +98,23 @@ class Extractor:
 
     def condition(self, res: Resource) -> None:
         code = res.get("code")
-        for c in (code_in(code, C.MENOPAUSE),):
-            if c:
-                self.add("menopausal_status", C.MENOPAUSE[c], res, "code")
+        menopause = code_in(code, C.MENOPAUSE)
+        if menopause:
+            self.add("menopausal_status", C.MENOPAUSE[menopause], res, "code")
         disorder = code_in(code, C.RECEPTOR_DISORDERS)
         if disorder:
             marker, status = C.RECEPTOR_DISORDERS[disorder]
             self.add(marker, status, res, "code")
         if self._is_breast_primary(res):
             self.primary_condition(res)
+        elif code_in(code, C.REGIONAL_SECONDARY):
+            self.add("regional_secondary", text_of(code) or "axillary nodes", res, "code")
+        elif code_in(code, C.DISTANT_SECONDARY):
+            self.add("distant_secondary", text_of(code) or "distant secondary", res, "code")
         elif self._is_secondary(res):
-            site = code_in(code, C.REGIONAL_SECONDARY)
-            self.add("regional_secondary" if site else "distant_secondary", text_of(code)
-                     or "secondary cancer", res, "code")
+            self.report.warnings.append(f"{key(res)}: secondary cancer read from its text "
+                                        f"{text_of(code)!r} (code not known)")
+            self.add("distant_secondary", text_of(code), res, "code.text")
 
     def _is_breast_primary(self, res: Resource) -> bool:
         code = res.get("code")
@@ -124,7 +128,7 @@ class Extractor:
     @staticmethod
     def _is_secondary(res: Resource) -> bool:
         words = text_of(res.get("code")).lower()
-        return "secondary" in words or "metasta" in words
+        return ("secondary" in words or "metasta" in words) and "axilla" not in words
 
     def primary_condition(self, res: Resource) -> None:
         if self.primary is not None:

@@ -122,6 +122,22 @@ def read_observation(ex: Extractor, res: Resource) -> None:
             ex.report.warnings.append(f"{key(res)}: smoking status {text_of(cc)!r} not read "
                                       "(only 'smokes tobacco daily' is a confirmed code)")
         return
+    if code_in(code, C.HISTORY_OF_METASTASIS):
+        if code_in(cc, C.POSITIVE) or res.get("valueBoolean") is True or cc is None:
+            ex.add("distant_secondary", "history of metastatic cancer", res, "code")
+        return
+    if code_in(code, C.LATERALITY_OBS):
+        side = code_in(cc, C.LATERALITY)
+        if side:
+            ex.add("laterality", C.LATERALITY[side], res, "valueCodeableConcept")
+        return
+    if code_in(code, C.MEAN_HEART_DOSE) or "mean heart dose" in text_of(code).lower():
+        q = res.get("valueQuantity") or {}
+        if (q.get("code") or q.get("unit")) == "Gy" and isinstance(q.get("value"), int | float):
+            ex.add("mean_heart_dose_gy", float(q["value"]), res, "valueQuantity")
+        else:
+            ex.report.warnings.append(f"{key(res)}: mean heart dose not in Gy; not read")
+        return
     if code_in(code, C.TUMOR_SIZE):
         where = "pathology" if res.get("specimen") else "clinical"
         for i, comp in enumerate(res.get("component") or []):

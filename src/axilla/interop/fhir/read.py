@@ -261,7 +261,8 @@ def _treatment(v: dict[str, Any]) -> dict[str, Any]:
         "breast_surgery": v.get("breast_surgery"), "chemotherapy": chemo,
         "endocrine_therapy": "drug_endocrine" in v, "trastuzumab": "drug_anti_her2" in v,
         "bisphosphonates": "drug_bisphosphonate" in v,
-        "radiotherapy": bool(v.get("radiotherapy"))}.items() if x is not None}
+        "radiotherapy": bool(v.get("radiotherapy")),
+        "mean_heart_dose_gy": v.get("mean_heart_dose_gy")}.items() if x is not None}
 
 
 _CATEGORY_WORD = {"neg": "negative", "itc": "itc", "micro": "micrometastasis",
