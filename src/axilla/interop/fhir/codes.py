@@ -8,6 +8,9 @@ Synthea. Codes marked unverified there are not used here.
 
 from __future__ import annotations
 
+from axilla.case.codes import FOUND_BY as CASE_FOUND_BY
+from axilla.case.codes import NODE_SITES as CASE_NODE_SITES
+
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -151,10 +154,9 @@ NODE_SITES = {"68171009": "axillary", "245282001": "internal_mammary",
               "76838003": "supraclavicular"}
 NODE_METHODS = {"he": "he", "ihc": "ihc", "rt-pcr": "rtpcr"}
 NODE_CATEGORIES = ("negative", "itc", "micrometastasis", "macrometastasis")
-NODE_SITE_WORDS = ("axillary", "intramammary", "infraclavicular", "internal_mammary",
-                   "supraclavicular")
-#: How a node reached the pathologist [L]: the case vocabulary's own words.
-FOUND_BY = ("sentinel", "dissection", "needle_biopsy", "imaging")
+#: Node sites and how a node reached the pathologist [L]: the case vocabulary's own words.
+NODE_SITE_WORDS = CASE_NODE_SITES
+FOUND_BY = CASE_FOUND_BY
 
 # --- 2.9-2.11 procedures and therapy ---------------------------------------------------------
 SLNB = {"396487001", "443497002"}
