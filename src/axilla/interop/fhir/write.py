@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from axilla.assess import REPORT_YEARS, Assessment
+from axilla.assess import Assessment
 from axilla.interop.fhir import codes as C  # noqa: N812 (short name for the code tables)
 from axilla.interop.fhir.report import ImportReport
 from axilla.interop.fhir.resources import (
@@ -23,6 +23,7 @@ from axilla.interop.fhir.resources import (
     full_url,
     quantity,
 )
+from axilla.models.predict.results import REPORT_YEARS
 
 _MCODE = C.MCODE_SD
 _OUTCOMES = (("overall-survival", "Alive at the horizon", "overall_survival_pct"),
