@@ -4,11 +4,13 @@
                                  treatment column and year)
     predict_one(inputs, version) one patient's PredictResult (typed, with provenance)
     flat_columns(output)         every quantity under the source's own column names
+    benefit_table(inputs, version)  the rounded benefit table for a cohort (fast kernel)
     available_versions()         the versions shipped; CURRENT_VERSION is the official one
 
 Source: WintonCentre/predict-v30-r (MIT), commit 42223bc; see docs/models/predict.md.
 """
 
+from axilla.models.predict.benefits import benefit_table
 from axilla.models.predict.engine import PredictOutput, compute
 from axilla.models.predict.tables import flat_columns, r_round
 from axilla.models.predict.versions import (
@@ -23,6 +25,7 @@ __all__ = [
     "PredictOutput",
     "PredictVersion",
     "available_versions",
+    "benefit_table",
     "compute",
     "flat_columns",
     "load_version",

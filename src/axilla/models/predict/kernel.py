@@ -52,7 +52,7 @@ class Plan:
     columns: tuple[str, ...]
     letters: tuple[tuple[str, ...], ...]
     segments: tuple[tuple[int, int], ...]  # runs of year indices [a, b) with constant factors
-    factors: np.ndarray  # [segment, column, state]: exp(the column's treatment term)
+    factors: np.ndarray  # [segment * column, state]: exp(the column's treatment term)
     her2: np.ndarray  # [group, year]: HER2 term of the breast-cancer index
     increments: np.ndarray  # [group, year]: baseline breast hazard increment * exp(HER2 term)
     cumulative: np.ndarray  # [group, year]: their running sum (treatment-free, before exp(PI))
@@ -63,7 +63,7 @@ class Plan:
     _differences: dict = field(default_factory=dict)
 
     def differences(self, table: str, rows: tuple[int, ...], origin: int) -> np.ndarray:
-        """[segment, row, group]: the table's increase over each segment up to each row,
+        """[segment, row, group]: minus the table's increase over each segment up to each row,
         counted from year index origin + 1 (origin -1: from diagnosis)."""
         key = (table, rows, origin)
         found = self._differences.get(key)
@@ -76,7 +76,7 @@ class Plan:
                     if row <= lo or lo >= b - 1:
                         continue
                     hi = min(row, b - 1)
-                    found[s, r] = C[:, hi] - (C[:, lo] if lo >= 0 else 0.0)
+                    found[s, r] = (C[:, lo] if lo >= 0 else 0.0) - C[:, hi]
             self._differences[key] = found
         return found
 
@@ -121,7 +121,8 @@ def plan_for(version_id: str, columns: tuple[str, ...]) -> Plan:
     col_keys = [("r" in ls and by_column, "c" in ls and by_column) for ls in letters]
     keys = tuple(dict.fromkeys(col_keys))
     return Plan(
-        version=v, columns=columns, letters=letters, segments=segments, factors=factors,
+        version=v, columns=columns, letters=letters, segments=segments,
+        factors=factors.reshape(len(segments) * len(columns), eq.N_STATES),
         her2=her2, increments=increments, cumulative=np.cumsum(increments, axis=1),
         other_base=base_oth if closed else np.cumsum(d_oth),
         other_base_from5=np.cumsum(d_oth[CONDITIONAL_FROM:]),
@@ -136,7 +137,7 @@ class Patients:
     pi_fixed: np.ndarray  # [patient]: breast-cancer index without its HER2 term
     group: np.ndarray  # [patient]: row of the HER2 and baseline tables
     scale: np.ndarray  # [patient]: exp(pi_fixed)
-    factors: np.ndarray  # [segment, column, patient]
+    factors: np.ndarray  # [column (+ varying column by later segment), patient]
     mi: np.ndarray  # [patient]: other-cause index without harms
     harm: tuple[np.ndarray, np.ndarray]
     other_scale: np.ndarray  # [key, patient]: exp(other-cause log hazard) by harm key
@@ -150,7 +151,7 @@ def patients(plan: Plan, x: Mapping[str, np.ndarray]) -> Patients:
     lps = [eq.other_cause_lp(v, mi, harm, key) for key in plan.keys]
     return Patients(
         pi_fixed=pi_fixed, group=eq.group_index(x), scale=np.exp(pi_fixed),
-        factors=plan.factors[:, :, eq.treatment_state(x)], mi=mi, harm=harm,
+        factors=plan.factors[:, eq.treatment_state(x)], mi=mi, harm=harm,
         other_scale=np.exp(np.stack(lps)),
     )
 
@@ -162,24 +163,29 @@ def breast_survival(
     """exp(-breast cumulative hazard), [row, column, patient], at year indices ``rows``."""
     D = plan.differences(table, rows, origin)[:, :, p.group]  # [segment, row, patient]
     D *= p.scale
-    E = p.factors if columns is None else p.factors[:, columns]
-    H = np.multiply(E[0][None, :, :], D[0][:, None, :])
-    for s in range(1, E.shape[0]):
-        H += E[s][None, :, :] * D[s][:, None, :]
-    np.negative(H, out=H)
+    J = len(plan.columns)
+    E = p.factors
+    H = np.multiply((E[:J] if columns is None else E[columns])[None, :, :], D[0][:, None, :])
+    for s in range(1, D.shape[0]):
+        a = rows.index(next((r for r in rows if r >= plan.segments[s][0]), rows[-1]))
+        if rows[a] < plan.segments[s][0]:
+            continue  # every row ends before this segment starts: it adds nothing
+        Es = E[s * J:(s + 1) * J] if columns is None else E[s * J + columns]
+        H[a:] += Es[None, :, :] * D[s][a:, None, :]
     return np.exp(H, out=H)
 
 
 def other_survival(base: np.ndarray, p: Patients) -> np.ndarray:
     """Other-cause survival exp(-exp(lp) * baseline), [row, key, patient]."""
-    h = np.multiply(p.other_scale[None, :, :], base[:, None, None])
-    np.negative(h, out=h)
+    h = np.multiply(p.other_scale[None, :, :], np.negative(base)[:, None, None])
     return np.exp(h, out=h)
 
 
-def all_cause(s_oth: np.ndarray, s_br: np.ndarray, key_of_column: np.ndarray) -> np.ndarray:
+def all_cause(
+    s_oth: np.ndarray, s_br: np.ndarray, key_of_column: np.ndarray, *, in_place: bool = False
+) -> np.ndarray:
     """All-cause cumulative mortality 1 - S_oth * S_br, [row, column, patient]."""
-    f = np.multiply(s_oth[:, key_of_column, :], s_br)
+    f = np.multiply(s_oth[:, key_of_column, :], s_br, out=s_br if in_place else None)
     return np.subtract(1.0, f, out=f)
 
 

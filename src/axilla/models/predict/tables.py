@@ -12,46 +12,53 @@ import itertools
 import numpy as np
 
 from axilla.models.predict.engine import PredictOutput
+from axilla.models.predict.versions import PredictVersion
 
 
-def r_round(x: np.ndarray, digits: int = 1) -> np.ndarray:
+def r_round(x: np.ndarray, digits: int = 1, out: np.ndarray | None = None) -> np.ndarray:
     """Round like R >= 4.0.0's ``round(x, digits)`` (spec sec. 1.5), elementwise.
 
     Python's and NumPy's rounding disagree with R next to ties (R gives 99.6 for 99.55). Away
     from a tie both pick the nearer multiple; R's rule is applied exactly to the values whose
-    scaled form is within 1e-6 of a tie.
+    scaled form is within 1e-6 of a tie. ``out`` may be ``x`` itself (rounded in place).
     """
     x = np.asarray(x, dtype=float)
     p = 10.0**digits
-    y = x * p
+    y = np.multiply(x, p)
     k = np.rint(y)
-    out = k / p
-    near = np.abs(np.abs(y - k) - 0.5) < 1e-6
-    if np.any(near):
-        a = np.abs(x[near])
+    np.subtract(y, k, out=y)  # |y - k| <= 0.5; a tie is within 1e-6 of 0.5
+    tie = 0.5 - 1e-6
+    near_x = None
+    if y.size and not (y.max() <= tie and y.min() >= -tie):  # (NaN: look closer)
+        near = np.abs(y) > tie
+        near_x = x[near]
+    out = np.divide(k, p, out=out)
+    if near_x is not None:
+        a = np.abs(near_x)
         ya = a * p
         lo, hi = np.floor(ya) / p, np.ceil(ya) / p
         d_hi, d_lo = hi - a, a - lo
         odd = np.mod(np.floor(ya), 2.0) == 1.0
         exact = np.where((d_hi < d_lo) | ((d_hi == d_lo) & odd), hi, lo)
         exact = np.where(a >= 1e14, a, exact)
-        out[near] = np.where(x[near] < 0, -exact, exact)
+        out[near] = np.where(near_x < 0, -exact, exact)
     return out
 
 
-def incremental_benefits(out: PredictOutput, ladder: str) -> dict[str, np.ndarray]:
-    """Unrounded incremental benefits along a ladder, pp, [patient, year], named as the source's
-    ``benefits`` table where the version has one, else ``<column>_increment``."""
-    v = out.version
+def ladder_steps(v: PredictVersion, ladder: str) -> list[tuple[str, str, str]]:
+    """(benefit name, from column, to column) of each step of a ladder and its total, named as
+    the source's ``benefits`` table where the version has one, else ``<column>_increment``."""
     steps = v.ladders[ladder]
     names = v.tables.get("benefits", {}).get(ladder)
     if names is None:
         names = [f"{c}_increment" for c in steps[1:]] + [f"total_{ladder}"]
-    result = {}
-    for name, (a, b) in zip(names[:-1], itertools.pairwise(steps), strict=True):
-        result[name] = out.benefit_vs(b, a)
-    result[names[-1]] = out.benefit_vs(steps[-1], steps[0])
-    return result
+    pairs = [*itertools.pairwise(steps), (steps[0], steps[-1])]
+    return [(name, a, b) for name, (a, b) in zip(names, pairs, strict=True)]
+
+
+def incremental_benefits(out: PredictOutput, ladder: str) -> dict[str, np.ndarray]:
+    """Unrounded incremental benefits along a ladder, pp, [patient, year] (see ladder_steps)."""
+    return {name: out.benefit_vs(b, a) for name, a, b in ladder_steps(out.version, ladder)}
 
 
 def _by_year(prefix: str, values: np.ndarray, years: tuple[int, ...]) -> dict[str, np.ndarray]:
