@@ -14,7 +14,7 @@ import pytest
 from axilla.errors import InputError
 from axilla.models.predict import benefit_table, compute, load_version
 from axilla.models.predict.results import results
-from axilla.models.predict.tables import ladder_steps
+from axilla.models.predict.tables import flat_column_blocks, flat_columns, ladder_steps
 from support.predict_reference import load_reference
 
 ALL_YEARS = tuple(range(1, 16))
@@ -100,3 +100,28 @@ def test_typed_results_carry_each_patients_own_reference_figures():
         assert r.steps[-1].column == "rhctb"
         assert abs(r.steps[-1].breast_cancer_mortality_pct[15]
                    - 100 * ref.outputs["bcm_rhctb_y15"][i]) <= 1e-9
+
+
+def test_typed_results_validate_to_themselves_and_serialise_like_validated_ones():
+    ref = load_reference("3.2")
+    out = compute({k: c[:20] for k, c in ref.inputs.items()}, "3.2")
+    for r in results(out, ALL_YEARS):
+        again = type(r).model_validate(r.model_dump())
+        assert again == r
+        assert again.model_dump_json() == r.model_dump_json()
+
+
+def test_the_full_export_in_blocks_equals_the_whole_and_refuses_before_writing():
+    ref = load_reference("3.2")
+    whole = flat_columns(compute(ref.inputs, "3.2"))
+    seen = 0
+    for rows, cols in flat_column_blocks(ref.inputs, "3.2", block_size=100):
+        assert rows.start == seen and list(cols) == list(whole)
+        for name, values in cols.items():
+            np.testing.assert_array_equal(values, whole[name][rows], err_msg=name)
+        seen = rows.stop
+    assert seen == 333
+    bad = dict(ref.inputs, size=np.where(np.arange(333) == 250, 0.0, ref.inputs["size"]))
+    blocks = flat_column_blocks(bad, "3.2", block_size=100)
+    with pytest.raises(InputError, match="row 250: size"):
+        next(blocks)

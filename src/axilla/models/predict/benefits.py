@@ -76,5 +76,5 @@ def benefit_table(
         if rounded:
             r_round(target, 1, out=target)
 
-    run_chunks(n, chunk_for(len(rows) * len(columns) * 2, chunk_size), threads, run)
+    run_chunks(n, chunk_for(len(rows) * len(columns), chunk_size), threads, run)
     return {name: out[i].T for i, (name, _, _) in enumerate(steps)}

@@ -25,7 +25,7 @@ from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load
 N_YEARS = eq.N_YEARS
 CONDITIONAL_FROM = k.CONDITIONAL_FROM
 DEFAULT_CHUNK = 16_384  # patients at most in one chunk
-CHUNK_CELLS = 1 << 16  # year x column cells a chunk aims at (its arrays stay in the caches)
+CHUNK_CELLS = 1 << 17  # year x column cells of one array in a chunk (stays in the caches)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ def prepare_inputs(
         x = checked.columns
         warnings = checked.warnings
     else:
-        x = {n: np.atleast_1d(np.asarray(inputs[n], dtype=float)) for n in names}
+        x = {n: np.asarray(inputs[n], dtype=float) for n in names}
+        x = {n: c if c.ndim else c.reshape(1) for n, c in x.items()}
     coded = dict(x)
     missing = v.tables["missing"]
     x = dict(x)
@@ -126,7 +127,9 @@ def _check_years(years: Sequence[int] | None) -> np.ndarray:
     kept = tuple(int(t) for t in (years if years is not None else range(1, 16)))
     if any(t < 1 or t > N_YEARS for t in kept):
         raise InputError([FieldProblem("years", kept, "must be whole years from 1 to 15")])
-    return np.isin(np.arange(1, 16), kept)
+    keep = np.zeros(N_YEARS, dtype=bool)
+    keep[[t - 1 for t in kept]] = True
+    return keep
 
 
 def run_chunks(n: int, chunk_size: int, threads: int | None, run) -> None:
@@ -145,7 +148,7 @@ def run_chunks(n: int, chunk_size: int, threads: int | None, run) -> None:
 
 
 def chunk_for(cells_per_patient: int, cap: int) -> int:
-    """Patients in a chunk: about CHUNK_CELLS cells, at most ``cap``, at least 64."""
+    """Patients in a chunk: arrays of about CHUNK_CELLS cells, at most ``cap``, at least 64."""
     return max(1, min(cap, max(64, CHUNK_CELLS // max(1, cells_per_patient))))
 
 
@@ -282,13 +285,13 @@ def compute(
     def run(sl: slice) -> None:
         _compute_chunk(res, {name: col[sl] for name, col in x.items()}, sl)
 
-    run_chunks(n, chunk_for(N_YEARS * J * 4, chunk_size), threads, run)
+    run_chunks(n, chunk_for(N_YEARS * J, chunk_size), threads, run)
 
     def patient_first(a: np.ndarray | None) -> np.ndarray | None:
         """[year, (column,) patient] -> a view [patient, (column,) year]."""
         if a is None:
             return None
-        return np.moveaxis(a, -1, 0).swapaxes(-1, -2) if a.ndim == 3 else a.T
+        return a.transpose(2, 1, 0) if a.ndim == 3 else a.T
 
     return PredictOutput(
         version=v,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,7 @@ from axilla.models.predict.tables import r_round
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
 REPORT_YEARS = (5, 10, 15)
+M = TypeVar("M", bound=BaseModel)
 
 #: What each treatment letter of a column name stands for.
 TREATMENT_NAMES = {
@@ -107,9 +109,21 @@ def _chosen(letter: str, x: Mapping[str, float]) -> bool:
     }[letter]
 
 
-def _by_year(values: np.ndarray, at: Sequence[int], years: Sequence[int]) -> dict[int, float]:
-    """{year: value} from one patient's row, ``at`` the positions of ``years`` in that row."""
-    return dict(zip(years, values[list(at)].tolist(), strict=True))
+def _built(cls: type[M], **values: object) -> M:
+    """A model from values the engine produced, every field given, without re-validation
+    (what ``model_construct`` does, less its alias and default handling: these models have
+    neither aliases nor hooks). tests/models/predict: each result re-validates to itself."""
+    m = cls.__new__(cls)
+    object.__setattr__(m, "__dict__", values)
+    object.__setattr__(m, "__pydantic_fields_set__", set(values))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
+
+
+def _rows(values: np.ndarray, at: Sequence[int]) -> list[list[float]]:
+    """A [patient, year] array at year positions ``at``, as Python lists (one call a batch)."""
+    return values[:, list(at)].tolist()
 
 
 def _added_letter(v: PredictVersion, a: str, b: str) -> str:
@@ -137,9 +151,10 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[Pre
     names = [k for k in _INPUT_NAMES if k in out.inputs]
     inputs = np.stack([np.asarray(out.inputs[k], dtype=float) for k in names], axis=1).tolist()
     columns = sorted({c for steps in v.ladders.values() for c in steps}, key=v.columns.index)
-    os_pct = {c: 100.0 * (1.0 - out.all_cause[:, out.col(c)]) for c in columns}
-    bcm_pct = {c: 100.0 * out.breast[:, out.col(c)] for c in columns}
-    ocm_pct = {c: 100.0 * out.other[:, out.col(c)] for c in columns}
+    years_of = tuple(years)
+    figures = {c: (_rows(100.0 * (1.0 - out.all_cause[:, out.col(c)]), at),
+                   _rows(100.0 * out.breast[:, out.col(c)], at),
+                   _rows(100.0 * out.other[:, out.col(c)], at)) for c in columns}
     treatments = {c: [TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)]]
                   for c in columns}
     steps_of = {}
@@ -147,14 +162,16 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[Pre
         pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(steps)]
         pairs.append((steps[0], steps[-1], "all chosen"))
         values = [out.benefit_vs(b, a) for a, b, _ in pairs]
-        steps_of[ladder] = (steps, pairs, values, [r_round(x, 1) for x in values])
+        steps_of[ladder] = (steps, pairs, [_rows(x, at) for x in values],
+                            [_rows(r_round(x, 1), at) for x in values])
 
     def row(i: int, c: str) -> SurvivalByTreatment:
-        return SurvivalByTreatment.model_construct(
-            column=c, treatments=treatments[c],
-            overall_survival_pct=_by_year(os_pct[c][i], at, years),
-            breast_cancer_mortality_pct=_by_year(bcm_pct[c][i], at, years),
-            other_cause_mortality_pct=_by_year(ocm_pct[c][i], at, years),
+        os_, bcm, ocm = figures[c]
+        return _built(
+            SurvivalByTreatment, column=c, treatments=list(treatments[c]),
+            overall_survival_pct=dict(zip(years_of, os_[i], strict=True)),
+            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i], strict=True)),
+            other_cause_mortality_pct=dict(zip(years_of, ocm[i], strict=True)),
         )
 
     found = []
@@ -163,17 +180,19 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[Pre
         ladders = {}
         for ladder, (steps, pairs, values, shown) in steps_of.items():
             bens = [
-                TreatmentBenefit.model_construct(
-                    treatment=TREATMENT_NAMES.get(letter, letter), letter=letter, from_column=a,
-                    to_column=b, chosen=letter == "all chosen" or _chosen(letter, x),
-                    benefit_pp=_by_year(value[i], at, years),
-                    displayed_pp=_by_year(disp[i], at, years))
+                _built(
+                    TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
+                    letter=letter, from_column=a, to_column=b,
+                    chosen=letter == "all chosen" or _chosen(letter, x),
+                    benefit_pp=dict(zip(years_of, value[i], strict=True)),
+                    displayed_pp=dict(zip(years_of, disp[i], strict=True)))
                 for (a, b, letter), value, disp in zip(pairs, values, shown, strict=True)
             ]
             ladders[ladder] = ([row(i, c) for c in steps[1:]], bens[:-1], bens[-1])
         steps, bens, total = ladders["standard"]
         ext = ladders.get("extended")
-        found.append(PredictResult.model_construct(
+        found.append(_built(
+            PredictResult,
             model=provenance,
             years=list(years),
             inputs=x,

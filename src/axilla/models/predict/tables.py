@@ -8,11 +8,12 @@ inputs gives the same columns the official R functions give.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from axilla.models.predict.engine import PredictOutput
-from axilla.models.predict.versions import PredictVersion
+from axilla.models.predict.engine import PredictOutput, compute, prepare_inputs
+from axilla.models.predict.versions import PredictVersion, load_version
 
 
 def r_round(x: np.ndarray, digits: int = 1, out: np.ndarray | None = None) -> np.ndarray:
@@ -109,3 +110,23 @@ def flat_columns(out: PredictOutput) -> dict[str, np.ndarray]:
                          out.conditional_years)
             )
     return cols
+
+
+FULL_EXPORT_BLOCK = 2_048  # patients a block: 47 columns x 15 years x 5 quantities ~ 60 MB
+
+
+def flat_column_blocks(
+    inputs: Mapping[str, object], version: str, *, block_size: int = FULL_EXPORT_BLOCK,
+    validate: bool = True, threads: int | None = None,
+) -> Iterator[tuple[slice, dict[str, np.ndarray]]]:
+    """:func:`flat_columns` of consecutive blocks of patients, for writing as they come.
+
+    Yields (rows of the block, its columns); the working memory is bounded by the block, not
+    the batch. Every row is validated before the first block is computed (unless
+    ``validate=False``), so a bad row stops the export before anything is written."""
+    _, coded, _ = prepare_inputs(load_version(version), inputs, validate)
+    n = coded["age"].shape[0]
+    for start in range(0, n, max(1, block_size)):
+        sl = slice(start, min(n, start + block_size))
+        block = {k: c[sl] for k, c in coded.items()}
+        yield sl, flat_columns(compute(block, version, validate=False, threads=threads))
