@@ -111,6 +111,15 @@ def variants(version: str, baseline) -> dict[str, object]:
 
 
 def peak_rss_mib() -> float:
+    """Peak resident memory of this process image (VmHWM; ru_maxrss would also count the
+    parent that started it, as Linux keeps it across exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -10,6 +10,7 @@ working arrays a thread. Source: the ``benefits`` table of WintonCentre/predict-
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -65,16 +66,24 @@ def benefit_table(
     n = x["age"].shape[0]
     out = np.empty((len(steps), len(rows), n))
 
+    local = threading.local()
+
     def run(sl: slice) -> None:
+        ws = getattr(local, "ws", None) or k.Workspace()
+        local.ws = ws
+        m = sl.stop - sl.start
+        cells = (len(rows), len(columns), m)
         p = k.patients(plan, {name: col[sl] for name, col in x.items()})
-        s_br = k.breast_survival(plan, p, rows)
-        f_all = k.all_cause(k.other_survival(base, p), s_br, plan.key_of_column, in_place=True)
+        s_br = k.breast_survival(plan, p, rows, out=ws.get("s_br", cells))
+        f_all = k.all_cause(k.other_survival(base, p), s_br, plan.key_of_column,
+                            in_place=True, gathered=ws.get("s_oth", cells))
         target = out[:, :, sl]
         for i, (a, b) in enumerate(pairs):  # benefit of b over a: 100 (F_a - F_b)
             np.subtract(f_all[:, a], f_all[:, b], out=target[i])
         np.multiply(target, 100.0, out=target)
         if rounded:
-            r_round(target, 1, out=target)
+            shape = target.shape
+            r_round(target, 1, out=target, scratch=(ws.get("y", shape), ws.get("k", shape)))
 
     run_chunks(n, chunk_for(len(rows) * len(columns), chunk_size), threads, run)
     return {name: out[i].T for i, (name, _, _) in enumerate(steps)}

@@ -156,16 +156,32 @@ def patients(plan: Plan, x: Mapping[str, np.ndarray]) -> Patients:
     )
 
 
+class Workspace:
+    """Arrays one thread reuses from chunk to chunk: a fresh large array costs page faults
+    each time it is first written, which for this kernel cost as much as its arithmetic."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        size = int(np.prod(shape))
+        a = self._arrays.get(name)
+        if a is None or a.size < size:
+            a = self._arrays[name] = np.empty(size)
+        return a[:size].reshape(shape)
+
+
 def breast_survival(
     plan: Plan, p: Patients, rows: tuple[int, ...], *, origin: int = -1,
-    columns: np.ndarray | None = None, table: str = "cumulative",
+    columns: np.ndarray | None = None, table: str = "cumulative", out: np.ndarray | None = None,
 ) -> np.ndarray:
     """exp(-breast cumulative hazard), [row, column, patient], at year indices ``rows``."""
     D = plan.differences(table, rows, origin)[:, :, p.group]  # [segment, row, patient]
     D *= p.scale
     J = len(plan.columns)
     E = p.factors
-    H = np.multiply((E[:J] if columns is None else E[columns])[None, :, :], D[0][:, None, :])
+    E0 = E[:J] if columns is None else E[columns]
+    H = np.multiply(E0[None, :, :], D[0][:, None, :], out=out)
     for s in range(1, D.shape[0]):
         a = rows.index(next((r for r in rows if r >= plan.segments[s][0]), rows[-1]))
         if rows[a] < plan.segments[s][0]:
@@ -182,10 +198,13 @@ def other_survival(base: np.ndarray, p: Patients) -> np.ndarray:
 
 
 def all_cause(
-    s_oth: np.ndarray, s_br: np.ndarray, key_of_column: np.ndarray, *, in_place: bool = False
+    s_oth: np.ndarray, s_br: np.ndarray, key_of_column: np.ndarray, *,
+    in_place: bool = False, gathered: np.ndarray | None = None,
 ) -> np.ndarray:
-    """All-cause cumulative mortality 1 - S_oth * S_br, [row, column, patient]."""
-    f = np.multiply(s_oth[:, key_of_column, :], s_br, out=s_br if in_place else None)
+    """All-cause cumulative mortality 1 - S_oth * S_br, [row, column, patient] (in place of
+    s_br if asked; ``gathered`` is room for S_oth by column)."""
+    by_column = np.take(s_oth, key_of_column, axis=1, out=gathered)
+    f = np.multiply(by_column, s_br, out=s_br if in_place else by_column)
     return np.subtract(1.0, f, out=f)
 
 

@@ -16,17 +16,21 @@ from axilla.models.predict.engine import PredictOutput, compute, prepare_inputs
 from axilla.models.predict.versions import PredictVersion, load_version
 
 
-def r_round(x: np.ndarray, digits: int = 1, out: np.ndarray | None = None) -> np.ndarray:
+def r_round(
+    x: np.ndarray, digits: int = 1, out: np.ndarray | None = None,
+    scratch: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Round like R >= 4.0.0's ``round(x, digits)`` (spec sec. 1.5), elementwise.
 
     Python's and NumPy's rounding disagree with R next to ties (R gives 99.6 for 99.55). Away
     from a tie both pick the nearer multiple; R's rule is applied exactly to the values whose
-    scaled form is within 1e-6 of a tie. ``out`` may be ``x`` itself (rounded in place).
+    scaled form is within 1e-6 of a tie. ``out`` may be ``x`` itself (rounded in place);
+    ``scratch`` is room for two arrays of x's shape.
     """
     x = np.asarray(x, dtype=float)
     p = 10.0**digits
-    y = np.multiply(x, p)
-    k = np.rint(y)
+    y = np.multiply(x, p, out=scratch[0] if scratch else None)
+    k = np.rint(y, out=scratch[1] if scratch else None)
     np.subtract(y, k, out=y)  # |y - k| <= 0.5; a tie is within 1e-6 of 0.5
     tie = 0.5 - 1e-6
     near_x = None
