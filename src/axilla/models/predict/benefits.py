@@ -74,16 +74,18 @@ def benefit_table(
         m = sl.stop - sl.start
         cells = (len(rows), len(columns), m)
         p = k.patients(plan, {name: col[sl] for name, col in x.items()})
-        s_br = k.breast_survival(plan, p, rows, out=ws.get("s_br", cells))
-        f_all = k.all_cause(k.other_survival(base, p), s_br, plan.key_of_column,
-                            in_place=True, gathered=ws.get("s_oth", cells))
-        target = out[:, :, sl]
-        for i, (a, b) in enumerate(pairs):  # benefit of b over a: 100 (F_a - F_b)
-            np.subtract(f_all[:, a], f_all[:, b], out=target[i])
-        np.multiply(target, 100.0, out=target)
-        if rounded:
-            shape = target.shape
-            r_round(target, 1, out=target, scratch=(ws.get("y", shape), ws.get("k", shape)))
+        s_br = k.breast_survival(plan, p, rows, out=ws.get("s_br", cells),
+                                 work=ws.get("work", (int(np.prod(cells)),)))
+        s_all = k.overall_survival_in_place(plan, k.other_survival(base, p), s_br)
+        shape = (len(pairs), len(rows), m)
+        ben = ws.get("benefits", shape)  # contiguous: the output's rows are far apart
+        for i, (a, b) in enumerate(pairs):  # benefit of b over a: S_b - S_a (= F_a - F_b)
+            np.subtract(s_all[:, b], s_all[:, a], out=ben[i])
+        if rounded:  # 100 (S_b - S_a) rounded to 0.1 pp, the product formed near ties
+            r_round(ben, 1, out=out[:, :, sl], scratch=(ws.get("y", shape), ws.get("k", shape)),
+                    times=100.0)
+        else:
+            np.multiply(ben, 100.0, out=out[:, :, sl])
 
     run_chunks(n, chunk_for(len(rows) * len(columns), chunk_size), threads, run)
     return {name: out[i].T for i, (name, _, _) in enumerate(steps)}

@@ -60,6 +60,7 @@ class Plan:
     other_base_from5: np.ndarray  # [year 6..15]: the same summed from year 6
     keys: tuple[tuple[bool, bool], ...]  # distinct other-cause harms (radiotherapy, chemo)
     key_of_column: np.ndarray  # [column] -> index into keys
+    key_runs: tuple[tuple[int, int, int], ...]  # (key, first column, end) of runs of columns
     _differences: dict = field(default_factory=dict)
 
     def differences(self, table: str, rows: tuple[int, ...], origin: int) -> np.ndarray:
@@ -99,6 +100,17 @@ def _segments(v: PredictVersion, letters: Sequence[Sequence[str]]) -> tuple[tupl
     return ((0, eq.N_YEARS),)
 
 
+def _runs(items: Sequence) -> list[tuple[int, object, list]]:
+    """(start, item, [items]) for each run of equal consecutive items."""
+    found: list[tuple[int, object, list]] = []
+    for i, item in enumerate(items):
+        if found and found[-1][1] == item:
+            found[-1][2].append(item)
+        else:
+            found.append((i, item, [item]))
+    return found
+
+
 @functools.lru_cache(maxsize=64)
 def plan_for(version_id: str, columns: tuple[str, ...]) -> Plan:
     """The tables for these columns of this version (cached)."""
@@ -127,6 +139,8 @@ def plan_for(version_id: str, columns: tuple[str, ...]) -> Plan:
         other_base=base_oth if closed else np.cumsum(d_oth),
         other_base_from5=np.cumsum(d_oth[CONDITIONAL_FROM:]),
         keys=keys, key_of_column=np.array([keys.index(k) for k in col_keys], dtype=np.intp),
+        key_runs=tuple((keys.index(key), a, a + len(list(run)))
+                       for a, key, run in _runs(col_keys)),
     )
 
 
@@ -174,8 +188,10 @@ class Workspace:
 def breast_survival(
     plan: Plan, p: Patients, rows: tuple[int, ...], *, origin: int = -1,
     columns: np.ndarray | None = None, table: str = "cumulative", out: np.ndarray | None = None,
+    work: np.ndarray | None = None,
 ) -> np.ndarray:
-    """exp(-breast cumulative hazard), [row, column, patient], at year indices ``rows``."""
+    """exp(-breast cumulative hazard), [row, column, patient], at year indices ``rows``
+    (``out`` and ``work``, flat room of that size, may be given to reuse memory)."""
     D = plan.differences(table, rows, origin)[:, :, p.group]  # [segment, row, patient]
     D *= p.scale
     J = len(plan.columns)
@@ -187,7 +203,10 @@ def breast_survival(
         if rows[a] < plan.segments[s][0]:
             continue  # every row ends before this segment starts: it adds nothing
         Es = E[s * J:(s + 1) * J] if columns is None else E[s * J + columns]
-        H[a:] += Es[None, :, :] * D[s][a:, None, :]
+        late = H[a:]
+        part = np.multiply(Es[None, :, :], D[s][a:, None, :],
+                           out=None if work is None else work[:late.size].reshape(late.shape))
+        late += part
     return np.exp(H, out=H)
 
 
@@ -206,6 +225,14 @@ def all_cause(
     by_column = np.take(s_oth, key_of_column, axis=1, out=gathered)
     f = np.multiply(by_column, s_br, out=s_br if in_place else by_column)
     return np.subtract(1.0, f, out=f)
+
+
+def overall_survival_in_place(plan: Plan, s_oth: np.ndarray, s_br: np.ndarray) -> np.ndarray:
+    """S_oth * S_br into s_br, [row, column, patient], one product for each run of columns
+    sharing other-cause harms (no gathered copy of S_oth)."""
+    for key, a, b in plan.key_runs:
+        np.multiply(s_br[:, a:b], s_oth[:, key:key + 1], out=s_br[:, a:b])
+    return s_br
 
 
 def split_mortality(

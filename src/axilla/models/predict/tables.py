@@ -18,25 +18,27 @@ from axilla.models.predict.versions import PredictVersion, load_version
 
 def r_round(
     x: np.ndarray, digits: int = 1, out: np.ndarray | None = None,
-    scratch: tuple[np.ndarray, np.ndarray] | None = None,
+    scratch: tuple[np.ndarray, np.ndarray] | None = None, times: float = 1.0,
 ) -> np.ndarray:
     """Round like R >= 4.0.0's ``round(x, digits)`` (spec sec. 1.5), elementwise.
 
     Python's and NumPy's rounding disagree with R next to ties (R gives 99.6 for 99.55). Away
     from a tie both pick the nearer multiple; R's rule is applied exactly to the values whose
     scaled form is within 1e-6 of a tie. ``out`` may be ``x`` itself (rounded in place);
-    ``scratch`` is room for two arrays of x's shape.
+    ``scratch`` is room for two arrays of x's shape. With ``times`` the value rounded is
+    ``times * x`` (as a double): values away from a tie round the same either way, and near a
+    tie the product is formed first, so the result equals ``r_round(times * x)``.
     """
     x = np.asarray(x, dtype=float)
     p = 10.0**digits
-    y = np.multiply(x, p, out=scratch[0] if scratch else None)
+    y = np.multiply(x, p * times, out=scratch[0] if scratch else None)
     k = np.rint(y, out=scratch[1] if scratch else None)
     np.subtract(y, k, out=y)  # |y - k| <= 0.5; a tie is within 1e-6 of 0.5
     tie = 0.5 - 1e-6
     near_x = None
     if y.size and not (y.max() <= tie and y.min() >= -tie):  # (NaN: look closer)
         near = np.abs(y) > tie
-        near_x = x[near]
+        near_x = x[near] * times if times != 1.0 else x[near]
     out = np.divide(k, p, out=out)
     if near_x is not None:
         a = np.abs(near_x)
