@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from axilla.pathology.feret import feret_of_geometries
 from axilla.pathology.result import FERET, Measurement, Spacing
@@ -74,8 +76,7 @@ def _with_area(outlines: Sequence[Outline], what: str, spacing: Spacing,
     dropped = [o[0] for o in outlines if len(o[0]) < 3]
     if dropped:
         scale = np.array(spacing, dtype=float)
-        sizes = [float(np.ptp(r * scale, axis=0).max() if len(r) > 1 else 0.0)
-                 for r in dropped]
+        sizes = [float(np.linalg.norm((r[-1] - r[0]) * scale)) for r in dropped]
         notes.append(f"{len(dropped)} {what} outline(s) with fewer than 3 vertices have no "
                      f"area and were not measured (extent {', '.join(f'{v:.1f}' for v in sizes)}"
                      " um)")
@@ -103,22 +104,27 @@ def tumour_region(outlines: Outlines, spacing: Spacing) -> tuple[shapely.Geometr
 
 
 def components(region: shapely.Geometry, merge_distance_um: float = 0.0) -> np.ndarray:
-    """Connected deposits of a region; parts closer than ``merge_distance_um`` form one.
+    """Connected deposits of a region; parts that touch, or lie within the merge distance, join.
 
-    With a merge distance d > 0, parts whose gap is at most d belong to one deposit (each part
-    is grown by d/2 to find the groups); the deposit itself is the union of its original parts,
-    so the growth never adds to its measured extent.
+    Polygon parts of a region that meet at a single point are one deposit (as 8-connected
+    cells are in a heatmap). With a merge distance d > 0, parts whose gap is at most d belong
+    to one deposit; the deposit is the union of its original parts, so the gap never adds to
+    anything but the span between them.
     """
     parts = shapely.get_parts(region)
-    if merge_distance_um <= 0 or len(parts) < 2:
+    parts = parts[~shapely.is_empty(parts)]
+    if len(parts) < 2:
         return parts
-    grown = shapely.get_parts(shapely.union_all(shapely.buffer(parts, merge_distance_um / 2)))
-    part_idx, group_idx = shapely.STRtree(grown).query(shapely.point_on_surface(parts),
-                                                       predicate="within")
-    group_of = np.empty(len(parts), dtype=np.int64)
-    group_of[part_idx] = group_idx
-    order = np.argsort(group_of, kind="stable")
-    return shapely.multipolygons(parts[order], indices=group_of[order])
+    tree = shapely.STRtree(parts)
+    if merge_distance_um > 0:
+        a, b = tree.query(parts, predicate="dwithin", distance=merge_distance_um)
+    else:
+        a, b = tree.query(parts, predicate="intersects")
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(parts), len(parts)))
+    _, group = connected_components(graph, directed=False)
+    order = np.argsort(group, kind="stable")
+    return shapely.multipolygons(parts[order], indices=group[order])
+
 
 def measure_outlines(
     outlines: Outlines, spacing: Spacing, merge_distance_um: float = 0.0

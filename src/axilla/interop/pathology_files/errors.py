@@ -34,7 +34,10 @@ def finite_vertices(path: str | Path, element: str, raw: object) -> np.ndarray:
         array = np.array(raw)
     except ValueError:  # ragged
         array = np.zeros(0)
-    if array.ndim == 2 and array.shape[1] >= 2 and array.dtype.kind in "iuf":
+    numeric = array.ndim == 2 and array.shape[1] >= 2 and array.dtype.kind in "iuf"
+    if numeric:  # NumPy reads true/false among numbers as 1/0
+        numeric = "True" not in (text := repr(raw)) and "False" not in text
+    if numeric:
         array = array[:, :2].astype(float)
         if np.isfinite(array).all():
             return array
