@@ -134,3 +134,10 @@ def test_feret_kernel_in_several_chunks(monkeypatch):
     monkeypatch.setattr(feret, "PAIR_CHUNK", 97)
     expected = [pdist(s).max() if len(s) > 1 else 0.0 for s in sets]
     assert feret.max_feret_diameters(coords, index, 50) == pytest.approx(expected)
+
+
+def test_self_intersecting_outline_is_repaired_and_noted():
+    bow_tie = (np.array([[0, 0], [10, 10], [10, 0], [0, 10]], float),)
+    m = measure_outlines(Outlines((bow_tie,)), UM)
+    assert m.component_extents_um == pytest.approx([10 * math.sqrt(2)])
+    assert any("self-intersecting" in n for n in m.notes)

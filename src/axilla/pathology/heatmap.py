@@ -62,14 +62,17 @@ def _check_strip(p: np.ndarray, row0: int) -> None:
 
 def _run_corners(labels: np.ndarray, row0: int) -> tuple[np.ndarray, np.ndarray]:
     """Corner points (col, row in cell units) of every horizontal run, with the run's label."""
-    padded = np.pad(labels, ((0, 0), (1, 1)))
-    starts = (padded[:, 1:-1] != padded[:, :-2]) & (labels > 0)
-    ends = (padded[:, 1:-1] != padded[:, 2:]) & (labels > 0)
+    inside = labels > 0
+    starts = inside.copy()
+    starts[:, 1:] &= labels[:, 1:] != labels[:, :-1]
+    ends = inside
+    ends[:, :-1] &= labels[:, :-1] != labels[:, 1:]
     sr, sc = np.nonzero(starts)
     er, ec = np.nonzero(ends)
     rows = np.concatenate((sr, sr + 1, er, er + 1)) + row0
     cols = np.concatenate((sc, sc, ec + 1, ec + 1))
-    lab = np.concatenate((labels[sr, sc], labels[sr, sc], labels[er, ec], labels[er, ec]))
+    first, last = labels[sr, sc].astype(np.int64), labels[er, ec].astype(np.int64)
+    lab = np.concatenate((first, first, last, last))
     return np.column_stack((cols, rows)).astype(float), lab
 
 
@@ -117,16 +120,18 @@ def measure_heatmap(
         tumour = p >= threshold
         if tissue is not None:
             tumour &= np.asarray(tissue[row0:row0 + strip_rows], dtype=bool)
+        if not tumour.any():
+            previous_last_row = None
+            continue
         labels, n = ndimage.label(tumour, structure=_EIGHT)
-        labels = labels.astype(np.int64)
-        labels[labels > 0] += next_id - 1
-        if previous_last_row is not None:
-            edges.append(_border_edges(previous_last_row, labels[0]))
         corners, lab = _run_corners(labels, row0)
+        lab += next_id - 1  # labels unique over the whole heatmap
+        if previous_last_row is not None:
+            edges.append(_border_edges(previous_last_row, _offset(labels[0], next_id)))
         hull_pts, hull_ids = _hulls(corners, lab)
         pts.append(hull_pts)
         ids.append(hull_ids)
-        previous_last_row = labels[-1].copy()
+        previous_last_row = _offset(labels[-1], next_id)
         next_id += n
     extents = _join(pts, ids, edges, next_id)
     cell = grid.cell_um
@@ -141,6 +146,13 @@ def measure_heatmap(
         component_extents_um=np.sort(extents)[::-1], threshold=float(threshold),
         cell_um=cell, quantisation_um=QUANTISATION_CELLS * max(cell), notes=tuple(notes),
     )
+
+
+def _offset(row: np.ndarray, next_id: int) -> np.ndarray:
+    """One row of strip labels as heatmap-wide labels (0 stays background)."""
+    row = row.astype(np.int64)
+    row[row > 0] += next_id - 1
+    return row
 
 
 def _border_edges(above: np.ndarray, below: np.ndarray) -> np.ndarray:

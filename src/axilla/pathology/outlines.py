@@ -59,13 +59,17 @@ def _polygons(outlines: Sequence[Outline], spacing: Spacing) -> np.ndarray:
 
 
 def _valid(polygons: np.ndarray) -> tuple[np.ndarray, int]:
-    """Repair self-intersecting outlines (common in hand-drawn annotations); count repairs."""
+    """Repair self-intersecting outlines (common in hand-drawn annotations); count repairs.
+
+    A repair can return lines or points beside the polygons (zero area): only polygons stay.
+    """
     if len(polygons) == 0:
         return polygons, 0
     bad = ~shapely.is_valid(polygons)
     if bad.any():
-        polygons = polygons.copy()
-        polygons[bad] = shapely.make_valid(polygons[bad])
+        repaired = shapely.get_parts(shapely.get_parts(shapely.make_valid(polygons[bad])))
+        repaired = repaired[shapely.get_type_id(repaired) == shapely.GeometryType.POLYGON]
+        polygons = np.concatenate((polygons[~bad], repaired))
     return polygons, int(bad.sum())
 
 
@@ -83,8 +87,37 @@ def _with_area(outlines: Sequence[Outline], what: str, spacing: Spacing,
     return kept
 
 
-def tumour_region(outlines: Outlines, spacing: Spacing) -> tuple[shapely.Geometry, list[str]]:
-    """Union of tumour outlines minus union of exclusions, in micrometres, with notes."""
+def _groups(parts: np.ndarray, merge_distance_um: float = 0.0) -> np.ndarray:
+    """Group number of each part: parts that intersect (or lie within the distance) join."""
+    tree = shapely.STRtree(parts)
+    if merge_distance_um > 0:
+        a, b = tree.query(parts, predicate="dwithin", distance=merge_distance_um)
+    else:
+        a, b = tree.query(parts, predicate="intersects")
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(parts), len(parts)))
+    return connected_components(graph, directed=False)[1]
+
+
+def _union_overlapping(polygons: np.ndarray) -> np.ndarray:
+    """Union of the polygons, as disjoint pieces: only polygons that meet are merged.
+
+    Same result as one union of everything, but isolated outlines (most of a slide's) skip
+    the overlay entirely.
+    """
+    if len(polygons) < 2:
+        return polygons
+    group = _groups(polygons)
+    order = np.argsort(group, kind="stable")
+    heads = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    sizes = np.diff(np.r_[heads, len(order)])
+    out = list(polygons[order[heads[sizes == 1]]])
+    for head, size in zip(heads[sizes > 1], sizes[sizes > 1], strict=True):
+        out.append(shapely.union_all(polygons[order[head:head + size]]))
+    return np.array(out, dtype=object)
+
+
+def tumour_region(outlines: Outlines, spacing: Spacing) -> tuple[np.ndarray, list[str]]:
+    """Union of tumour outlines minus union of exclusions, in micrometres, as polygon parts."""
     notes: list[str] = []
     tumour, fixed_t = _valid(_polygons(_with_area(outlines.tumour, "tumour", spacing, notes),
                                        spacing))
@@ -93,35 +126,28 @@ def tumour_region(outlines: Outlines, spacing: Spacing) -> tuple[shapely.Geometr
     if fixed_t or fixed_e:
         notes.append(f"{fixed_t + fixed_e} self-intersecting outline(s) repaired "
                      "(GEOS make_valid) before measuring")
-    region = shapely.union_all(tumour) if len(tumour) else shapely.Polygon()
-    if len(exclusions):
-        region = shapely.difference(region, shapely.union_all(exclusions))
-    # Keep areas only: a difference can leave slivers of lines or points of zero area.
-    parts = shapely.get_parts(region)
+    pieces = _union_overlapping(tumour)
+    if len(exclusions) and len(pieces):
+        excluded = shapely.union_all(exclusions)
+        hit = shapely.intersects(pieces, excluded)
+        pieces[hit] = shapely.difference(pieces[hit], excluded)
+    # Keep areas only: make_valid and differences can leave lines or points of zero area.
+    parts = shapely.get_parts(pieces)
     parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
-    parts = parts[shapely.area(parts) > 0]
-    return shapely.multipolygons(parts) if len(parts) else shapely.Polygon(), notes
+    return parts[shapely.area(parts) > 0], notes
 
 
-def components(region: shapely.Geometry, merge_distance_um: float = 0.0) -> np.ndarray:
-    """Connected deposits of a region; parts that touch, or lie within the merge distance, join.
+def components(parts: np.ndarray, merge_distance_um: float = 0.0) -> np.ndarray:
+    """Connected deposits from polygon parts; parts that touch, or lie within the merge
+    distance, form one deposit.
 
-    Polygon parts of a region that meet at a single point are one deposit (as 8-connected
-    cells are in a heatmap). With a merge distance d > 0, parts whose gap is at most d belong
-    to one deposit; the deposit is the union of its original parts, so the gap never adds to
-    anything but the span between them.
+    Parts that meet at a single point are one deposit (as 8-connected cells are in a
+    heatmap). With a merge distance d > 0, parts whose gap is at most d belong to one deposit;
+    the deposit is the union of its original parts, so the gap adds only the span between them.
     """
-    parts = shapely.get_parts(region)
-    parts = parts[~shapely.is_empty(parts)]
     if len(parts) < 2:
         return parts
-    tree = shapely.STRtree(parts)
-    if merge_distance_um > 0:
-        a, b = tree.query(parts, predicate="dwithin", distance=merge_distance_um)
-    else:
-        a, b = tree.query(parts, predicate="intersects")
-    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(parts), len(parts)))
-    _, group = connected_components(graph, directed=False)
+    group = _groups(parts, merge_distance_um)
     order = np.argsort(group, kind="stable")
     return shapely.multipolygons(parts[order], indices=group[order])
 
@@ -135,8 +161,8 @@ def measure_outlines(
     """
     if merge_distance_um < 0 or not np.isfinite(merge_distance_um):
         raise ValueError(f"merge_distance_um must be 0 or more, got {merge_distance_um}")
-    region, notes = tumour_region(outlines, spacing)
-    parts = components(region, merge_distance_um)
+    parts, notes = tumour_region(outlines, spacing)
+    parts = components(parts, merge_distance_um)
     extents = np.sort(feret_of_geometries(parts))[::-1] if len(parts) else np.zeros(0)
     return Measurement(
         source=outlines.source,
