@@ -94,3 +94,23 @@ def test_kappa_official_example_and_missing_patient(camelyon, tmp_path):
     assert out.returncode == 2
     assert "patient_005.zip, patient_007.zip, patient_013.zip, patient_019.zip: missing" \
         in out.stderr
+
+
+def test_stage_notes_input_stages_that_differ_from_the_rule(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("patient,stage\npatient_001.zip,pN1\npatient_001_node_0.tif,micro\n"
+                   "patient_001_node_1.tif,negative\n")
+    out = axilla("stage", str(src), "--output", str(tmp_path / "o.csv"))
+    assert out.returncode == 0
+    assert "patient_001 (given pN1, rule pN1mi)" in out.stderr
+    assert (tmp_path / "o.csv").read_text().splitlines()[1] == "patient_001.zip,pN1mi"
+
+
+def test_heatmap_provenance_names_the_grid(tmp_path):
+    np.save(tmp_path / "h.npy", np.full((3, 3), 0.9))
+    out = axilla("measure", str(tmp_path / "h.npy"), "--stride-px", "16", "--origin-px",
+                 "1024,2048", "--spacing-um", "0.25", "--threshold", "0.8", "--json")
+    prov = json.loads(out.stdout)["nodes"][0]["provenance"]
+    assert prov["grid_px"] == {"stride": 16.0, "origin_x": 1024.0, "origin_y": 2048.0}
+    assert prov["cell_um"] == [4.0, 4.0] and prov["threshold"] == 0.8
+    assert prov["method"] == "heatmap_feret"

@@ -116,7 +116,7 @@ def test_rotated_and_moved_copies_have_the_same_extent(angle, dx, dy, which):
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)),
-                         min_size=1, max_size=25), min_size=1, max_size=8))
+                         min_size=1, max_size=70), min_size=1, max_size=8))
 def test_feret_kernel_equals_brute_force_over_all_pairs(sets):
     coords = np.array([p for s in sets for p in s], float)
     index = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
@@ -128,10 +128,11 @@ def test_feret_kernel_in_several_chunks(monkeypatch):
     import axilla.pathology.feret as feret
 
     rng = np.random.default_rng(3)
-    sets = [rng.normal(size=(rng.integers(1, 60), 2)) * 100 for _ in range(50)]
+    sets = [rng.normal(size=(rng.integers(1, 150), 2)) * 100 for _ in range(50)]
     coords = np.concatenate(sets)
     index = np.repeat(np.arange(50), [len(s) for s in sets])
     monkeypatch.setattr(feret, "PAIR_CHUNK", 97)
+    monkeypatch.setattr(feret, "DENSE_CHUNK", 500)  # large sets: a band of rows at a time
     expected = [pdist(s).max() if len(s) > 1 else 0.0 for s in sets]
     assert feret.max_feret_diameters(coords, index, 50) == pytest.approx(expected)
 

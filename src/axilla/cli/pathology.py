@@ -168,6 +168,11 @@ def run_stage(args: argparse.Namespace) -> int:
     stages = stages_from_slides(labels)
     write_labels(args.output, stages, labels.slides)
     print(f"{len(stages)} patients staged -> {args.output}", file=sys.stderr)
+    differ = [f"{p} (given {given}, rule {stages[p]})" for p, given in labels.stages.items()
+              if stages[p] != given]
+    if differ:
+        print(f"note: {len(differ)} patient row(s) of the input differ from the rule: "
+              + "; ".join(differ), file=sys.stderr)
     return 0
 
 

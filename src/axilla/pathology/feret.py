@@ -17,13 +17,24 @@ import numpy as np
 import shapely
 
 #: Pairs of hull vertices compared in one NumPy step; bounds the working memory (~40 bytes a pair).
-PAIR_CHUNK = 2_000_000
+PAIR_CHUNK = 250_000
 
 
 def hull_vertices(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Convex-hull vertices of each geometry: coordinates (m, 2) and the geometry index of each."""
     hulls = shapely.convex_hull(np.asarray(geometries, dtype=object))
-    return shapely.get_coordinates(hulls, return_index=True)
+    coords, index = shapely.get_coordinates(hulls, return_index=True)
+    # A polygon's ring repeats its first vertex at the end: drop the repeat.
+    last = np.r_[index[1:] != index[:-1], True]
+    ring = shapely.get_type_id(hulls)[index] == shapely.GeometryType.POLYGON
+    keep = ~(last & ring)
+    return coords[keep], index[keep]
+
+
+#: Pairs in one dense block: small enough for the CPU cache (about 1 MB a temporary array).
+DENSE_CHUNK = 131_072
+#: Sets of more points than this are compared as dense blocks (all pairs by broadcasting).
+DENSE_FROM = 32
 
 
 def max_feret_diameters(coords: np.ndarray, index: np.ndarray, count: int) -> np.ndarray:
@@ -32,12 +43,50 @@ def max_feret_diameters(coords: np.ndarray, index: np.ndarray, count: int) -> np
     ``coords`` (m, 2) holds the points of every set one after another, ``index`` (m,) the set
     of each point, sorted ascending; ``count`` is the number of sets. A set with one point (or
     none) has diameter 0. Pass hull vertices (``hull_vertices``): the cost is the sum over sets
-    of the squared number of points.
+    of the squared number of points. Small sets (most hulls) are paired in one ragged pass;
+    larger ones are padded to a common width and compared as dense blocks.
     """
     out = np.zeros(count)
     if len(coords) == 0:
         return out
+    coords = np.asarray(coords, dtype=float)
     index = np.asarray(index, dtype=np.int64)
+    sizes = np.bincount(index, minlength=count)
+    large = sizes[index] > DENSE_FROM
+    _ragged(coords[~large], index[~large], count, out)
+    _dense(coords[large], index[large], out)
+    return np.sqrt(out)
+
+
+def _dense(coords: np.ndarray, index: np.ndarray, out: np.ndarray) -> None:
+    """Squared diameters of larger sets, padded (with their first point) to equal widths."""
+    if not len(coords):
+        return
+    sets, first, row, sizes = np.unique(index, return_index=True, return_inverse=True,
+                                        return_counts=True)
+    position = np.arange(len(coords)) - first[row]
+    width = -(-sizes // DENSE_FROM) * DENSE_FROM  # round up to a multiple of DENSE_FROM
+    for w in np.unique(width):
+        members = np.flatnonzero(width == w)
+        block = np.repeat(coords[first[members]][:, None, :], w, axis=1)
+        chosen = np.isin(row, members)
+        block[np.searchsorted(members, row[chosen]), position[chosen]] = coords[chosen]
+        step = max(1, DENSE_CHUNK // (w * w))
+        rows = max(1, min(w, DENSE_CHUNK // w)) if step == 1 else w
+        for s0 in range(0, len(members), step):
+            b = block[s0:s0 + step]
+            best = np.zeros(len(b))
+            for r0 in range(0, w, rows):  # very large sets: a band of rows at a time
+                dx = b[:, r0:r0 + rows, None, 0] - b[:, None, :, 0]
+                dy = b[:, r0:r0 + rows, None, 1] - b[:, None, :, 1]
+                best = np.maximum(best, (dx * dx + dy * dy).max(axis=(1, 2)))
+            out[sets[members[s0:s0 + step]]] = best
+
+
+def _ragged(coords: np.ndarray, index: np.ndarray, count: int, out: np.ndarray) -> None:
+    """Squared diameters of small sets: every point paired with the later points of its set."""
+    if not len(coords):
+        return
     sizes = np.bincount(index, minlength=count)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     # Each point is paired with every point of its own set that comes after it.
@@ -63,7 +112,6 @@ def max_feret_diameters(coords: np.ndarray, index: np.ndarray, count: int) -> np
             sets = owner[heads]
             out[sets] = np.maximum(out[sets], np.maximum.reduceat(dist2, heads))
         first = last
-    return np.sqrt(out)
 
 
 def feret_of_geometries(geometries: np.ndarray) -> np.ndarray:

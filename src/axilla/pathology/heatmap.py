@@ -53,11 +53,12 @@ class HeatmapGrid:
 
 
 def _check_strip(p: np.ndarray, row0: int) -> None:
-    ok = (p >= 0) & (p <= 1)  # False for NaN
-    if not ok.all():
-        r, c = (int(v) for v in np.argwhere(~ok)[0])
-        raise InputError([FieldProblem(f"heatmap[{row0 + r}, {c}]", float(p[r, c]),
-                                       "probabilities must be numbers from 0 to 1")])
+    if not p.size or (p.min() >= 0 and p.max() <= 1):  # NaN fails both comparisons
+        return
+    ok = (p >= 0) & (p <= 1)
+    r, c = (int(v) for v in np.argwhere(~ok)[0])
+    raise InputError([FieldProblem(f"heatmap[{row0 + r}, {c}]", float(p[r, c]),
+                                   "probabilities must be numbers from 0 to 1")])
 
 
 def _run_corners(labels: np.ndarray, row0: int) -> tuple[np.ndarray, np.ndarray]:
@@ -145,6 +146,8 @@ def measure_heatmap(
         source=source, method=HEATMAP_FERET, spacing_um=grid.spacing_um,
         component_extents_um=np.sort(extents)[::-1], threshold=float(threshold),
         cell_um=cell, quantisation_um=QUANTISATION_CELLS * max(cell), notes=tuple(notes),
+        grid_px={"stride": float(grid.stride_px), "origin_x": float(grid.origin_px[0]),
+                 "origin_y": float(grid.origin_px[1])},
     )
 
 

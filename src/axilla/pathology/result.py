@@ -38,6 +38,7 @@ class Measurement:
     cell_um: Spacing | None = None
     quantisation_um: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    grid_px: dict[str, float] | None = None  # heatmaps: level-0 stride and origin of the cells
 
     @property
     def largest_extent_um(self) -> float:
@@ -73,5 +74,7 @@ class Measurement:
         if self.cell_um is not None:
             out["cell_um"] = list(self.cell_um)
             out["quantisation_um"] = self.quantisation_um
+        if self.grid_px is not None:
+            out["grid_px"] = dict(self.grid_px)
         out["notes"] = list(self.notes)
         return out
