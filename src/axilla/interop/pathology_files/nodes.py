@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from axilla.case.staging import NodeSite, parse_staging_case
+from axilla.case.codes import ITC_MAX_MM, MICROMET_MAX_MM, NodeSite
+from axilla.case.staging import parse_staging_case
 from axilla.pathology import CAMELYON16, ITC_MAJOR_AXIS_UM, Measurement
 from axilla.pathology.camelyon17 import SLIDE_LABELS
 from axilla.staging import CATEGORY_NAMES, StagingOptions, StagingResult, classify_deposits, stage
-from axilla.staging.nodes import ITC_MAX_MM, MICRO_MAX_MM
 
-#: The node-size boundaries in micrometres (owned by the staging engine in mm).
-BOUNDARIES_UM = (ITC_MAX_MM * 1000, MICRO_MAX_MM * 1000)
+#: The node-size boundaries in micrometres (owned in mm by the case vocabulary).
+BOUNDARIES_UM = (ITC_MAX_MM * 1000, MICROMET_MAX_MM * 1000)
 #: Staging's node categories in CAMELYON17's slide-label words.
 CAMELYON_LABEL = dict(zip(CATEGORY_NAMES[:4], SLIDE_LABELS, strict=True))
 #: Category of a CAMELYON16-convention measurement that is not ITC (micro or macro undecided).
