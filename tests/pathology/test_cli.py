@@ -114,3 +114,15 @@ def test_heatmap_provenance_names_the_grid(tmp_path):
     assert prov["grid_px"] == {"stride": 16.0, "origin_x": 1024.0, "origin_y": 2048.0}
     assert prov["cell_um"] == [4.0, 4.0] and prov["threshold"] == 0.8
     assert prov["method"] == "heatmap_feret"
+
+
+def test_missing_pathology_extra_is_one_line(monkeypatch, capsys, tmp_path):
+    from axilla.cli import main
+
+    for name in [m for m in sys.modules if m.startswith(("axilla.pathology",
+                                                          "axilla.interop.pathology_files"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "shapely", None)  # as if the extra were not installed
+    assert main(["pathology", "kappa", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "needs the Python package 'shapely'" in err and "axilla[pathology]" in err

@@ -108,8 +108,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     k.set_defaults(handler=run_kappa)
 
 
+def _needs_extra(exc: ModuleNotFoundError) -> int:
+    return fail(f"pathology: needs the Python package {exc.name!r}; install the extra with "
+                "pip install 'axilla[pathology]'")
+
+
 def run_measure(args: argparse.Namespace) -> int:
-    from axilla.interop.pathology_files import is_heatmap, measure_file, node_reports, stage_nodes
+    try:
+        from axilla.interop.pathology_files import (
+            is_heatmap,
+            measure_file,
+            node_reports,
+            stage_nodes,
+        )
+    except ModuleNotFoundError as exc:
+        return _needs_extra(exc)
 
     spacing = args.spacing_um or NOMINAL_SPACING_UM
     notes = [] if args.spacing_um else [
@@ -156,7 +169,10 @@ def run_measure(args: argparse.Namespace) -> int:
 
 
 def run_stage(args: argparse.Namespace) -> int:
-    from axilla.interop.pathology_files import read_labels, stages_from_slides, write_labels
+    try:
+        from axilla.interop.pathology_files import read_labels, stages_from_slides, write_labels
+    except ModuleNotFoundError as exc:
+        return _needs_extra(exc)
 
     labels = read_labels(args.labels)
     unstaged = [p for p in labels.stages if p not in labels.slides]
@@ -177,8 +193,11 @@ def run_stage(args: argparse.Namespace) -> int:
 
 
 def run_kappa(args: argparse.Namespace) -> int:
-    from axilla.interop.pathology_files import kappa_from_files
-    from axilla.pathology.camelyon17 import STAGES
+    try:
+        from axilla.interop.pathology_files import kappa_from_files
+        from axilla.pathology.camelyon17 import STAGES
+    except ModuleNotFoundError as exc:
+        return _needs_extra(exc)
 
     result = kappa_from_files(args.reference, args.submission)
     if args.json:

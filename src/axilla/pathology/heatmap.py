@@ -134,9 +134,8 @@ def measure_heatmap(
         ids.append(hull_ids)
         previous_last_row = _offset(labels[-1], next_id)
         next_id += n
-    extents = _join(pts, ids, edges, next_id)
     cell = grid.cell_um
-    extents = _scaled_extents(extents, cell)
+    extents = _scaled_extents(_join(pts, ids, edges, next_id), cell)
     notes = []
     if max(cell) > COARSEST_CELL_FOR_ITC_UM:
         notes.append(f"cells of {max(cell):g} um are coarser than {COARSEST_CELL_FOR_ITC_UM:g} "

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from axilla.interop.pathology_files.errors import PathologyFileError, finite_vertices, read_json
-from axilla.pathology import Outlines
+from axilla.pathology import Outline, Outlines
 
 KEYS = ("positive", "negative")
 
@@ -25,12 +23,12 @@ def outlines_from_polygon_json(path: str | Path, data: object) -> Outlines:
     extra = sorted(set(data) - set(KEYS))
     if extra:
         raise PathologyFileError(path, extra[0], f"unknown key; allowed: {', '.join(KEYS)}")
-    groups: dict[str, list[tuple[np.ndarray, ...]]] = {}
+    groups: dict[str, list[Outline]] = {}
     for key in KEYS:
         entries = data.get(key, [])
         if not isinstance(entries, list):
             raise PathologyFileError(path, key, "must be a list of polygons")
-        out = []
+        out: list[Outline] = []
         for i, entry in enumerate(entries):
             where = f"{key}[{i}]"
             if not isinstance(entry, dict) or "vertices" not in entry:
