@@ -126,3 +126,17 @@ def test_missing_pathology_extra_is_one_line(monkeypatch, capsys, tmp_path):
     assert main(["pathology", "kappa", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]) == 2
     err = capsys.readouterr().err
     assert "needs the Python package 'shapely'" in err and "axilla[pathology]" in err
+
+
+def test_stage_with_node_sites(camelyon):
+    ann = camelyon / "camelyon16" / "ncrf_jsons" / "valid" / "Tumor_101.json"
+    out = axilla("measure", str(ann), str(ann), "--stage", "--sites",
+                 "axillary,internal_mammary", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [n["category"] for n in data["nodes"]] == ["macro", "macro"]
+    assert data["pN"] == "pN1c(sn)"  # axillary macro + internal mammary sentinel node
+    bad = axilla("measure", str(ann), "--stage", "--sites", "armpit")
+    assert bad.returncode == 2 and "unknown site 'armpit'" in bad.stderr
+    short = axilla("measure", str(ann), str(ann), "--stage", "--sites", "axillary")
+    assert short.returncode == 2 and "one site a file (2 files, 1 sites)" in short.stderr

@@ -15,6 +15,7 @@ import math
 import sys
 from pathlib import Path
 
+from axilla.case.codes import NODE_SITES
 from axilla.cli import fail, one_line_errors
 
 #: Level-0 spacing assumed when none is given: the value hard-coded in the CAMELYON16
@@ -54,6 +55,15 @@ def _origin(text: str) -> tuple[float, float]:
     return x, y
 
 
+def _sites(text: str) -> list[str]:
+    sites = [s.strip() for s in text.split(",")]
+    bad = [s for s in sites if s not in NODE_SITES]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown site {bad[0]!r}; allowed: "
+                                         f"{', '.join(NODE_SITES)}")
+    return sites
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``axilla pathology`` and its three commands."""
     p = subparsers.add_parser(
@@ -86,6 +96,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="also give the AJCC pN of these nodes as one patient's axillary nodes")
     m.add_argument("--procedure", choices=("sentinel", "dissection"), default="sentinel",
                    help="how the nodes were removed, for --stage (default sentinel)")
+    m.add_argument("--sites", type=_sites, default=None,
+                   help="for --stage: each file's node site, comma-separated in file order "
+                   f"({', '.join(NODE_SITES)}; default all axillary)")
     m.add_argument("--json", action="store_true", help="print the result as JSON")
     m.set_defaults(handler=run_measure)
 
@@ -130,6 +143,9 @@ def run_measure(args: argparse.Namespace) -> int:
     if args.stride_px is None and any(is_heatmap(f) for f in args.files):
         return fail("pathology measure: --stride-px is required for heatmap files "
                     "(level-0 pixels a heatmap cell)")
+    if args.sites is not None and (not args.stage or len(args.sites) != len(args.files)):
+        return fail(f"pathology measure: --sites goes with --stage and needs one site a file "
+                    f"({len(args.files)} files, {len(args.sites)} sites)")
     if args.stage and args.method != "feret":
         return fail("pathology measure: --stage needs --method feret (the CAMELYON16 ellipse "
                     "is not a staging measure)")
@@ -138,7 +154,8 @@ def run_measure(args: argparse.Namespace) -> int:
                                  threshold=args.threshold, stride_px=args.stride_px,
                                  origin_px=args.origin_px) for f in args.files]
     reports = node_reports(measurements)
-    result = stage_nodes(reports, procedure=args.procedure) if args.stage else None
+    result = (stage_nodes(reports, procedure=args.procedure, sites=args.sites)
+              if args.stage else None)
     if args.json:
         out: dict[str, object] = {"nodes": [r.as_dict() for r in reports], "notes": notes}
         if result is not None:
