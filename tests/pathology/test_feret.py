@@ -142,3 +142,24 @@ def test_self_intersecting_outline_is_repaired_and_noted():
     m = measure_outlines(Outlines((bow_tie,)), UM)
     assert m.component_extents_um == pytest.approx([10 * math.sqrt(2)])
     assert any("self-intersecting" in n for n in m.notes)
+
+
+def test_camelyon16_lesions_fill_holes_and_join_within_75_um():
+    from axilla.pathology import measure_camelyon16
+    from axilla.pathology.camelyon16 import major_axis_lengths
+
+    # A ring (outer 1000 um square, 800 um hole) with a small focus in the middle of the hole:
+    # after filling, one lesion, the filled square grown by 37.5 um.
+    ring = (np.array([[0, 0], [1000, 0], [1000, 1000], [0, 1000]], float),
+            np.array([[100, 100], [900, 100], [900, 900], [100, 900]], float))
+    m = measure_camelyon16(Outlines((ring, square(495, 495, 10))), UM)
+    assert m.component_count == 1
+    # Two 100 x 10 bars 70 um apart (< 75 um) join; 80 um apart they stay two lesions.
+    join = measure_camelyon16(Outlines((rect(0, 0, 100, 10), rect(170, 0, 100, 10))), UM)
+    apart = measure_camelyon16(Outlines((rect(0, 0, 100, 10), rect(180, 0, 100, 10))), UM)
+    assert join.component_count == 1 and apart.component_count == 2
+    # Ellipse major axis of a filled rectangle a x b: 4 sqrt(a^2 / 12) = a * 2 / sqrt(3).
+    import shapely
+
+    assert major_axis_lengths(np.array([shapely.box(0, 0, 300, 30)], dtype=object)) == \
+        pytest.approx([300 * 2 / math.sqrt(3)])

@@ -67,7 +67,9 @@ def lesions(parts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=object)
     simple = shapely.simplify(shapely.multipolygons(parts), SIMPLIFY_UM)
     grown = shapely.get_parts(shapely.buffer(simple, DILATION_RADIUS_UM, quad_segs=16))
-    return shapely.polygons(shapely.get_exterior_ring(grown))
+    filled = shapely.polygons(shapely.get_exterior_ring(grown))
+    # A lesion lying in another's hole is inside it once the holes are filled.
+    return shapely.get_parts(shapely.union_all(filled)) if len(filled) > 1 else filled
 
 
 def measure_camelyon16(outlines: Outlines, spacing: Spacing) -> Measurement:
