@@ -8,9 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from axilla.errors import InputError
 from axilla.interop.pathology_files import (
     PathologyFileError,
     kappa_from_files,
+    node_findings,
     node_reports,
     read_labels,
     stage_nodes,
@@ -155,3 +157,15 @@ def test_bad_header(tmp_path):
     path.write_text("id,label\npatient_000.zip,pN0\n")
     with pytest.raises(PathologyFileError, match="line 1: header must be patient,stage"):
         read_labels(path)
+
+
+def test_node_findings_for_any_case():
+    ms = [measure_outlines(bar_outlines(mm), (1.0, 1.0)) for mm in (0.5, 0.0)]
+    nodes = node_findings(node_reports(ms), sites=["axillary", "intramammary"],
+                          found_by="dissection")
+    assert [(n.site, n.found_by, n.deposit_mm) for n in nodes] == [
+        ("axillary", "dissection", pytest.approx(0.5)), ("intramammary", "dissection", 0.0)]
+    with pytest.raises(InputError, match="sites: one site a node"):
+        node_findings(node_reports(ms), sites=["axillary"])
+    with pytest.raises(InputError, match=r"nodes\[0\]\.site"):
+        node_findings(node_reports(ms[:1]), sites=["armpit"])

@@ -11,7 +11,8 @@ Public API
 JSON or GeoJSON); ``read_heatmap(path) -> array``;
 ``measure_file(path, spacing_um, method=..., ...) -> Measurement``;
 ``node_reports(measurements) -> [NodeReport]`` (category by the staging engine's rule, the
-"undecidable at this resolution" flag); ``stage_nodes(reports) -> StagingResult`` (AJCC pN);
+"undecidable at this resolution" flag); ``node_findings(reports, sites)`` (ordinary
+``NodeFinding``s for any case); ``stage_nodes(reports) -> StagingResult`` (AJCC pN);
 ``read_labels``/``write_labels``/``stages_from_slides``/``kappa_from_files`` (CAMELYON17 CSV).
 """
 
@@ -33,7 +34,12 @@ from axilla.interop.pathology_files.labels import (
     stages_from_slides,
     write_labels,
 )
-from axilla.interop.pathology_files.nodes import NodeReport, node_reports, stage_nodes
+from axilla.interop.pathology_files.nodes import (
+    NodeReport,
+    node_findings,
+    node_reports,
+    stage_nodes,
+)
 from axilla.interop.pathology_files.polygon_json import KEYS as POLYGON_JSON_KEYS
 from axilla.interop.pathology_files.polygon_json import (
     outlines_from_polygon_json,
@@ -111,6 +117,7 @@ __all__ = [
     "is_heatmap",
     "kappa_from_files",
     "measure_file",
+    "node_findings",
     "node_reports",
     "read_asap",
     "read_geojson",

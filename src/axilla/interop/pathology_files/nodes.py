@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from pydantic import ValidationError
 
-from axilla.case.codes import ITC_MAX_MM, MICROMET_MAX_MM, NodeSite
+from axilla.case.codes import ITC_MAX_MM, MICROMET_MAX_MM, FoundBy, NodeSite
+from axilla.case.nodes import NodeFinding
+from axilla.case.problems import input_error
 from axilla.case.staging import parse_staging_case
+from axilla.errors import FieldProblem, InputError
 from axilla.pathology import CAMELYON16, ITC_MAJOR_AXIS_UM, Measurement
 from axilla.pathology.camelyon17 import SLIDE_LABELS
 from axilla.staging import CATEGORY_NAMES, StagingOptions, StagingResult, classify_deposits, stage
@@ -23,7 +28,7 @@ from axilla.staging import CATEGORY_NAMES, StagingOptions, StagingResult, classi
 #: The node-size boundaries in micrometres (owned in mm by the case vocabulary).
 BOUNDARIES_UM = (ITC_MAX_MM * 1000, MICROMET_MAX_MM * 1000)
 #: Staging's node categories in CAMELYON17's slide-label words.
-CAMELYON_LABEL = dict(zip(CATEGORY_NAMES[:4], SLIDE_LABELS, strict=True))
+CAMELYON_LABEL: dict[str, str] = dict(zip(CATEGORY_NAMES[:4], SLIDE_LABELS, strict=True))
 #: Category of a CAMELYON16-convention measurement that is not ITC (micro or macro undecided).
 NOT_ITC = "not_itc"
 
@@ -73,19 +78,34 @@ def node_reports(measurements: Sequence[Measurement]) -> list[NodeReport]:
     return out
 
 
-def node_finding(report: NodeReport, site: NodeSite = "axillary",
-                 found_by: str = "sentinel") -> dict[str, object]:
-    """The node as a NodeFinding mapping (validated when the case is parsed)."""
-    if report.measurement.method == CAMELYON16:
-        raise ValueError(f"{report.measurement.source}: the CAMELYON16 ellipse convention is "
-                         "not a staging measure; measure with the Feret method to stage")
-    return {"site": site, "found_by": found_by,
-            "deposit_mm": report.measurement.largest_extent_um / 1000.0}
+def node_findings(
+    reports: Sequence[NodeReport],
+    sites: Sequence[NodeSite] | None = None,
+    found_by: FoundBy = "sentinel",
+) -> tuple[NodeFinding, ...]:
+    """The measured nodes as ordinary ``NodeFinding``s (``deposit_mm`` = largest extent / 1000),
+    ready for any ``Case`` or ``StagingCase``; sites default to axillary (level I-II)."""
+    sites = list(sites) if sites is not None else ["axillary"] * len(reports)
+    if len(sites) != len(reports):
+        raise InputError([FieldProblem("sites", len(sites),
+                                       f"one site a node: {len(reports)} nodes measured")])
+    out = []
+    for i, (report, site) in enumerate(zip(reports, sites, strict=True)):
+        if report.measurement.method == CAMELYON16:
+            raise ValueError(f"{report.measurement.source}: the CAMELYON16 ellipse convention "
+                             "is not a staging measure; measure with the Feret method to stage")
+        try:
+            out.append(NodeFinding.model_validate({
+                "site": site, "found_by": found_by,
+                "deposit_mm": report.measurement.largest_extent_um / 1000.0}))
+        except ValidationError as exc:
+            raise input_error(exc, prefix=f"nodes[{i}]") from None
+    return tuple(out)
 
 
 def stage_nodes(
     reports: Sequence[NodeReport],
-    procedure: str = "sentinel",
+    procedure: Literal["sentinel", "dissection"] = "sentinel",
     sites: Sequence[NodeSite] | None = None,
     options: StagingOptions | None = None,
 ) -> StagingResult:
@@ -95,16 +115,12 @@ def stage_nodes(
     sentinel or dissection. The primary tumour is recorded as not assessed: only the nodal
     categories of the result are meaningful.
     """
-    sites = list(sites) if sites is not None else ["axillary"] * len(reports)
-    if len(sites) != len(reports):
-        raise ValueError(f"sites: {len(sites)} given for {len(reports)} nodes")
-    nodes = [node_finding(r, s, procedure) for r, s in zip(reports, sites, strict=True)]
     case = parse_staging_case({
         "tumour": {"primary": "not_assessed"},
-        "nodes": nodes,
+        "nodes": node_findings(reports, sites, procedure),
         "procedure": {"kind": procedure},
     })
     return stage(case, options)
 
 
-__all__ = ["BOUNDARIES_UM", "NodeReport", "node_reports", "stage_nodes"]
+__all__ = ["BOUNDARIES_UM", "NodeReport", "node_findings", "node_reports", "stage_nodes"]
