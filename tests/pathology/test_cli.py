@@ -140,3 +140,15 @@ def test_stage_with_node_sites(camelyon):
     assert bad.returncode == 2 and "unknown site 'armpit'" in bad.stderr
     short = axilla("measure", str(ann), str(ann), "--stage", "--sites", "axillary")
     assert short.returncode == 2 and "one site a file (2 files, 1 sites)" in short.stderr
+
+
+def test_compare_marks_the_node_where_the_methods_disagree(camelyon):
+    ncrf = camelyon / "camelyon16" / "ncrf_jsons"
+    out = axilla("measure", "--compare", "--spacing-um", "0.243",
+                 str(ncrf / "train" / "Tumor_008.json"), str(ncrf / "train" / "Tumor_017.json"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[1].startswith("Tumor_008.json") and lines[1].endswith("DISAGREE on ITC")
+    assert "itc" in lines[2] and "DISAGREE" not in lines[2]
+    assert "1 of 2 nodes disagree on ITC" in out.stdout
+    assert axilla("measure", "--compare", "x.npy", "--stride-px", "4").returncode == 2

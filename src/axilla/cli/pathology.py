@@ -92,6 +92,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     m.add_argument("--stride-px", type=_positive, help="heatmap: level-0 pixels a cell")
     m.add_argument("--origin-px", type=_origin, default=(0.0, 0.0),
                    help="heatmap: level-0 X,Y of the first cell's corner (default 0,0)")
+    m.add_argument("--compare", action="store_true",
+                   help="outlines: measure by both methods and mark the nodes where the "
+                   "Feret and CAMELYON16 ellipse methods disagree on ITC")
     m.add_argument("--stage", action="store_true",
                    help="also give the AJCC pN of these nodes as one patient's axillary nodes")
     m.add_argument("--procedure", choices=("sentinel", "dissection"), default="sentinel",
@@ -149,6 +152,11 @@ def run_measure(args: argparse.Namespace) -> int:
     if args.stage and args.method != "feret":
         return fail("pathology measure: --stage needs --method feret (the CAMELYON16 ellipse "
                     "is not a staging measure)")
+    if args.compare:
+        if args.stage or any(is_heatmap(f) for f in args.files):
+            return fail("pathology measure: --compare takes outline files only, without "
+                        "--stage")
+        return _compare(args, spacing, notes)
     measurements = [measure_file(f, (spacing, spacing), method=args.method,
                                  merge_distance_um=args.merge_distance_um,
                                  threshold=args.threshold, stride_px=args.stride_px,
@@ -182,6 +190,42 @@ def run_measure(args: argparse.Namespace) -> int:
         for reason in result.reasons:
             if reason.startswith(("pN", "(sn)")):
                 print(f"  {reason}")
+    return 0
+
+
+def _compare(args: argparse.Namespace, spacing: float, notes: list[str]) -> int:
+    """Both methods side by side; a node disagrees when one calls it ITC and the other not."""
+    from axilla.interop.pathology_files import measure_file, node_reports
+
+    rows = []
+    for f in args.files:
+        feret, ellipse = node_reports([
+            measure_file(f, (spacing, spacing), merge_distance_um=args.merge_distance_um),
+            measure_file(f, (spacing, spacing), method="camelyon16_ellipse")])
+        rows.append({
+            "source": str(f),
+            "feret_largest_um": feret.measurement.largest_extent_um,
+            "feret_category": feret.category,
+            "deposits": feret.measurement.component_count,
+            "camelyon16_largest_axis_um": ellipse.measurement.largest_extent_um,
+            "camelyon16_category": ellipse.category,
+            "lesions": ellipse.measurement.component_count,
+            "disagree": (feret.category == "itc") != (ellipse.category == "itc"),
+        })
+    if args.json:
+        print(json.dumps({"nodes": rows, "notes": notes}, indent=2))
+        return 0
+    print(f"{'file':<28} {'feret_um':>9} {'category':<8} {'deposits':>8}  "
+          f"{'c16_axis_um':>11} {'c16':<8} {'lesions':>7}")
+    for r in rows:
+        print(f"{Path(str(r['source'])).name:<28} {r['feret_largest_um']:>9.1f} "
+              f"{r['feret_category']:<8} {r['deposits']:>8}  "
+              f"{r['camelyon16_largest_axis_um']:>11.1f} {r['camelyon16_category']:<8} "
+              f"{r['lesions']:>7}" + ("  DISAGREE on ITC" if r["disagree"] else ""))
+    print(f"{sum(bool(r['disagree']) for r in rows)} of {len(rows)} nodes disagree on ITC; "
+          f"spacing {spacing:g} um/px")
+    for note in notes:
+        print(f"note: {note}")
     return 0
 
 
