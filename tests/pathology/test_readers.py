@@ -102,7 +102,8 @@ def test_heatmap_npy_and_tiff(tmp_path):
     h[5:8, 2:12] = 0.75
     np.save(tmp_path / "h.npy", h)
     tifffile.imwrite(tmp_path / "h.tif", h)
-    for name in ("h.npy", "h.tif"):
+    tifffile.imwrite(tmp_path / "z.tiff", h, compression="zlib")  # not mappable: read whole
+    for name in ("h.npy", "h.tif", "z.tiff"):
         m = measure_file(tmp_path / name, (0.5, 0.5), stride_px=32)  # 16 um cells
         assert m.largest_extent_um == pytest.approx(math.hypot(160, 48))
         assert m.provenance()["cell_um"] == [16.0, 16.0]
