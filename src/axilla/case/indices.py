@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from axilla.case.predict import CodeRule
+from axilla.case.strict import number_from_text
 from axilla.errors import FieldProblem, InputError
 
 IndexName = Literal["NPI", "CTS5", "VNPI"]
@@ -177,7 +178,11 @@ _MISSING = object()
 
 
 def _number(value: Any, flag: bool) -> float:
-    """One raw value as a float; NaN when missing or not a number (flags: true/false, 1/0)."""
+    """One raw value as a float; NaN when missing or unreadable (then refused by its rule).
+
+    Strict at the edge: a boolean is never a number and a number never a flag; text is read
+    only as plain decimal digits (never ``3_0`` or ``nan``) or, for a flag, true/false/yes/no.
+    """
     if value is None or value is _MISSING or (isinstance(value, str) and not value.strip()):
         return math.nan
     if isinstance(value, bool | np.bool_):
@@ -189,13 +194,12 @@ def _number(value: Any, flag: bool) -> float:
         if flag and text in _FALSE:
             return 0.0
         try:
-            return float(text)
+            return math.nan if flag else number_from_text(text)
         except ValueError:
             return math.nan
-    try:
-        return float(value)
-    except (TypeError, ValueError):
+    if flag or not isinstance(value, int | float | np.number):
         return math.nan
+    return float(value)
 
 
 def _is_missing(value: Any) -> bool:

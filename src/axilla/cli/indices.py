@@ -8,10 +8,8 @@ order, with a ``value`` column. Source of each index: docs/models/npi.md, cts5.m
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,19 +22,21 @@ from rich.table import Table
 from axilla.case.indices import (
     INDEX_INPUTS,
     CTS5Inputs,
+    IndexName,
     NPIInputs,
     VNPIInputs,
     validate_index_columns,
 )
 from axilla.cli import fail, one_line_errors
-from axilla.errors import FieldProblem, InputError
+from axilla.errors import FieldProblem
+from axilla.io import Chunk, ErrorSink
+from axilla.io import run_batch as run_table
 from axilla.models import cts5, npi, vnpi
 from axilla.models.data import Provenance, index_parameters
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
 REQUIRED_COLUMNS = ("case_id", "index", "inputs", "output")
 ADDED_COLUMNS = ("value", "provenance", "warnings")
-ERROR_COLUMNS = ("row", "field", "value", "reason")
 
 #: Index name in the case file -> the input rules it uses.
 INDEX_RULES = {"NPI": "NPI", "NPI_SURV10": "NPI", "CTS5": "CTS5", "VNPI": "VNPI"}
@@ -72,35 +72,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     one = parser.add_subparsers(dest="index_name", metavar="INDEX")
 
     p = one_line_errors(one.add_parser("npi", help="Nottingham Prognostic Index of one case"))
-    p.add_argument("--size-mm", required=True, help="invasive tumour size, mm (> 0)")
-    p.add_argument("--positive-nodes", required=True, help="positive nodes (ITC not counted)")
-    p.add_argument("--grade", required=True, help="Nottingham grade 1, 2 or 3")
-    _nodal_arguments(p)
+    for name in ("size_mm", "positive_nodes", "grade"):
+        _input(p, "NPI", name)
+    _nodal_arguments(p, "NPI")
     p.set_defaults(handler=run_npi)
 
     p = one_line_errors(one.add_parser("cts5", help="CTS5 of one case (ER-positive, 5 y ET)"))
-    p.add_argument("--age-years", required=True, help="age at diagnosis, years (18-100)")
-    p.add_argument("--size-mm", required=True, help="invasive tumour size, mm (> 0)")
-    p.add_argument("--grade", required=True, help="Nottingham grade 1, 2 or 3")
-    p.add_argument("--positive-nodes", required=True, help="positive nodes (ITC not counted)")
-    _nodal_arguments(p)
+    for name in ("age_years", "size_mm", "grade", "positive_nodes"):
+        _input(p, "CTS5", name)
+    _nodal_arguments(p, "CTS5")
     p.add_argument("--er-negative", action="store_true",
                    help="ER-negative disease (refused: CTS5 is for ER-positive only)")
-    p.add_argument("--menopause", choices=("pre", "post"), help="menopausal status, if known")
-    p.add_argument("--endocrine-years", help="years of endocrine therapy completed, if known")
+    p.add_argument("--menopausal-status", "--menopause", dest="menopause",
+                   choices=("pre", "post"), help="menopausal status, if known (the case's "
+                   "patient.menopausal_status; --menopause is a deprecated spelling)")
+    _input(p, "CTS5", "endocrine_therapy_years", "--endocrine-therapy-years",
+           "--endocrine-years")
     p.add_argument("--distant-recurrence-free", choices=("yes", "no"),
                    help="free of distant recurrence at 5 years, if known")
     p.set_defaults(handler=run_cts5)
 
     p = one_line_errors(one.add_parser("vnpi", help="Van Nuys Prognostic Index of one DCIS"))
-    p.add_argument("--size-mm", required=True, help="DCIS size, mm (> 0)")
-    p.add_argument("--margin-mm", required=True, help="closest margin, mm (>= 0)")
-    p.add_argument("--nuclear-grade", required=True, help="nuclear grade 1, 2 or 3")
+    for name in ("size_mm", "margin_mm", "nuclear_grade"):
+        _input(p, "VNPI", name)
     p.add_argument("--comedo-necrosis", required=True, choices=("yes", "no"),
                    help="comedo-type necrosis present")
-    p.add_argument("--age-years", required=True, help="age at diagnosis, years")
+    _input(p, "VNPI", "age_years")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=run_vnpi)
+
+
+def _input(parser: argparse.ArgumentParser, index: IndexName, name: str, *flags: str) -> None:
+    """A numeric input flag whose help (meaning and range) comes from case/indices.py."""
+    spec = INDEX_INPUTS[index][name]
+    text = f"{spec.description[:1].lower()}{spec.description[1:]}: {spec.rule.describe()}"
+    if len(flags) > 1:
+        text += f" ({', '.join(flags[1:])}: deprecated spelling)"
+    parser.add_argument(*(flags or ("--" + name.replace("_", "-"),)), dest=name,
+                        required=spec.required, help=text)
 
 
 def _policy_arguments(parser: argparse.ArgumentParser) -> None:
@@ -114,9 +123,8 @@ def _policy_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _nodal_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--micrometastatic-nodes",
-                        help="of the positive nodes, how many hold micrometastases only")
+def _nodal_arguments(parser: argparse.ArgumentParser, index: IndexName) -> None:
+    _input(parser, index, "micrometastatic_nodes")
     parser.add_argument("--neoadjuvant", action="store_true",
                         help="systemic therapy was given before surgery (flagged)")
     _policy_arguments(parser)
@@ -178,7 +186,7 @@ def run_cts5(args: argparse.Namespace) -> int:
         positive_nodes=args.positive_nodes, micrometastatic_nodes=args.micrometastatic_nodes,
         neoadjuvant_therapy=True if args.neoadjuvant else None,
         er_positive=False if args.er_negative else None, postmenopausal=menopause,
-        endocrine_therapy_years=args.endocrine_years, distant_recurrence_free=dr_free,
+        endocrine_therapy_years=args.endocrine_therapy_years, distant_recurrence_free=dr_free,
     ))
     cap = None if args.no_cts5_size_cap else cts5.CTS5_SIZE_CAP_MM
     r = cts5.cts5_for_case(
@@ -324,9 +332,11 @@ def _vnpi_formatters(cols: dict[str, np.ndarray]) -> dict[str, Formatter]:
     }
 
 
-def _parse_rows(records: list[dict[str, str]]) -> tuple[list[_Row], list[tuple[int, FieldProblem]]]:
+def _parse_rows(
+    records: list[dict[str, str | None]], first_row: int = 1
+) -> tuple[list[_Row], list[tuple[int, FieldProblem]]]:
     rows, errors = [], []
-    for number, record in enumerate(records, start=1):
+    for number, record in enumerate(records, start=first_row):
         row = _Row(number, record)
         rows.append(row)
 
@@ -390,47 +400,26 @@ def _compute(rows: list[_Row], errors: list[tuple[int, FieldProblem]],
             row.warnings.extend(notes)
 
 
-def _write_csv(path: Path, header: Sequence[str], rows: list[dict[str, Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(header), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def run_batch(args: argparse.Namespace) -> int:
-    """Every row of an indices case file; bad rows to <output stem>.errors.csv."""
+    """Every row of an indices case file, in order; bad rows to OUT.errors.csv (axilla.io)."""
     if args.input is None or args.output is None:
         missing = " and ".join(f"--{n}" for n in ("input", "output") if getattr(args, n) is None)
         return fail(f"indices: {missing} needed for a batch, or name one index: "
                     "axilla indices npi|cts5|vnpi ...")
-    with args.input.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        absent = [c for c in REQUIRED_COLUMNS if c not in header]
-        if absent:
-            raise InputError([FieldProblem(
-                "columns", ",".join(absent),
-                f"{args.input} must have the columns {','.join(REQUIRED_COLUMNS)}"
-            )])
-        records = list(reader)
-    rows, errors = _parse_rows(records)
     cap = None if args.no_cts5_size_cap else cts5.CTS5_SIZE_CAP_MM
-    _compute(rows, errors, not args.micromets_not_counted, cap)
+    micromets = not args.micromets_not_counted
 
-    out_header = header + [c for c in ADDED_COLUMNS if c not in header]
-    _write_csv(args.output, out_header, [
-        {**r.record, "value": r.value if not r.failed else "", "provenance": r.provenance,
-         "warnings": "; ".join(dict.fromkeys(r.warnings))}
-        for r in rows
-    ])
-    errors.sort(key=lambda e: e[0])
-    error_path = args.output.with_name(f"{args.output.stem}.errors.csv")
-    _write_csv(error_path, ERROR_COLUMNS, [
-        {"row": number, "field": p.field, "value": "" if p.value is None else p.value,
-         "reason": p.reason}
-        for number, p in errors
-    ])
-    failed = sum(r.failed for r in rows)
-    print(f"{len(rows) - failed} of {len(rows)} rows computed -> {args.output}"
-          + (f"; {failed} failed -> {error_path}" if failed else ""), file=sys.stderr)
-    return EXIT_ROWS_FAILED if failed else EXIT_OK
+    def work(chunk: Chunk, sink: ErrorSink) -> dict[str, list[Any]]:
+        rows, errors = _parse_rows(chunk.records(), chunk.first_row)
+        _compute(rows, errors, micromets, cap)
+        for number, problem in errors:
+            sink.add(number, problem)
+        out = [{**r.record, "value": r.value if not r.failed else "",
+                "provenance": r.provenance, "warnings": "; ".join(dict.fromkeys(r.warnings))}
+               for r in rows]
+        return {c: [r.get(c) for r in out] for c in out[0]} if out else {}
+
+    def columns(header: list[str]) -> list[str]:
+        return header + [c for c in ADDED_COLUMNS if c not in header]
+
+    return run_table("indices", args.input, args.output, work, columns, REQUIRED_COLUMNS)
