@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Console
@@ -29,10 +29,11 @@ from axilla.case.indices import (
 )
 from axilla.cli import fail, one_line_errors
 from axilla.errors import FieldProblem
-from axilla.io import Chunk, ErrorSink
-from axilla.io import run_batch as run_table
 from axilla.models import cts5, npi, vnpi
 from axilla.models.data import Provenance, index_parameters
+
+if TYPE_CHECKING:
+    from axilla.io import Chunk, ErrorSink
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
 REQUIRED_COLUMNS = ("case_id", "index", "inputs", "output")
@@ -231,7 +232,7 @@ def run_vnpi(args: argparse.Namespace) -> int:
 @dataclass
 class _Row:
     number: int
-    record: dict[str, str]
+    record: dict[str, str | None]
     index: str = ""
     output: str = ""
     inputs: dict[str, Any] = field(default_factory=dict)
@@ -372,12 +373,13 @@ def _parse_rows(
 
 def _compute(rows: list[_Row], errors: list[tuple[int, FieldProblem]],
              micromets: bool, cap: float | None) -> None:
-    for rules in ("NPI", "CTS5", "VNPI"):
+    all_rules: tuple[IndexName, ...] = ("NPI", "CTS5", "VNPI")
+    for rules in all_rules:
         group = [r for r in rows if not r.failed and INDEX_RULES[r.index] == rules]
         if not group:
             continue
         columns = {name: [r.inputs.get(name) for r in group] for name in INDEX_INPUTS[rules]}
-        checked = validate_index_columns(rules, columns)  # type: ignore[arg-type]
+        checked = validate_index_columns(rules, columns)
         for i, problem in checked.problems:
             group[i].failed = True
             errors.append((group[i].number, problem))
@@ -393,8 +395,8 @@ def _compute(rows: list[_Row], errors: list[tuple[int, FieldProblem]],
             formatters = _cts5_formatters(cols, micromets, cap)
         else:
             formatters = _vnpi_formatters(cols)
-        for j, i in enumerate(keep):
-            row = group[i]
+        for j, k in enumerate(keep):
+            row = group[k]
             value, prov, notes = formatters[row.output](j)
             row.value, row.provenance = value, prov.label()
             row.warnings.extend(notes)
@@ -406,6 +408,8 @@ def run_batch(args: argparse.Namespace) -> int:
         missing = " and ".join(f"--{n}" for n in ("input", "output") if getattr(args, n) is None)
         return fail(f"indices: {missing} needed for a batch, or name one index: "
                     "axilla indices npi|cts5|vnpi ...")
+    from axilla.io import run_batch as run_table  # pyarrow: only when a file is read
+
     cap = None if args.no_cts5_size_cap else cts5.CTS5_SIZE_CAP_MM
     micromets = not args.micromets_not_counted
 

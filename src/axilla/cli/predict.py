@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Console
@@ -22,7 +23,6 @@ from axilla.case.predict import (
 )
 from axilla.cli import EXIT_OK, fail
 from axilla.errors import AxillaError
-from axilla.io import Chunk, ErrorSink, run_batch
 from axilla.models.predict import (
     CURRENT_VERSION,
     available_versions,
@@ -32,8 +32,11 @@ from axilla.models.predict import (
 )
 from axilla.models.predict.results import PredictResult, predict_one
 
+if TYPE_CHECKING:
+    from axilla.io import Chunk, ErrorSink
 
-def _code(name: str):
+
+def _code(name: str) -> Callable[[str], float]:
     """An argparse type for a coded PREDICT input: its words (case/predict.py) or its number."""
     def parse(text: str) -> float:
         try:
@@ -166,6 +169,8 @@ def print_result(r: PredictResult) -> None:
 
 def run_file(src: Path, dst: Path, version: str, full: bool) -> int:
     """Validate every row, compute the valid ones chunk by chunk, report the rest row by row."""
+    from axilla.io import run_batch  # pyarrow: only when a file is read
+
     v = load_version(version)
     names = predict_input_names(v.uses_v3_inputs)
     required = [n for n in names if n not in PREDICT_MISSING_CODES]
@@ -174,13 +179,13 @@ def run_file(src: Path, dst: Path, version: str, full: bool) -> int:
     def columns(header: list[str]) -> list[str]:
         return ["row", *[h for h in header if h not in outputs], *outputs]
 
-    def work(chunk: Chunk, sink: ErrorSink) -> dict[str, Sequence[object]]:
+    def work(chunk: Chunk, sink: ErrorSink) -> dict[str, Any]:
         given = {n: chunk.columns[n] for n in names if n in chunk.columns}
         checked = validate_predict_columns(given, uses_v3_inputs=v.uses_v3_inputs)
         for i, problem in checked.problems:
             sink.add(chunk.first_row + i, problem)
         good = np.flatnonzero(checked.valid)
-        out: dict[str, Sequence[object]] = {
+        out: dict[str, Any] = {
             "row": [chunk.first_row + int(i) for i in good],
             **{h: [cells[i] for i in good] for h, cells in chunk.columns.items()},
         }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -36,9 +36,10 @@ from axilla.case.staging import (
 )
 from axilla.cli import fail, one_line_errors
 from axilla.errors import InputError
-from axilla.io import Chunk, ErrorSink
-from axilla.io import run_batch as run_table
 from axilla.staging import StagingOptions, StagingResult, predict_nodes, stage
+
+if TYPE_CHECKING:
+    from axilla.io import Chunk, ErrorSink
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
 OUTPUT_COLUMNS = ("case_id", "node_classes", "positive_nodes", "pT", "pN", "pN_suffix",
@@ -210,6 +211,7 @@ def _output_row(case_id: str, r: StagingResult) -> dict[str, str]:
 
 def run_batch(source: Path, target: Path, options: StagingOptions) -> int:
     """Stage every row of a staging table; refused rows go to OUT.errors.csv (axilla.io)."""
+    from axilla.io import run_batch as run_table  # pyarrow: only when a file is read
 
     def work(chunk: Chunk, sink: ErrorSink) -> dict[str, list[str]]:
         out: list[dict[str, str]] = []
