@@ -174,13 +174,18 @@ def _as_column(raw: object, n: int | None, name: str) -> tuple[np.ndarray, np.nd
     if arr.dtype == object:
         out = np.empty(arr.shape, dtype=float)
         flat_in, flat_out, bad = arr.reshape(-1), out.reshape(-1), unreadable.reshape(-1)
+        seen: dict[str, float] = {}  # a column holds few distinct texts: read each once
         for i, v in enumerate(flat_in):
             if v is None or (isinstance(v, str) and not v.strip()):
                 flat_out[i] = math.nan
             elif isinstance(v, str):
-                try:
-                    flat_out[i] = value_from_text(name, v)
-                except ValueError:
+                if v not in seen:
+                    try:
+                        seen[v] = value_from_text(name, v)
+                    except ValueError:
+                        seen[v] = -math.inf  # unreadable: never a valid value
+                flat_out[i] = seen[v]
+                if flat_out[i] == -math.inf:
                     flat_out[i], bad[i] = math.nan, True
             elif isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number):
                 flat_out[i], bad[i] = math.nan, True

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
@@ -149,6 +150,18 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def _csv_column(values: Sequence[Any]) -> list[Any]:
+    """CSV cells of one column; a float column at once (``str`` of a float is its shortest
+    exact text; NaN and infinities are written empty)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        cells: list[Any] = values.tolist()
+        if not np.isfinite(values).all():
+            for i in np.flatnonzero(~np.isfinite(values)):
+                cells[i] = ""
+        return cells
+    return [_csv_cell(v) for v in values]
+
+
 class TableWriter:
     """A CSV or Parquet table written chunk by chunk, columns fixed at creation."""
 
@@ -169,13 +182,13 @@ class TableWriter:
         """Append rows given as columns (every column of the table, equal lengths)."""
         if not columns:
             return  # a chunk without a computed row
-        values = [list(columns[c]) for c in self.columns]
-        n = len(values[0]) if values else 0
-        self.rows += n
         if self._handle is not None:
-            self._csv.writerows([_csv_cell(v) for v in row] for row in zip(*values, strict=True))
+            cells = [_csv_column(columns[c]) for c in self.columns]
+            self.rows += len(cells[0]) if cells else 0
+            self._csv.writerows(zip(*cells, strict=True))
             return
-        arrays = [pa.array([_plain(v) for v in col]) for col in values]
+        arrays = [_arrow_column(columns[c]) for c in self.columns]
+        self.rows += len(arrays[0]) if arrays else 0
         if self._schema is None:
             self._schema = pa.schema([pa.field(name, a.type if not pa.types.is_null(a.type)
                                                else pa.string()) for name, a in
@@ -207,6 +220,13 @@ class TableWriter:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _arrow_column(values: Sequence[Any]) -> pa.Array:
+    """One column for Parquet; a NumPy column at once (NaN written as null)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        return pa.array(values, from_pandas=True)
+    return pa.array([_plain(v) for v in values])
 
 
 def _plain(value: Any) -> Any:
