@@ -177,3 +177,12 @@ def test_batch_reads_parquet_and_refuses_unreadable_cells_row_by_row(tmp_path: P
         errors = [(e["row"], e["field"], e["value"]) for e in csv.DictReader(fh)]
     assert errors == [("2", "axillary_nodes_mm", "3_0"), ("2", "grade", "III")]
     assert "1 of 2 row(s) computed" in done.stderr
+
+
+def test_help_quotes_the_ranges_of_the_case_vocabulary() -> None:
+    from axilla.case.ranges import RANGES
+
+    done = axilla("--help")
+    text = " ".join(done.stdout.split())
+    assert RANGES["nodes.deposit_mm"].describe() in text
+    assert RANGES["nodes.cells_per_section"].describe() in text

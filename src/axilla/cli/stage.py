@@ -27,6 +27,7 @@ from axilla.case.codes import (
     RECEPTOR_STATUSES,
     T4_EXTENSIONS,
 )
+from axilla.case.ranges import RANGES
 from axilla.case.staging import (
     ROW_COLUMNS,
     ROW_REQUIRED,
@@ -69,13 +70,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     one.add_argument("--primary", choices=[k for k in PRIMARY_KINDS if k != "not_assessed"],
                      default="invasive")
     one.add_argument("--tumour-sizes-mm", "--tumor-sizes-mm", dest="tumour_sizes_mm", default="",
-                     help="e.g. 14;9 (one per invasive tumour; --tumor-sizes-mm is a deprecated "
-                     "spelling)")
+                     help="e.g. 14;9, one per invasive tumour, each "
+                     f"{RANGES['tumour.invasive_sizes_mm'].describe()} (--tumor-sizes-mm is a "
+                     "deprecated spelling)")
     one.add_argument("--t4", choices=("", *T4_EXTENSIONS), default="")
     _coded(one, "--procedure", ("sentinel", "dissection"), None)
-    one.add_argument("--axillary-nodes-mm", help="largest deposit per node, e.g. 1.4;0;0")
+    one.add_argument("--axillary-nodes-mm", help="largest deposit per node, e.g. 1.4;0;0, each "
+                     f"{RANGES['nodes.deposit_mm'].describe()}")
     one.add_argument("--axillary-node-cells", default="",
-                     help="largest cell count in one cross-section per node, aligned")
+                     help="largest cell count in one cross-section per node, aligned, each "
+                     f"{RANGES['nodes.cells_per_section'].describe()}")
     _coded(one, "--im-nodes", ("none", "sentinel", "clinical"), "none")
     one.add_argument("--infraclavicular", choices=("0", "1"), default="0")
     one.add_argument("--supraclavicular", choices=("0", "1"), default="0")

@@ -200,3 +200,11 @@ def test_stale_errors_file_is_removed_and_the_summary_is_one_line(tmp_path):
     assert done.returncode == 0 and errors == []
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("axilla predict: 1 of 1 row(s) computed")
+
+
+def test_help_quotes_the_ranges_of_the_inputs():
+    from axilla.case.predict import PREDICT_INPUT_RULES
+
+    text = " ".join(axilla("predict", "--help").stdout.split())
+    for name in ("age", "size", "nodes", "heart_gy"):
+        assert PREDICT_INPUT_RULES[name].describe() in text, name
