@@ -1,0 +1,63 @@
+"""Guidance for recurrence events, decided by the guidance engine from the event's facts.
+
+The expected ids are read off the conditions of rules/cg81_recurrence.yaml (NICE CG81 1.3.1-1.3.3,
+1.4.1, 1.5.x, 1.6.1, 1.12.x, 1.13.x) and rules/practice_recurrence.yaml (LR-01..07).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from axilla.case.recurrence import RecurrenceEvent
+from axilla.guidance import evaluate
+from axilla.recurrence import classify_recurrence
+
+
+def recurrence_ids(**event):
+    event.setdefault("pathology_confirmed", True)
+    facts = classify_recurrence(RecurrenceEvent(**event)).guidance_facts
+    return tuple(r.id for r in evaluate(facts).recommendations if r.topic == "recurrence")
+
+
+@pytest.mark.parametrize(("event", "expected"), [
+    ({"sites": ["bone", "brain"]},
+     ("RC81-01", "RC81-02", "RC81-03", "RC81-04", "RC81-05", "RC81-06", "RC81-07", "RC81-09",
+      "RC81-10")),
+    ({"sites": ["liver"]}, ("RC81-01", "RC81-02", "RC81-03", "RC81-05", "RC81-06", "RC81-07")),
+    ({"sites": ["ipsilateral_breast"], "breast_surgery": "bcs"},
+     ("RC81-05", "LR-01", "LR-02", "LR-03")),
+    ({"sites": ["ipsilateral_chest_wall"], "breast_surgery": "mastectomy",
+      "restaging_complete": True},
+     ("RC81-05", "LR-01", "LR-02", "LR-04", "LR-06")),
+    ({"sites": ["ipsilateral_axillary_nodes"]}, ("RC81-05", "LR-01", "LR-02", "LR-05")),
+    # LR-03 is worded for a local recurrence only
+    ({"sites": ["ipsilateral_breast", "ipsilateral_axillary_nodes"], "breast_surgery": "bcs"},
+     ("RC81-05", "LR-01", "LR-02", "LR-05")),
+])
+def test_recurrence_rules_follow_the_event_class(event, expected):
+    assert recurrence_ids(**event) == expected
+
+
+def test_uncontrolled_local_disease_and_recurrence_on_chemotherapy():
+    ids = recurrence_ids(sites=["ipsilateral_chest_wall"], breast_surgery="mastectomy",
+                         uncontrolled_local_disease=True, on_adjuvant_chemotherapy=True)
+    assert {"RC81-08", "LR-07"} <= set(ids)
+
+
+@pytest.mark.parametrize("event", [
+    {"sites": ["other_distant"], "second_non_breast_primary": True},
+    {"sites": ["bone"], "metastatic_at_primary_diagnosis": True},
+])
+def test_events_that_are_not_recurrences_get_no_recurrence_rules(event):
+    assert recurrence_ids(**event) == ()
+
+
+def test_every_recurrence_rule_carries_its_citation_from_the_guidance_engine():
+    facts = classify_recurrence(RecurrenceEvent(
+        sites=["bone", "brain"], pathology_confirmed=True)).guidance_facts
+    for rec in evaluate(facts).recommendations:
+        assert rec.cite
+        if rec.id.startswith("RC81"):
+            assert rec.citation.guideline == "NICE CG81"
+        if rec.id.startswith("LR"):
+            assert rec.source_kind == "practice"
