@@ -223,7 +223,9 @@ def test_missing_facts_never_fire_and_are_listed():
 def test_empty_facts_fire_nothing():
     result = evaluate({})
     assert result.recommendations == ()
-    assert result.derived == {"recurrence_event": "none"}
+    defaults = {n: s.default for n, s in FIELDS.items() if s.default is not None}
+    assert result.derived == defaults
+    assert defaults["recurrence_event"] == "none" and defaults["pregnant"] is False
 
 
 # --- result shape --------------------------------------------------------------------------------
