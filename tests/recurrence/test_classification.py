@@ -10,6 +10,7 @@ from axilla.case.recurrence import (
     ALL_SITES,
     CONTRALATERAL_BREAST_SITES,
     DISTANT_SITES,
+    IN_TRANSIT_SITES,
     LOCAL_SITES,
     REGIONAL_SITES,
     RecurrenceEvent,
@@ -198,6 +199,74 @@ def test_interval_from_surgery_used_when_diagnosis_interval_missing():
     assert any("from surgery" in n for n in c.uncertainty_notes)
 
 
+# --- sites near the scar, in transit; events during primary treatment (issue 9 item 3) -------
+
+def test_soft_tissue_near_the_axillary_scar_is_a_regional_recurrence():
+    c = classify(sites=["ipsilateral_axillary_scar_soft_tissue"])
+    assert c.event_class == "regional"
+    assert any("axillary scar" in r for r in c.reasons)
+    assert any("node, a soft-tissue deposit or scar" in n for n in c.uncertainty_notes)
+
+
+@pytest.mark.parametrize("sites", [["ipsilateral_in_transit"],
+                                   ["ipsilateral_in_transit", "ipsilateral_axillary_nodes"],
+                                   ["ipsilateral_in_transit", "ipsilateral_chest_wall"]])
+def test_in_transit_deposits_are_locoregional(sites):
+    c = classify(sites=sites, breast_surgery="mastectomy")
+    assert c.event_class == "locoregional"
+    assert any("in-transit" in r for r in c.reasons)
+
+
+def test_in_transit_with_distant_disease_is_a_locoregional_component():
+    c = classify(sites=["ipsilateral_in_transit", "lung"])
+    assert c.event_class == "distant" and c.locoregional_component
+
+
+def test_node_near_the_scar_six_weeks_after_clearance_during_chemotherapy():
+    # the forum case behind issue 9: a node near the clearance scar six weeks after mastectomy
+    # and axillary clearance, during the first cycle of EC chemotherapy
+    c = classify(sites=["ipsilateral_axillary_scar_soft_tissue"], breast_surgery="mastectomy",
+                 prior_axillary_surgery="anc", months_since_primary_surgery=1.5,
+                 on_adjuvant_chemotherapy=True)
+    assert c.event_class == "regional"
+    assert c.course == "on_primary_treatment" and c.primary_treatment_ongoing
+    assert any("not a recurrence after a disease-free interval" in r for r in c.reasons)
+    assert c.guidance_facts["primary_treatment_ongoing"] is True
+    assert c.guidance_facts["months_since_primary_surgery"] == 1.5
+
+
+@pytest.mark.parametrize(("kw", "course"), [
+    ({"disease_course": "residual_disease"}, "on_primary_treatment"),
+    ({"disease_course": "progression_on_treatment"}, "on_primary_treatment"),
+    ({"on_primary_treatment": True}, "on_primary_treatment"),
+    ({"disease_course": "recurrence_after_disease_free_interval"},
+     "after_disease_free_interval"),
+    ({"on_primary_treatment": False}, None),
+    ({}, None),
+])
+def test_course_relative_to_primary_treatment(kw, course):
+    c = classify(sites=["ipsilateral_axillary_nodes"], **kw)
+    assert c.course == course
+    assert c.primary_treatment_ongoing is (course == "on_primary_treatment")
+    assert c.guidance_facts["primary_treatment_ongoing"] is c.primary_treatment_ongoing
+
+
+def test_unrecorded_treatment_state_soon_after_surgery_is_named():
+    c = classify(sites=["ipsilateral_axillary_nodes"], months_since_primary_surgery=3)
+    assert any("on_primary_treatment" in n for n in c.uncertainty_notes)
+
+
+def test_suspected_event_keeps_its_class_for_guidance():
+    c = classify(sites=["ipsilateral_breast"], breast_surgery="bcs", pathology_confirmed=False)
+    assert c.guidance_facts["recurrence_event"] == "suspected"
+    assert c.guidance_facts["recurrence_class"] == "local"
+
+
+def test_existing_event_json_stays_valid_without_the_new_fields():
+    c = classify_recurrence(RecurrenceEvent(sites=["ipsilateral_axillary_nodes"]))
+    assert c.course is None and c.primary_treatment_ongoing is False
+
+
 # --- property: first match wins ------------------------------------------------------------------
 
 @given(st.lists(st.sampled_from(ALL_SITES), min_size=1, max_size=6, unique=True))
@@ -205,6 +274,8 @@ def test_first_match_wins(sites):
     c = classify(sites=sites)
     if any(s in DISTANT_SITES for s in sites):
         expected = "distant"
+    elif any(s in IN_TRANSIT_SITES for s in sites):
+        expected = "locoregional"
     elif any(s in REGIONAL_SITES for s in sites):
         expected = ("locoregional" if any(s in LOCAL_SITES for s in sites) else "regional")
     elif any(s in LOCAL_SITES for s in sites):
@@ -229,6 +300,11 @@ def test_first_match_wins(sites):
     ({"sites": ["bone"], "months_since_primary_diagnosis": 10,
       "months_since_primary_surgery": 12}, "months_since_primary_surgery"),
     ({"sites": ["bone"], "unknown_field": 1}, "unknown_field"),
+    ({"sites": ["bone"], "on_adjuvant_chemotherapy": True, "on_primary_treatment": False},
+     "on_primary_treatment"),
+    ({"sites": ["bone"], "on_primary_treatment": True,
+      "disease_course": "recurrence_after_disease_free_interval"}, "disease_course"),
+    ({"sites": ["bone"], "disease_course": "relapse"}, "disease_course"),
 ])
 def test_bad_events_are_refused_naming_the_field(kw, field):
     with pytest.raises(InputError) as info:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from axilla.case.recurrence import (
     CONTRALATERAL_BREAST_SITES,
     DISTANT_SITES,
+    IN_TRANSIT_SITES,
     LOCAL_SITES,
     REGIONAL_SITES,
     RecurrenceEvent,
@@ -22,6 +23,7 @@ from axilla.case.recurrence import (
 
 __all__ = [
     "EARLY_RECURRENCE_MAX_MONTHS",
+    "Course",
     "RecurrenceClassification",
     "classify_recurrence",
     "guidance_distant_sites",
@@ -42,6 +44,12 @@ LocalSubclass = Literal[
     "ibtr_type_undetermined",
     "chest_wall_recurrence",
 ]
+
+#: How the event relates to primary treatment (recurrence.md §1, issue 9: progression or
+#: residual disease on treatment is not a recurrence after a disease-free interval).
+Course = Literal["on_primary_treatment", "after_disease_free_interval"]
+
+_SCAR_SITE = "ipsilateral_axillary_scar_soft_tissue"
 
 #: Early recurrence = within 5 years of the primary diagnosis (recurrence.md §1).
 EARLY_RECURRENCE_MAX_MONTHS = 60.0
@@ -90,6 +98,32 @@ class RecurrenceClassification:
     reasons: tuple[str, ...]
     uncertainty_notes: tuple[str, ...]
     guidance_facts: Mapping[str, Any] = field(default_factory=dict)
+    course: Course | None = None
+    primary_treatment_ongoing: bool = False
+
+
+def _course(event: RecurrenceEvent, reasons: list[str], notes: list[str]) -> Course | None:
+    """On primary treatment (progression, residual disease) or after a disease-free interval."""
+    given = event.disease_course
+    if given in ("progression_on_treatment", "residual_disease"):
+        reasons.append(given.replace("_", " ") + " during primary treatment: not a recurrence "
+                       "after a disease-free interval")
+        return "on_primary_treatment"
+    if event.on_adjuvant_chemotherapy or event.on_primary_treatment:
+        reasons.append("found during primary treatment: progression or residual disease, not a "
+                       "recurrence after a disease-free interval")
+        if given is None:
+            notes.append("progression on treatment or residual disease: not recorded "
+                         "(disease_course)")
+        return "on_primary_treatment"
+    if given == "recurrence_after_disease_free_interval":
+        reasons.append("recurrence after a disease-free interval")
+        return "after_disease_free_interval"
+    if event.on_primary_treatment is None and event.months_since_primary_surgery is not None:
+        notes.append(f"found {event.months_since_primary_surgery:g} months after surgery; whether "
+                     "primary treatment was still under way is not recorded "
+                     "(on_primary_treatment)")
+    return None
 
 
 def _local_subclass(event: RecurrenceEvent, notes: list[str]) -> LocalSubclass:
@@ -134,6 +168,7 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
     regional = [s for s in sites if s in REGIONAL_SITES]
     distant = [s for s in sites if s in DISTANT_SITES]
     contralateral = [s for s in sites if s in CONTRALATERAL_BREAST_SITES]
+    in_transit = [s for s in sites if s in IN_TRANSIT_SITES]
     reasons: list[str] = []
     notes: list[str] = []
     subclass: LocalSubclass | None = None
@@ -151,17 +186,15 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
         reasons.append("distant site(s): " + ", ".join(distant))
         if any(s.startswith(("cervical", "contralateral_", "other_non_regional")) for s in distant):
             reasons.append("non-regional nodes are distant metastasis (M1, AJCC 8th)")
-    elif contralateral and not (local or regional):
+    elif contralateral and not (local or regional or in_transit):
         event_class = "contralateral_new_primary"
         reasons.append("opposite breast only: a new (second) primary, not a recurrence")
         if event.distant_disease_suspected:
             consider_metastasis = True
             notes.append("consider metastasis: other sites are suspicious")
-    elif regional:
-        event_class = "locoregional" if local else "regional"
-        reasons.append("ipsilateral regional nodes: " + ", ".join(regional))
-        if local:
-            reasons.append("with local disease: " + ", ".join(local))
+    elif regional or in_transit:
+        event_class = "locoregional" if (local or in_transit) else "regional"
+        _regional_reasons(regional, in_transit, local, reasons, notes)
     elif local:
         event_class = "local"
         reasons.append("treated breast or chest wall only: " + ", ".join(local))
@@ -175,9 +208,10 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
     else:  # pragma: no cover - the vocabulary has no other site
         raise AssertionError(sites)
 
-    locoregional_component = event_class == "distant" and bool(local or regional)
+    locoregional_component = event_class == "distant" and bool(local or regional or in_transit)
     if locoregional_component:
-        reasons.append("with a locoregional component: " + ", ".join(local + regional))
+        reasons.append("with a locoregional component: "
+                       + ", ".join(local + regional + in_transit))
     if contralateral and event_class in ("distant", "regional", "locoregional", "local"):
         notes.append("the opposite-breast lesion may be a second primary or metastasis: "
                      "clinical/pathological judgement")
@@ -223,6 +257,8 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
 
     if event_class == "contralateral_new_primary":
         notes.append("the new primary is staged and treated as a new breast cancer")
+    course = _course(event, reasons, notes) if event_class != "second_non_breast_primary" else None
+    ongoing = course == "on_primary_treatment"
 
     facts = {
         "recurrence_event": recurrence_event,
@@ -234,7 +270,11 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
         "on_adjuvant_chemotherapy": event.on_adjuvant_chemotherapy,
         "uncontrolled_local_disease": event.uncontrolled_local_disease,
         "breast_surgery": event.breast_surgery,
+        "primary_treatment_ongoing": ongoing,
+        "months_since_primary_surgery": event.months_since_primary_surgery,
     }
+    if event_class in (*_RECURRENCE_CLASSES, "contralateral_new_primary"):
+        facts["recurrence_class"] = event_class
     return RecurrenceClassification(
         event_class=event_class,
         recurrence_event=recurrence_event,
@@ -246,5 +286,25 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
         timing=timing,
         reasons=tuple(reasons),
         uncertainty_notes=tuple(notes),
-        guidance_facts=facts,
+        guidance_facts={k: v for k, v in facts.items() if v is not None},
+        course=course,
+        primary_treatment_ongoing=ongoing,
     )
+
+
+def _regional_reasons(regional: list[str], in_transit: list[str], local: list[str],
+                      reasons: list[str], notes: list[str]) -> None:
+    """Why an event is regional or locoregional, and what stays uncertain (recurrence.md §1)."""
+    nodes = [s for s in regional if s != _SCAR_SITE]
+    if nodes:
+        reasons.append("ipsilateral regional nodes: " + ", ".join(nodes))
+    if _SCAR_SITE in regional:
+        reasons.append("soft tissue at or near the axillary scar: an axillary (regional) "
+                       "recurrence, nodal or not")
+        notes.append("a deposit near the axillary scar may be a node, a soft-tissue deposit or "
+                     "scar tissue: clinical/pathological judgement")
+    if in_transit:
+        reasons.append("in-transit deposit between the tumour bed and the regional nodes "
+                       "(lymphatic spread): locoregional")
+    if local:
+        reasons.append("with local disease: " + ", ".join(local))
