@@ -197,14 +197,46 @@ def test_derived_fields_stay_unknown_when_facts_do_not_decide(facts, field):
     assert field not in evaluate(facts).derived
 
 
-def test_derived_field_given_is_used_as_given():
-    """A clinician-set value wins: node_negative given true is not recomputed from pN."""
-    facts = {"invasive": True, "pn_category": "pN1a", "node_negative": True}
-    assert "RT-14" in evaluate(facts).ids
-    assert "node_negative" not in evaluate(facts).derived
-    assert "HR-03" in evaluate({"invasive": True, "er_status": "positive",
-                                "her2_status": "negative", "pn_category": "pN0", "size_mm": 5,
-                                "grade": 1, "recurrence_risk": "high"}).ids
+def test_derived_field_given_against_staging_is_a_conflict_never_preferred():
+    """Issue 9 item 6: a case staged pN1a with node_negative true is flagged, not obeyed."""
+    result = evaluate({"invasive": True, "pn_category": "pN1a", "node_negative": True})
+    assert "RT-14" not in result.ids  # "do not offer" nodal RT for node-negative: not fired
+    (conflict,) = result.conflicts
+    assert (conflict.field, conflict.given, conflict.derived) == ("node_negative", True, False)
+    assert conflict.sources == ("pn_category",)
+    assert "treated as unknown" in conflict.text
+    assert "RT-14" in {u.id for u in result.undecided}
+
+
+def test_primary_surgery_given_true_must_agree_with_neoadjuvant_therapy():
+    result = evaluate({"invasive": True, "primary_surgery": True,
+                       "neoadjuvant_chemo_given": True, "neoadjuvant_et_given": False})
+    assert [c.field for c in result.conflicts] == ["primary_surgery"]
+
+
+def test_derived_field_given_without_its_sources_is_used_as_given():
+    result = evaluate({"invasive": True, "node_negative": True})
+    assert "RT-14" in result.ids and result.conflicts == ()
+
+
+def test_clinician_set_recurrence_risk_is_kept_and_the_difference_shown():
+    result = evaluate({"invasive": True, "er_status": "positive", "her2_status": "negative",
+                       "pn_category": "pN0", "size_mm": 5, "grade": 1,
+                       "recurrence_risk": "high"})
+    assert "HR-03" in result.ids
+    (conflict,) = result.conflicts
+    assert conflict.field == "recurrence_risk" and "kept" in conflict.text
+
+
+def test_exception_facts_left_out_are_false_and_listed_as_assumptions():
+    result = evaluate({"invasive": True, "er_status": "positive"})
+    assumed = {a.field: a for a in result.assumptions}
+    assert assumed["pregnant"].value is False
+    assert assumed["comorbidity_precludes_surgery"].text == (
+        "comorbidity_precludes_surgery not given: taken as false")
+    assert "SX-01" in result.ids  # NG101 1.4.1 applies unless comorbidity precludes surgery
+    given = evaluate({"invasive": True, "er_status": "positive", "pregnant": False})
+    assert "pregnant" not in {a.field for a in given.assumptions}
 
 
 def test_default_recurrence_risk_is_never_high():

@@ -15,7 +15,15 @@ from typing import Any
 import yaml
 
 from axilla.guidance.engine import evaluate, load_rules
-from axilla.guidance.models import Citation, GuidanceResult, Recommendation, Undecided
+from axilla.guidance.models import (
+    Assumption,
+    Caveat,
+    Citation,
+    Conflict,
+    GuidanceResult,
+    Recommendation,
+    Undecided,
+)
 from axilla.guidance.schema import FieldSpec, load_fields
 from axilla.guidance.schema import validate_facts as _validate_against
 
@@ -38,7 +46,10 @@ def validate_facts(facts: Mapping[str, Any]) -> dict[str, object]:
 __all__ = [
     "FIELDS",
     "RULESET_VERSION",
+    "Assumption",
+    "Caveat",
     "Citation",
+    "Conflict",
     "FieldSpec",
     "GuidanceResult",
     "Recommendation",

@@ -8,6 +8,7 @@ risk, an inference). Each function returns None when the facts do not decide the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 Facts = Mapping[str, object]
 
@@ -88,19 +89,58 @@ DERIVATIONS: dict[str, Callable[[Facts], object]] = {
 }
 
 
-def complete(facts: Facts, derived_fields: Mapping[str, str]) -> tuple[dict, dict]:
-    """Add the derived fields the facts do not give; return (all facts, derived values only).
+#: The base facts each derivation reads (named in conflict reports).
+SOURCES: dict[str, tuple[str, ...]] = {
+    "triple_negative": ("er_status", "pr_status", "her2_status"),
+    "node_positive_macro": ("macromet_nodes_total",),
+    "margins_clear": ("radial_margin_min_mm",),
+    "primary_surgery": ("neoadjuvant_chemo_given", "neoadjuvant_et_given"),
+    "node_negative": ("pn_category",),
+    "endocrine_years_completed": ("tamoxifen_years_completed", "ai_years_completed"),
+    "recurrence_risk": ("node_negative", "size_mm", "grade"),
+}
 
-    ``derived_fields`` maps field name to derivation name (from fields.yaml).
+#: Derivations that only give a default: a clinician's value is kept when it differs
+#: (margins: the MDT may override; recurrence risk: high is always clinician-set).
+OVERRIDABLE = frozenset({"margins_clear", "recurrence_risk"})
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A derived fact given directly that its sources contradict."""
+
+    field: str
+    given: object
+    derived: object
+    sources: tuple[str, ...]
+    kept: bool  # True: the given value is used (overridable); False: treated as unknown
+
+
+def complete(
+    facts: Facts, derived_fields: Mapping[str, str]
+) -> tuple[dict, dict, list[Disagreement]]:
+    """Add the derived fields the facts do not give; check those they give against sources.
+
+    ``derived_fields`` maps field name to derivation name (from fields.yaml). Returns (all
+    facts, derived values only, disagreements). A given value its sources contradict is
+    removed (unknown), unless the derivation is only a default (OVERRIDABLE).
     """
     full = dict(facts)
     derived: dict[str, object] = {}
+    found: list[Disagreement] = []
     by_derivation = {d: f for f, d in derived_fields.items()}
     for name, function in DERIVATIONS.items():
         field = by_derivation.get(name)
-        if field is None or field in full:
+        if field is None:
             continue
-        value = function(full)
+        value = function({k: v for k, v in full.items() if k != field})
+        if field in full:
+            if value is not None and value != full[field]:
+                kept = name in OVERRIDABLE
+                found.append(Disagreement(field, full[field], value, SOURCES[name], kept))
+                if not kept:
+                    del full[field]
+            continue
         if value is not None:
             full[field] = derived[field] = value
-    return full, derived
+    return full, derived, found
