@@ -277,7 +277,9 @@ def test_recommendation_is_frozen():
     with pytest.raises(Exception):  # noqa: B017 - pydantic ValidationError on frozen model
         rec.strength = "offer"
     assert rec.cite == "NICE NG101 1.13.20 [2009, amended 2023]"
-    assert rec.citation.tag_verified is False
+    # checked against the NG101 text last updated 14 April 2025 (issue 9 item 1)
+    assert rec.citation.tag_verified is True
+    assert (rec.citation.text_date, rec.citation.wording) == ("2025-04-14", "do not offer")
 
 
 def test_non_nice_rules_are_labelled():

@@ -66,6 +66,25 @@ def test_facts_that_made_it_fire_are_facts_of_the_case(rule_id, firing, change):
         assert name in known and known[name] == value, (name, value)
 
 
+def test_docs_rule_tables_are_generated_from_the_rule_files():
+    """docs/guidance.md shows per rule the wording and the date of the text it was checked on."""
+    from axilla.guidance.catalogue import rules_markdown
+
+    docs = (Path(__file__).parents[2] / "docs" / "guidance.md").read_text(encoding="utf-8")
+    assert rules_markdown(load_rules()) in docs, "regenerate the 'Rules by topic' tables"
+
+
+def test_every_nice_rule_records_its_check_against_the_text():
+    """Issue 9 item 1: verified tag, date of the text and the guideline's wording, per rule."""
+    dates = {"NICE NG101": "2025-04-14", "NICE CG81": "2026-06-30"}
+    for rule in load_rules().rules:
+        c = rule.citation
+        if c.guideline in dates and c.number:
+            assert c.text_date == dates[c.guideline], rule.id
+            assert c.wording, rule.id
+            assert c.tag_verified, rule.id
+
+
 def test_docs_list_every_rule():
     """docs/guidance.md lists every rule id with its citation."""
     docs = (Path(__file__).parents[2] / "docs" / "guidance.md").read_text(encoding="utf-8")
