@@ -62,6 +62,16 @@ def endocrine_years_completed(facts: Facts) -> float | None:
     return None if tamoxifen is None or ai is None else float(tamoxifen) + float(ai)
 
 
+RECURRENCE_CLASSES = frozenset(
+    {"local", "regional", "locoregional", "distant", "contralateral_new_primary"})
+
+
+def recurrence_class(facts: Facts) -> str | None:
+    """The class of the event once confirmed (recurrence_event); a suspected one must be given."""
+    event = facts.get("recurrence_event")
+    return event if event in RECURRENCE_CLASSES else None  # type: ignore[return-value]
+
+
 def recurrence_risk(facts: Facts) -> str | None:
     """Default risk level (spec K.0, inference from NG101 1.11.15-1.11.16 table 6).
 
@@ -86,6 +96,7 @@ DERIVATIONS: dict[str, Callable[[Facts], object]] = {
     "node_negative": node_negative,
     "endocrine_years_completed": endocrine_years_completed,
     "recurrence_risk": recurrence_risk,
+    "recurrence_class": recurrence_class,
 }
 
 
@@ -98,6 +109,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "node_negative": ("pn_category",),
     "endocrine_years_completed": ("tamoxifen_years_completed", "ai_years_completed"),
     "recurrence_risk": ("node_negative", "size_mm", "grade"),
+    "recurrence_class": ("recurrence_event",),
 }
 
 #: Derivations that only give a default: a clinician's value is kept when it differs
