@@ -19,20 +19,28 @@ def recurrence_ids(**event):
     return tuple(r.id for r in evaluate(facts).recommendations if r.topic == "recurrence")
 
 
+# CG81 1.1.1 (needs at relapse, RC81-14) and 1.3.1-1.3.3 (imaging for distant metastases,
+# RC81-01..03: NICE's basis for restaging) apply to every recurrence class.
+EVERY = ("RC81-14", "RC81-01", "RC81-02", "RC81-03")
+
+
 @pytest.mark.parametrize(("event", "expected"), [
     ({"sites": ["bone", "brain"]},
-     ("RC81-01", "RC81-02", "RC81-03", "RC81-04", "RC81-05", "RC81-06", "RC81-07", "RC81-09",
-      "RC81-10")),
-    ({"sites": ["liver"]}, ("RC81-01", "RC81-02", "RC81-03", "RC81-05", "RC81-06", "RC81-07")),
+     (*EVERY, "RC81-04", "RC81-05", "RC81-06", "RC81-11", "RC81-12", "RC81-07", "RC81-09",
+      "RC81-13", "RC81-10")),
+    ({"sites": ["liver"]}, (*EVERY, "RC81-05", "RC81-06", "RC81-11", "RC81-07")),
     ({"sites": ["ipsilateral_breast"], "breast_surgery": "bcs"},
-     ("RC81-05", "LR-01", "LR-02", "LR-03")),
+     (*EVERY, "RC81-05", "LR-01", "LR-02", "LR-03")),
     ({"sites": ["ipsilateral_chest_wall"], "breast_surgery": "mastectomy",
       "restaging_complete": True},
-     ("RC81-05", "LR-01", "LR-02", "LR-04", "LR-06")),
-    ({"sites": ["ipsilateral_axillary_nodes"]}, ("RC81-05", "LR-01", "LR-02", "LR-05")),
+     (*EVERY, "RC81-05", "LR-01", "LR-02", "LR-04", "LR-06")),
+    ({"sites": ["ipsilateral_axillary_nodes"]}, (*EVERY, "RC81-05", "LR-01", "LR-02", "LR-05")),
     # LR-03 is worded for a local recurrence only
     ({"sites": ["ipsilateral_breast", "ipsilateral_axillary_nodes"], "breast_surgery": "bcs"},
-     ("RC81-05", "LR-01", "LR-02", "LR-05")),
+     (*EVERY, "RC81-05", "LR-01", "LR-02", "LR-05")),
+    # not yet confirmed: the confirmation steps of its class, no treatment rule yet
+    ({"sites": ["ipsilateral_breast"], "breast_surgery": "bcs", "pathology_confirmed": False},
+     (*EVERY, "RC81-05", "LR-01", "LR-02")),
 ])
 def test_recurrence_rules_follow_the_event_class(event, expected):
     assert recurrence_ids(**event) == expected
