@@ -35,8 +35,11 @@ def test_every_rule_id_has_a_case():
 
 def test_rule_count_matches_the_audit():
     """131 audited rule ids, PG-01-PG-03 and LR-01-LR-07 (spec audit log), and the rules added
-    from the NICE text: CG81 1.1.1-1.1.2 (RC81-14), 1.5.2, 1.5.3 and 1.13.3-1.13.4 (RC81-11..13)."""
-    assert len(load_rules().ids) == 145
+    from the NICE text: CG81 1.1.1-1.1.2 (RC81-14), 1.5.2, 1.5.3 and 1.13.3-1.13.4 (RC81-11..13);
+    NG101 1.1.1-1.1.5 (SP-01..05), 1.14.3, 1.14.5, 1.14.7/10/11, 1.14.12, 1.14.13, 1.14.15 and
+    1.14.20 (SE-07..13); pregnancy PG-04..07; LR-08 (event during primary treatment) and NP-01
+    (contralateral new primary)."""
+    assert len(load_rules().ids) == 163
 
 
 @PER_RULE
