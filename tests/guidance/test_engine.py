@@ -336,3 +336,12 @@ def test_fields_cover_the_spec_table():
     assert derived == {"triple_negative", "node_positive_macro", "margins_clear",
                        "primary_surgery", "node_negative", "recurrence_risk",
                        "endocrine_years_completed", "recurrence_class"}
+
+
+def test_pending_whole_breast_radiotherapy_names_the_margin_it_waits_for():
+    """Issue 9 item 5: 'to decide once X is known', X the fact to ask for (not a derived one)."""
+    result = evaluate({"invasive": True, "breast_surgery": "bcs"})
+    rt03 = next(u for u in result.undecided if u.id == "RT-03")
+    assert rt03.missing == ("radial_margin_min_mm",)
+    assert rt03.decide_once == "to decide once radial_margin_min_mm is known"
+    assert "whole-breast radiotherapy" in rt03.text.lower() and rt03.strength == "offer"

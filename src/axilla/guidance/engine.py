@@ -126,7 +126,7 @@ def evaluate(
         for r in order if (spec := rules.rule(r).caveat) is not None
     }
     pending = tuple(
-        _undecided(rules.rule(r), m)
+        _undecided(rules.rule(r), _base_facts(m, derived_fields, full))
         for r, m in sorted(undecided.items(), key=lambda kv: declared.get(kv[0], 0))
     )
     return GuidanceResult(
@@ -138,6 +138,17 @@ def evaluate(
         assumptions=tuple(_assumption(n, v) for n, v in defaulted.items()),
         conflicts=tuple(_conflict(d) for d in disagreements),
     )
+
+
+def _base_facts(missing: frozenset[str], derived_fields: Mapping[str, str],
+                facts: Mapping[str, object]) -> frozenset[str]:
+    """Missing derived fields named by the missing facts they derive from (what to ask for)."""
+    out: set[str] = set()
+    for name in missing:
+        sources = derive.SOURCES.get(derived_fields.get(name, ""), ())
+        absent = frozenset(s for s in sources if s not in facts)
+        out |= _base_facts(absent, derived_fields, facts) if absent else {name}
+    return frozenset(out)
 
 
 def _undecided(rule: Rule, missing: frozenset[str]) -> Undecided:
