@@ -76,7 +76,7 @@ def test_schema_flag_prints_the_committed_schema():
         ("[1, 2]", ["JSON object"]),
         (json.dumps({"patient": {"age_years": 54}, "tumour": {"invasive_sizes_mm": [18]},
                      "procedure": {"kind": "sentinel"},
-                     "nodes": [{"deposit_mm": -1}]}), ["nodes[0].deposit_mm", "-1"]),
+                     "nodes": [{"deposit_mm": -1}]}), ["nodes.0.deposit_mm", "-1"]),
         (json.dumps({"patient": {"age_years": 130}, "tumour": {"invasive_sizes_mm": [18]},
                      "procedure": {"kind": "sentinel"}}), ["patient.age_years", "130"]),
         (json.dumps({"patient": {"age_years": 54}, "tumour": {"invasive_sizes_mm": [18]},

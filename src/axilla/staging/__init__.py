@@ -1,4 +1,4 @@
-"""AJCC 8th edition (revised 2018) breast cancer staging, centred on the lymph nodes.
+"""AJCC 8th edition (revised 2018) or UICC TNM 8 breast cancer staging, centred on the nodes.
 
 Source: AJCC Cancer Staging Manual, 8th edition, chapter 48 (Breast), revised form effective
 for cases diagnosed from 1 January 2018; tables cross-checked against NCI SEER EOD. Rules,
@@ -41,6 +41,9 @@ from axilla.case.staging import NodeFinding, StagingCase
 from axilla.staging.groups import Markers, anatomic_stage, prognostic_stage
 from axilla.staging.nodes import (
     CATEGORY_NAMES,
+    ITC_MAX_CELLS,
+    ITC_MAX_MM,
+    NodeSummary,
     classify_deposits,
     classify_nodes,
     clinical_n_from_needle,
@@ -49,8 +52,9 @@ from axilla.staging.nodes import (
     summarise,
 )
 from axilla.staging.options import StagingOptions
-from axilla.staging.result import NodeResult, StagingResult
+from axilla.staging.result import EDITIONS, NodeResult, StagingResult
 from axilla.staging.tnm import (
+    T1MI_MAX_MM,
     NCategory,
     TCategory,
     m_group,
@@ -83,8 +87,10 @@ _POSITIVE = ("micro", "macro", "pos")
 
 
 def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingResult:
-    """Stage one case by AJCC 8th edition (revised 2018) rules, with the reasons for each call."""
+    """Stage one case by AJCC 8th edition (revised 2018) or UICC TNM 8 rules
+    (``options.system``), with the reasons for each call and the points left to judgement."""
     options = options or StagingOptions()
+    uicc = options.system == "UICC8"
     calls = classify_nodes(case.nodes, options)
     summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive)
     reasons = _node_reasons(case.nodes, calls)
@@ -101,8 +107,11 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
     if case.procedure.kind == "none" or examined == 0:
         if summary.needle_only_positive:
             decision = clinical_n_from_needle(summary, case.clinical_n)
-            prefix, suffix = f"{y}c", "(f)"
+            prefix, suffix = f"{y}c", "" if uicc else "(f)"
             n_reasons = [f"{prefix}{decision.reasons[0][1:]}",
+                         "metastasis confirmed by fine-needle aspiration or core biopsy only, "
+                         "without excision; nodes staged clinically (UICC TNM 8 has no (f) "
+                         "suffix)" if uicc else
                          "(f): metastasis confirmed by fine-needle aspiration or core biopsy "
                          "only, without excision; nodes staged clinically"]
         else:
@@ -147,7 +156,10 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
 
     markers = Markers(case.tumour.grade, case.tumour.receptor("er"), case.tumour.receptor("pr"),
                       case.tumour.her2, case.tumour.oncotype_rs)
-    if case.neoadjuvant:
+    if uicc:
+        path_stage = None
+        reasons.append("no prognostic stage group: UICC TNM 8 gives the anatomic stage only")
+    elif case.neoadjuvant:
         path_stage = None
         reasons.append("pathological prognostic stage not applicable after neoadjuvant therapy")
     elif prefix.endswith("c") or category == "NX":
@@ -157,10 +169,10 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
     else:
         path_stage, r = prognostic_stage(t, n, m, markers, "pathological", options.oncotype_scope)
         reasons.extend(r)
-    if path_stage is None and markers.missing() and not case.neoadjuvant:
+    if path_stage is None and markers.missing() and not case.neoadjuvant and not uicc:
         missing.extend(markers.missing())
 
-    if case.clinical_t and case.clinical_n:
+    if case.clinical_t and case.clinical_n and not uicc:
         clinical_stage, r = prognostic_stage(t_group(case.clinical_t), n_group(case.clinical_n),
                                              m, markers, "clinical")
         reasons.extend(r)
@@ -193,7 +205,48 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
         missing_inputs=tuple(dict.fromkeys(missing)),
         reasons=tuple(reasons),
         options=options,
+        edition=EDITIONS[options.system],
+        system=options.system,
+        ambiguities=ambiguities(case, summary, options),
     )
+
+
+#: Cell counts this close to the 200-cell rule are flagged: AJCC 8 says "approximately 200
+#: cells" and calls the threshold a guideline; UICC 8 frames it as a proposed criterion.
+ABOUT_200_CELLS = (150, 250)
+
+
+def ambiguities(case: StagingCase, summary: NodeSummary,
+                options: StagingOptions) -> tuple[str, ...]:
+    """Points where the staging texts leave the call to the pathologist, or where AJCC 8 and
+    UICC 8 would stage the same case differently (review of both texts, 2026-11)."""
+    out: list[str] = []
+    low, high = ABOUT_200_CELLS
+    for i, node in enumerate(case.nodes):
+        cells = node.cells_per_section
+        if (cells is not None and low <= cells <= high
+                and (node.deposit_mm is None or node.deposit_mm <= ITC_MAX_MM)):
+            out.append(f"node {i + 1}: {cells} tumour cells in one cross-section is about the "
+                       f"{ITC_MAX_CELLS}-cell threshold; isolated tumour cells or a "
+                       "micrometastasis is the pathologist's judgement")
+    p, micro_only = summary.positive_axillary, summary.macro_axillary == 0
+    if p >= 4 and micro_only and summary.unknown_size_axillary == 0:
+        out.append(f"{p} axillary nodes with micrometastases only: pN2a/pN3a require a deposit "
+                   "> 2 mm, so the texts read literally give pN1mi while the node count "
+                   "suggests more (option micro_only_four_or_more="
+                   f"{options.micro_only_four_or_more})")
+    if (summary.internal_mammary == "sln" and p >= 1 and micro_only
+            and options.system == "AJCC8"):
+        out.append("internal mammary sentinel node with micrometastatic axillary nodes only: "
+                   "AJCC 8 defines pN1c/pN3b from pN1a/pN2a, which need a deposit > 2 mm, so "
+                   "this case is not literally covered (UICC 8 counts any positive node)")
+    sizes = case.tumour.invasive_sizes_mm
+    if sizes and not case.tumour.t4_extension and T1MI_MAX_MM < max(sizes) < 2.0:
+        out.append(f"invasive size {max(sizes):g} mm: AJCC 8 counts it as 2 mm (pT1a); UICC 8 "
+                   "rounds to the nearest millimetre (pT1mi up to 1.5 mm)")
+    if options.system == "UICC8" and case.clinical_n == "N1mi":
+        out.append("clinical N1mi was entered: UICC TNM 8 has no cN1mi category")
+    return tuple(out)
 
 
 def _node_reasons(nodes: Sequence[NodeFinding], calls: Sequence) -> list[str]:
