@@ -269,7 +269,7 @@ def test_result_is_grouped_by_topic_in_ruleset_order():
     order = list(load_rules().topics)
     assert topics == sorted(topics, key=order.index)
     assert [r.id for recs in result.by_topic.values() for r in recs] == list(result.ids)
-    assert result.ruleset_version == RULESET_VERSION == "ng101-2025.1"
+    assert result.ruleset_version == RULESET_VERSION == "ng101-2025.2"
 
 
 def test_recommendation_is_frozen():
