@@ -46,6 +46,12 @@ def test_recurrence_rules_follow_the_event_class(event, expected):
     assert recurrence_ids(**event) == expected
 
 
+def test_suspected_spinal_metastases_point_to_ng234():
+    # CG81 1.3.5: suspected spinal metastases or cord compression -> NICE NG234
+    assert "RC81-04" in recurrence_ids(sites=["bone"], spinal_metastases_suspected=True)
+    assert "RC81-04" not in recurrence_ids(sites=["bone"])
+
+
 def test_uncontrolled_local_disease_and_recurrence_on_chemotherapy():
     ids = recurrence_ids(sites=["ipsilateral_chest_wall"], breast_surgery="mastectomy",
                          uncontrolled_local_disease=True, on_adjuvant_chemotherapy=True)

@@ -269,6 +269,7 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
         "prior_breast_rt": event.prior_breast_rt,
         "on_adjuvant_chemotherapy": event.on_adjuvant_chemotherapy,
         "uncontrolled_local_disease": event.uncontrolled_local_disease,
+        "spinal_metastases_suspected": event.spinal_metastases_suspected,
         "breast_surgery": event.breast_surgery,
         "primary_treatment_ongoing": ongoing,
         "months_since_primary_surgery": event.months_since_primary_surgery,
