@@ -135,7 +135,7 @@ def test_bisphosphonate_micrometastasis_choice():
     assert "BP-01" in evaluate(facts).ids
     off = evaluate(facts, params={"bisphosphonate_counts_micromets": False})
     assert "BP-01" not in off.ids
-    assert "BP-01" in evaluate({**facts, "macromet_nodes_total": 1},
+    assert "BP-01" in evaluate({**facts, "pn_category": "pN1a", "macromet_nodes_total": 1},
                                params={"bisphosphonate_counts_micromets": False}).ids
 
 

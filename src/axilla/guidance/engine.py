@@ -15,6 +15,7 @@ from axilla.errors import FieldProblem, InputError
 from axilla.guidance import derive
 from axilla.guidance.annotations import CaveatSpec, add_caveats, conditional_on
 from axilla.guidance.conditions import Context, Outcome
+from axilla.guidance.consistency import Contradiction, contradictions
 from axilla.guidance.models import (
     Assumption,
     Conflict,
@@ -86,7 +87,10 @@ def evaluate(
         if spec.default is not None and spec.name not in clean:
             clean[spec.name] = spec.default
     derived_fields = {f.name: f.derived for f in rules.fields.values() if f.derived}
-    full, derived, disagreements = derive.complete(clean, derived_fields)
+    contradicted = contradictions(clean)
+    unknown = {f for c in contradicted for f in c.fields}
+    full, derived, disagreements = derive.complete(
+        {k: v for k, v in clean.items() if k not in unknown}, derived_fields)
     defaulted = {
         name: value
         for name, value in clean.items()
@@ -136,7 +140,8 @@ def evaluate(
         derived={**defaulted, **derived},
         parameters=values,
         assumptions=tuple(_assumption(n, v) for n, v in defaulted.items()),
-        conflicts=tuple(_conflict(d) for d in disagreements),
+        conflicts=(*(_contradiction(c) for c in contradicted),
+                   *(_conflict(d) for d in disagreements)),
     )
 
 
@@ -159,6 +164,11 @@ def _undecided(rule: Rule, missing: frozenset[str]) -> Undecided:
 def _assumption(name: str, value: object) -> Assumption:
     shown = {True: "true", False: "false"}.get(value, value) if isinstance(value, bool) else value
     return Assumption(field=name, value=value, text=f"{name} not given: taken as {shown}")
+
+
+def _contradiction(c: Contradiction) -> Conflict:
+    return Conflict(field=c.fields[0], given=c.values[0], derived=None, sources=c.fields[1:],
+                    text=f"{', '.join(c.fields)}: {c.text}; treated as unknown until resolved")
 
 
 def _conflict(d: derive.Disagreement) -> Conflict:
