@@ -101,10 +101,15 @@ def evaluate(
     undecided: dict[str, frozenset[str]] = {}
     chosen: dict[str, Variant | None] = {}
     conditional: dict[str, str | None] = {}
+    gates: dict[int, Outcome] = {}  # a file's gate reads facts only: evaluated once
     for rule in rules.rules:
         ctx = Context(full, values, fired, undecided)
         if rule.gate is not None:
-            gate = rule.gate.evaluate(ctx)
+            gate = gates.get(id(rule.gate))
+            if gate is None:
+                gate = rule.gate.evaluate(ctx)
+                if not rule.gate.rule_refs():
+                    gates[id(rule.gate)] = gate
             if gate.value is not True:
                 if gate.value is None:
                     undecided[rule.id] = gate.missing

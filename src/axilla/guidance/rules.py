@@ -11,6 +11,7 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,12 @@ class RuleSet:
     declared: tuple[str, ...] = ()  # rule ids in file order (display order within a topic)
 
     def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+        return self.by_id[rule_id]
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        """Rules by id (built once)."""
+        return {r.id: r for r in self.rules}
 
     @property
     def ids(self) -> tuple[str, ...]:
