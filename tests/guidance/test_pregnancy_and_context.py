@@ -143,3 +143,14 @@ def test_the_assessment_of_example_e_with_pregnancy_shows_caveats_and_primary_op
     assert {"PG-01", "PG-03", "RT-12", "ET-04", "LR-08"} <= set(guidance.ids)
     assert "pregnancy" in kinds(guidance.get("LR-05"))
     assert "primary_treatment" in kinds(guidance.get("RT-12"))
+
+
+def test_no_axillary_radiotherapy_after_clearance_is_conditional_once_the_axilla_recurs():
+    # NG101 1.13.20 "Do not offer radiotherapy to the axilla after ANC" is primary treatment;
+    # shown alongside a regional recurrence during treatment it says what it does not cover
+    result = evaluate({**EXAMPLE_E_FACTS, "pregnant": False})
+    ax10 = result.get("AX-10")
+    assert ax10 is not None and "LR-05" in ax10.conditional_on
+    recurrence_keys = {"recurrence_event", "recurrence_class", "primary_treatment_ongoing"}
+    first = evaluate({k: v for k, v in EXAMPLE_E_FACTS.items() if k not in recurrence_keys})
+    assert first.get("AX-10").conditional_on is None
