@@ -6,14 +6,15 @@ examples and the AJCC licensing note: docs/staging.md.
 
 Public API
 ----------
-``stage(case, options=None) -> StagingResult``
-    Stage one ``axilla.case.staging.StagingCase``. Pure: no I/O (the tables are read once at
-    import). The result (frozen) holds:
+``stage(case, options=None) -> StagingResult`` and ``stage_many(cases, options, nodes)``
+    Stage one ``axilla.case.staging.StagingCase`` (or a batch, node counts in one pass).
+    Pure: no I/O (the tables are read once at import). The result (frozen) holds:
 
     * ``nodes`` (per node: ``category`` neg/itc/micro/macro/pos, ``counts_as_positive``,
       ``size_used_mm``, ``reason``) and ``node_categories`` (the categories, in input order);
     * ``positive_nodes`` (excised axillary nodes with micro- or macrometastases; ITC-only
-      nodes excluded), ``itc_nodes``, ``nodes_examined``;
+      nodes excluded), ``itc_nodes``, ``nodes_examined``, and ``counts`` (every per-case
+      node count, ``staging.counts.NodeCounts``, computed once; callers never recount);
     * ``pT`` and ``pN`` (``prefix``, ``category``, ``modifier`` such as "(i+)", ``suffix``
       such as "(sn)", ``display`` such as "pN1mi(sn)"), ``M`` (e.g. "cM0");
     * ``anatomic_stage``, ``pathological_prognostic_stage``, ``clinical_prognostic_stage``
@@ -37,12 +38,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from axilla.case.staging import NodeFinding, StagingCase
+from axilla.columns import NodeTable
+from axilla.staging.counts import (
+    NodeCounts,
+    count_nodes,
+    counts_at,
+    counts_columns,
+    guidance_node_facts,
+    index_node_inputs,
+    predict_node_input,
+)
 from axilla.staging.groups import Markers, anatomic_stage, prognostic_stage
 from axilla.staging.nodes import (
     CATEGORY_NAMES,
     ITC_MAX_CELLS,
     ITC_MAX_MM,
+    NodeCall,
     NodeSummary,
     classify_deposits,
     classify_nodes,
@@ -69,6 +83,7 @@ from axilla.staging.tnm import (
 __all__ = [
     "CATEGORY_NAMES",
     "NCategory",
+    "NodeCounts",
     "NodeResult",
     "StagingCase",
     "StagingOptions",
@@ -76,10 +91,16 @@ __all__ = [
     "TCategory",
     "anatomic_stage",
     "classify_deposits",
+    "count_nodes",
+    "counts_columns",
+    "guidance_node_facts",
+    "index_node_inputs",
+    "predict_node_input",
     "predict_nodes",
     "predict_nodes_from_counts",
     "prognostic_stage",
     "stage",
+    "stage_many",
     "t_category_from_size",
 ]
 
@@ -89,10 +110,40 @@ _POSITIVE = ("micro", "macro", "pos")
 def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingResult:
     """Stage one case by AJCC 8th edition (revised 2018) or UICC TNM 8 rules
     (``options.system``), with the reasons for each call and the points left to judgement."""
+    return stage_many([case], options)[0]
+
+
+def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = None,
+               nodes: NodeTable | None = None) -> list[StagingResult]:
+    """Stage a batch: node categories per case, every node count in one columnar pass.
+
+    ``nodes`` is the batch's node table (``axilla.columns``) when the caller already has it;
+    otherwise it is read from the cases.
+    """
     options = options or StagingOptions()
+    calls = [classify_nodes(c.nodes, options) for c in cases]
+    if nodes is None:
+        found = [n for c in cases for n in c.nodes]
+        index = np.repeat(np.arange(len(cases)), [len(c.nodes) for c in cases])
+        site = np.array([n.site for n in found], dtype=object)
+        found_by = np.array([n.found_by for n in found], dtype=object)
+        ene = np.array([n.extranodal_extension for n in found], dtype=bool)
+    else:
+        index, site, found_by = nodes.case_index, nodes["site"], nodes["found_by"]
+        ene = nodes["extranodal_extension"] == 1
+    removed = [np.nan if c.procedure.nodes_removed is None else c.procedure.nodes_removed
+               for c in cases]
+    categories = [CATEGORY_NAMES.index(x.category) for case_calls in calls for x in case_calls]
+    count_cols = count_nodes(index, len(cases), site, found_by, categories, ene, removed)
+    return [_stage_one(c, k, counts_at(count_cols, i), options)
+            for i, (c, k) in enumerate(zip(cases, calls, strict=True))]
+
+
+def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
+               options: StagingOptions) -> StagingResult:
+    """One case's T, N, M and stage groups, given its node calls and counts."""
     uicc = options.system == "UICC8"
-    calls = classify_nodes(case.nodes, options)
-    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive)
+    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive, counts.model_dump())
     reasons = _node_reasons(case.nodes, calls)
     missing: list[str] = []
 
@@ -101,8 +152,7 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
     reasons.extend(t_reasons)
 
     # --- N
-    examined = case.procedure.nodes_removed
-    examined = summary.nodes_excised if examined is None else examined
+    examined = counts.nodes_examined
     y = "y" if case.neoadjuvant else ""
     if case.procedure.kind == "none" or examined == 0:
         if summary.needle_only_positive:
@@ -192,9 +242,10 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
     return StagingResult(
         nodes=node_results,
         node_categories=tuple(c.category for c in calls),
-        positive_nodes=summary.positive_axillary,
+        positive_nodes=counts.axillary_positive,
         itc_nodes=summary.itc_nodes,
         nodes_examined=examined,
+        counts=counts,
         pT=pt,
         pN=pn,
         M=case.m,
@@ -264,28 +315,24 @@ def _node_reasons(nodes: Sequence[NodeFinding], calls: Sequence) -> list[str]:
     return out
 
 
-_PREDICT_SITES = ("axillary", "intramammary", "infraclavicular")
-
-
 def predict_nodes(
     nodes: StagingResult | Sequence[NodeFinding], options: StagingOptions | None = None
 ) -> float:
-    """PREDICT Breast's "positive nodes" input from node findings.
+    """PREDICT Breast's "positive nodes" input from node findings (or a staging result).
 
-    Counts excised axillary nodes (levels I-III, intramammary): one node with micrometastases
-    only -> 0.5; isolated tumour cells -> 0; otherwise the number of micro- plus
-    macrometastatic nodes (a positive node without a size counts as 1). Source: the PREDICT
-    web tool's convention (WintonCentre/predict-v21-main, commit 33766332,
-    src/cljs/predict3/models/adapters/predict2.cljs, ``nodes-v2``: 1 node + "micrometastases
-    only" -> 0.5).
+    The nodes counted are defined once in ``axilla.staging.counts.predict_node_input``:
+    excised axillary (levels I-III, intramammary) nodes; one node with micrometastases only ->
+    0.5; isolated tumour cells -> 0; otherwise micro- plus macrometastatic nodes (a positive
+    node without a size counts as 1). Source: the PREDICT web tool's convention
+    (WintonCentre/predict-v21-main, commit 33766332,
+    src/cljs/predict3/models/adapters/predict2.cljs, ``nodes-v2``).
     """
     if isinstance(nodes, StagingResult):
-        rows = [(n.site, n.found_by, n.category) for n in nodes.nodes]
+        counts = nodes.counts
     else:
         calls = classify_nodes(nodes, options or StagingOptions())
-        rows = [(n.site, n.found_by, c.category) for n, c in zip(nodes, calls, strict=True)]
-    counted = [cat for site, found_by, cat in rows
-               if site in _PREDICT_SITES and found_by in ("sentinel", "dissection")]
-    micro = sum(cat == "micro" for cat in counted)
-    macro = sum(cat in ("macro", "pos") for cat in counted)
-    return float(predict_nodes_from_counts([micro], [macro])[0])
+        counts = counts_at(count_nodes(
+            [0] * len(nodes), 1, [n.site for n in nodes], [n.found_by for n in nodes],
+            [CATEGORY_NAMES.index(c.category) for c in calls]), 0)
+    columns = {k: np.asarray([v]) for k, v in counts.model_dump().items()}
+    return float(predict_node_input(columns)[0])

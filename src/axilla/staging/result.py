@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from axilla.staging.counts import NodeCounts
 from axilla.staging.nodes import NodeCategory
 from axilla.staging.options import StagingOptions
 from axilla.staging.tnm import NCategory, TCategory
@@ -45,6 +46,7 @@ class StagingResult(BaseModel):
     positive_nodes: int  # excised axillary level I-II (incl. intramammary) micro + macro
     itc_nodes: int
     nodes_examined: int
+    counts: NodeCounts  # every per-case node count, computed once (staging.counts)
     pT: TCategory  # noqa: N815 (the AJCC's own name)
     pN: NCategory  # noqa: N815 (the AJCC's own name)
     M: str
