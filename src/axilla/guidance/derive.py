@@ -22,6 +22,12 @@ def _all(*terms: bool | None) -> bool | None:
     return None if any(t is None for t in terms) else True
 
 
+def _number(facts: Facts, name: str) -> float | None:
+    """A numeric fact (validated upstream), or None when absent."""
+    value = facts.get(name)
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _is(facts: Facts, name: str, value: object) -> bool | None:
     return None if name not in facts else facts[name] == value
 
@@ -33,13 +39,13 @@ def triple_negative(facts: Facts) -> bool | None:
 
 def node_positive_macro(facts: Facts) -> bool | None:
     """At least one node with macrometastasis: macromet_nodes_total >= 1 (spec 0.2)."""
-    total = facts.get("macromet_nodes_total")
+    total = _number(facts, "macromet_nodes_total")
     return None if total is None else total >= 1
 
 
 def margins_clear(facts: Facts) -> bool | None:
     """No tumour on ink after BCS: radial_margin_min_mm > 0 (spec 0.2; MDT may override)."""
-    margin = facts.get("radial_margin_min_mm")
+    margin = _number(facts, "radial_margin_min_mm")
     return None if margin is None else margin > 0
 
 
@@ -58,8 +64,9 @@ def node_negative(facts: Facts) -> bool | None:
 
 def endocrine_years_completed(facts: Facts) -> float | None:
     """Total years of adjuvant endocrine therapy: tamoxifen plus aromatase inhibitor (ET-12)."""
-    tamoxifen, ai = facts.get("tamoxifen_years_completed"), facts.get("ai_years_completed")
-    return None if tamoxifen is None or ai is None else float(tamoxifen) + float(ai)
+    tamoxifen = _number(facts, "tamoxifen_years_completed")
+    ai = _number(facts, "ai_years_completed")
+    return None if tamoxifen is None or ai is None else tamoxifen + ai
 
 
 RECURRENCE_CLASSES = frozenset(
@@ -69,7 +76,7 @@ RECURRENCE_CLASSES = frozenset(
 def recurrence_class(facts: Facts) -> str | None:
     """The class of the event once confirmed (recurrence_event); a suspected one must be given."""
     event = facts.get("recurrence_event")
-    return event if event in RECURRENCE_CLASSES else None  # type: ignore[return-value]
+    return event if isinstance(event, str) and event in RECURRENCE_CLASSES else None
 
 
 def recurrence_risk(facts: Facts) -> str | None:
@@ -78,9 +85,10 @@ def recurrence_risk(facts: Facts) -> str | None:
     low if node-negative, size <= 20 mm and grade 1-2; otherwise medium. Never high: high is
     always set by the clinician.
     """
-    size, grade = facts.get("size_mm"), facts.get("grade")
+    size, grade = _number(facts, "size_mm"), _number(facts, "grade")
+    negative = facts.get("node_negative")
     low = _all(
-        facts.get("node_negative"),  # type: ignore[arg-type]
+        negative if isinstance(negative, bool) else None,
         None if size is None else size <= 20,
         None if grade is None else grade <= 2,
     )

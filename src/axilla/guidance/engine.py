@@ -130,10 +130,11 @@ def evaluate(
     declared = {r: i for i, r in enumerate(rules.declared)}
     order = sorted(fired, key=lambda r: (topic_rank[rules.rule(r).topic], declared.get(r, 0)))
     recs = [_recommendation(rules.rule(r), fired[r], chosen[r], conditional[r]) for r in order]
-    caveats: dict[str, tuple[CaveatSpec, str]] = {
-        r: (spec, str(rules.rule(r).citation))
-        for r in order if (spec := rules.rule(r).caveat) is not None
-    }
+    caveats: dict[str, tuple[CaveatSpec, str]] = {}
+    for r in order:
+        caveat = rules.rule(r).caveat
+        if caveat is not None:
+            caveats[r] = (caveat, str(rules.rule(r).citation))
     pending = tuple(
         _undecided(rules.rule(r), _base_facts(m, derived_fields, full))
         for r, m in sorted(undecided.items(), key=lambda kv: declared.get(kv[0], 0))

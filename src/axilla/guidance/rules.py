@@ -231,7 +231,7 @@ def parse_rule_file(
         rules.append(
             Rule(
                 id=raw["id"],
-                topic=topic,
+                topic=str(topic),
                 strength=strength,
                 source_kind=kind,
                 text=_text(raw["text"], where) if "text" in raw else variants[0].text,

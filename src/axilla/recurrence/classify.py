@@ -248,6 +248,7 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
         if timing == "late" and subclass == "ibtr_true_recurrence_possible":
             notes.append("long interval: a new primary is also possible")
 
+    recurrence_event: str
     if is_recurrence:
         recurrence_event = event_class if confirmed else "suspected"
     elif event_class == "contralateral_new_primary":
