@@ -75,3 +75,11 @@ def test_every_recurrence_rule_carries_its_citation_from_the_guidance_engine():
             assert rec.citation.guideline == "NICE CG81"
         if rec.id.startswith("LR"):
             assert rec.source_kind == "practice"
+
+
+def test_unrecorded_treatment_state_is_an_assumption_the_result_shows():
+    facts = classify_recurrence(RecurrenceEvent(
+        sites=["ipsilateral_axillary_nodes"], pathology_confirmed=True,
+        months_since_primary_surgery=3)).guidance_facts
+    assumed = {a.field: a.value for a in evaluate(facts).assumptions}
+    assert assumed["primary_treatment_ongoing"] is False

@@ -260,6 +260,8 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
         notes.append("the new primary is staged and treated as a new breast cancer")
     course = _course(event, reasons, notes) if event_class != "second_non_breast_primary" else None
     ongoing = course == "on_primary_treatment"
+    # unknown unless recorded: guidance then lists its default (false) as an assumption
+    known = ongoing or course is not None or event.on_primary_treatment is False
 
     facts = {
         "recurrence_event": recurrence_event,
@@ -272,7 +274,7 @@ def classify_recurrence(event: RecurrenceEvent) -> RecurrenceClassification:
         "uncontrolled_local_disease": event.uncontrolled_local_disease,
         "spinal_metastases_suspected": event.spinal_metastases_suspected,
         "breast_surgery": event.breast_surgery,
-        "primary_treatment_ongoing": ongoing,
+        "primary_treatment_ongoing": ongoing if known else None,
         "months_since_primary_surgery": event.months_since_primary_surgery,
     }
     if event_class in (*_RECURRENCE_CLASSES, "contralateral_new_primary"):
