@@ -34,6 +34,7 @@ def test_every_model_counts_the_staging_nodes(cases):
                 assert ix.result.counted_positive_nodes == c.axillary_positive
             assert ix.applicable == (ix.result is not None) == (not ix.not_applicable_reasons)
             assert not [r for r in ix.not_applicable_reasons if CHECK_MESSAGE.search(r)]
+        assert not [r for r in f.predict.not_applicable_reasons if CHECK_MESSAGE.search(r)]
         if f.predict.inputs is not None:
             micro = c.axillary_micro + c.infraclavicular_micro
             others = c.axillary_positive - c.axillary_micro + (
