@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from axilla.case.recurrence import RecurrenceEvent
 from axilla.case.staging import (
@@ -24,6 +24,7 @@ from axilla.case.staging import (
     NodeFinding,
     StagingCase,
     Tumour,
+    check_procedure_matches_nodes,
     input_error_from,
 )
 from axilla.errors import InputError
@@ -87,6 +88,11 @@ class Case(BaseModel):
         default_factory=dict,
         description="Further facts of the guidance field list (docs/guidance.md) that the case "
         "does not otherwise hold, e.g. axillary_us; they take precedence over derived ones.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        check_procedure_matches_nodes(self.procedure, self.nodes)
+        return self
 
     def staging_case(self) -> StagingCase:
         return StagingCase(tumour=self.tumour, nodes=self.nodes, procedure=self.procedure,
