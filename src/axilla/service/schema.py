@@ -11,6 +11,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from axilla.service.vocabulary import (  # noqa: F401 (re-exported)
+    ACTIONS,
+    CASE_ID_PATTERN,
+    DEFAULT_TEAM,
+    SCOPES,
+    TOKEN_NAME_MAX,
+    TOKEN_PREFIX,
+)
+
 #: Names the schema; the migrations create exactly these tables.
 metadata = sa.MetaData()
 
@@ -26,7 +35,7 @@ cases = sa.Table(
     sa.Column("model_version", sa.String(50), nullable=False),
     sa.Column("ruleset_version", sa.String(50), nullable=False),
     sa.Column("axilla_version", sa.String(50), nullable=False),
-    sa.Column("team", sa.String(100), nullable=False, server_default="default"),
+    sa.Column("team", sa.String(100), nullable=False, server_default=DEFAULT_TEAM),
     sa.Index("ix_cases_team_created_at", "team", "created_at"),
 )
 
@@ -38,8 +47,8 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("team", sa.String(100), nullable=False, server_default="default"),
-    sa.Column("scopes", sa.String(50), nullable=False, server_default="read write"),
+    sa.Column("team", sa.String(100), nullable=False, server_default=DEFAULT_TEAM),
+    sa.Column("scopes", sa.String(50), nullable=False, server_default=" ".join(SCOPES)),
 )
 
 access_log = sa.Table(
@@ -53,16 +62,6 @@ access_log = sa.Table(
     sa.Column("status", sa.Integer, nullable=False),
 )
 
-TOKEN_PREFIX = "axilla_"
-TOKEN_NAME_MAX = 100
-#: What a token may do: read (list and read stored cases), write (store cases).
-SCOPES = ("read", "write")
-#: The team of tokens and cases made before teams existed (migration 0002).
-DEFAULT_TEAM = "default"
-#: What the access log records: a stored case created, read, or the list read.
-ACTIONS = ("create", "read", "list")
-#: Stored case ids are UUID4 hex strings; anything else cannot name a stored case.
-CASE_ID_PATTERN = r"^[0-9a-f]{32}$"
 
 
 @dataclass(frozen=True)
