@@ -92,17 +92,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("axilla.service.pages", "static")]),
               name="static")
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_directory()), name="docs-assets")
+    app.mount("/docs-assets", StaticFiles(packages=[("fastapi_offline", "static")]),
+              name="docs-assets")
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes,
                        body_timeout_s=settings.body_timeout_s)
     return app
-
-
-def swagger_ui_directory() -> str:
-    """Swagger UI's files from the installed swagger-ui-bundle package (no CDN)."""
-    from swagger_ui_bundle import swagger_ui_path
-
-    return str(swagger_ui_path)
 
 
 def die_with_parent() -> None:

@@ -159,5 +159,5 @@ def glossary_page() -> HTMLResponse:
 @router.get("/docs", response_class=HTMLResponse)
 def api_docs() -> HTMLResponse:
     """Interactive API documentation of /openapi.json (Swagger UI from the installed
-    swagger-ui-bundle package, served under /docs-assets)."""
+    fastapi-offline package, served under /docs-assets)."""
     return render("docs.html")
