@@ -36,24 +36,28 @@ from axilla.staging import StagingOptions, StagingResult, stage
 
 router = APIRouter(route_class=StrictRoute)
 
-#: Assessments computed at once (each in a worker thread): more queue here, so a flood of
-#: assessments never holds the threads that health checks and stored-case reads use.
-COMPUTE_THREADS = 2
+#: Assessments computed at once for each queue (each in a worker thread): a flood of stateless
+#: assessments queues in "compute" and never holds the threads that health checks and
+#: stored-case reads use, nor delays the assessments of cases being stored ("store").
+COMPUTE_THREADS = {"compute": 2, "store": 1}
 #: Largest list offset (far beyond any store; keeps the value inside a 64-bit integer).
 MAX_OFFSET = 1_000_000_000
 T = TypeVar("T")
 
 
-async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a CPU-bound computation in the compute queue of the application."""
-    state = request.app.state
-    if getattr(state, "compute_limiter", None) is None:
-        state.compute_limiter = anyio.CapacityLimiter(COMPUTE_THREADS)
+async def compute(request: Request, fn: Callable[..., T], *args: Any, queue: str = "compute",
+                  **kwargs: Any) -> T:
+    """Run a CPU-bound computation in one of the application's compute queues."""
+    limiters = request.app.state.__dict__.setdefault("compute_limiters", {})
+    if queue not in limiters:
+        limiters[queue] = anyio.CapacityLimiter(COMPUTE_THREADS[queue])
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs),
-                                          limiter=state.compute_limiter)
+                                          limiter=limiters[queue])
+
 
 ERRORS_422: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed JSON"},
+    408: {"model": ErrorBody, "description": "Body not received in time"},
     413: {"model": ErrorBody, "description": "Body larger than the limit"},
     422: {"model": ErrorBody, "description": "Refused input: one problem per field"},
 }
@@ -294,7 +298,8 @@ async def save_case(
 ) -> JSONResponse:
     """Assess a case and store both for the token's team; 201 only once the record (and its
     access-log line) is committed to disk. Needs the write scope."""
-    assessment = await compute(request, assess, case, predict_version=predict_version)
+    assessment = await compute(request, assess, case, queue="store",
+                               predict_version=predict_version)
     record = await anyio.to_thread.run_sync(partial(
         request.app.state.store.save_case,
         case=case.model_dump(mode="json"),
