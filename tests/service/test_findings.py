@@ -178,3 +178,21 @@ def test_known_fact_names_pass_the_early_check(client: TestClient,
     assert r.status_code in (200, 422)
     if r.status_code == 422:  # a value problem, never an unknown name
         assert all("unknown fact name" not in p["reason"] for p in r.json()["problems"])
+
+
+def test_nul_characters_in_a_stored_case_on_both_backends(store_url: str,
+                                                           example_a: dict[str, Any]) -> None:
+    """NUL cannot be stored in PostgreSQL text: a case id holding one is stored (JSON escapes
+    it) and read back unchanged, never a 500."""
+    store = Store(store_url)
+    token = store.create_token("nurse")
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        with TestClient(create_app(Settings(database_url=store_url), store=store)) as c:
+            saved = c.post("/v1/cases", json={**example_a, "case_id": "a\u0000b"}, headers=auth)
+            assert saved.status_code in (201, 422), saved.text
+            if saved.status_code == 201:
+                got = c.get(f"/v1/cases/{saved.json()['id']}", headers=auth)
+                assert got.json()["case"]["case_id"] == "a\u0000b"
+    finally:
+        store.close()
