@@ -56,7 +56,7 @@ def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield from _walk(v, f"{path}.{k}" if path else str(k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _walk(v, f"{path}[{i}]")
+            yield from _walk(v, f"{path}.{i}" if path else str(i))
 
 
 def _lone_surrogate(text: str) -> bool:
