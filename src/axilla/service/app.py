@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return error_response(400, f"malformed JSON: {exc}")
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         if owns_store:
             app.state.store.close()

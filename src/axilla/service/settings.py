@@ -32,7 +32,7 @@ def _env_number(name: str, default: float, kind: type) -> float:
     if not raw:
         return default
     try:
-        return kind(raw)  # type: ignore[no-any-return]
+        return kind(raw)
     except ValueError:
         what = "a whole number" if kind is int else "a number"
         raise ValueError(f"{name}: {raw!r} is not {what}") from None

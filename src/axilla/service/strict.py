@@ -10,6 +10,7 @@ sent as UTF-8.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable, Coroutine, Iterator
@@ -126,10 +127,11 @@ def check_guidance_fact_names(data: Any, known: Callable[[], frozenset[str]]) ->
     raise InputError(problems)
 
 
+@functools.cache
 def _guidance_fields() -> frozenset[str]:
-    from axilla.guidance import FIELDS
+    from axilla.case.facts import load_fields
 
-    return frozenset(FIELDS)
+    return frozenset(load_fields())
 
 
 def allowed_query_names(request: Request, route: APIRoute) -> frozenset[str]:
