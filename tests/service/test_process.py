@@ -5,6 +5,7 @@ read timeout, and the API reference page served without any CDN."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -141,7 +142,7 @@ def test_two_workers_log_every_request_and_end_with_their_parent(serve) -> None:
     assert httpx.get(f"{again.url}/healthz").status_code == 200
 
 
-def test_a_body_that_does_not_arrive_in_time_is_408(serve) -> None:
+def test_a_slow_body_is_408_and_refusals_keep_the_connection(serve) -> None:
     server = serve(None, "--body-timeout", "0.5")
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
@@ -152,6 +153,23 @@ def test_a_body_that_does_not_arrive_in_time_is_408(serve) -> None:
         waited = time.monotonic() - start
     assert reply.startswith("HTTP/1.1 408"), reply
     assert "x-content-type-options: nosniff" in reply and waited < 5
+    # Refusals keep the connection: 400, 422, 401 and 404 answered on one socket, then a 200.
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    json_type = {"content-type": "application/json"}
+    for method, path, body, status in (
+            ("POST", "/v1/assessments", "{not json", 400),
+            ("POST", "/v1/assessments", '{"m": "cM0", "m": "cM1"}', 422),
+            ("GET", "/v1/models?x=1", None, 422),
+            ("GET", "/v1/cases", None, 401),
+            ("GET", "/nowhere", None, 404),
+            ("GET", "/healthz", None, 200)):
+        conn.request(method, path, body=body, headers=json_type if body else {})
+        reply_sock = conn.sock
+        r = conn.getresponse()
+        r.read()
+        assert r.status == status and r.getheader("x-frame-options") == "DENY"
+        assert r.getheader("connection") != "close" and conn.sock is reply_sock
+    conn.close()
 
 
 def test_api_reference_is_served_without_a_cdn(client: TestClient) -> None:
