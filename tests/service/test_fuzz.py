@@ -42,7 +42,9 @@ CASES = [(label, mode) for label, op in sorted(OPERATIONS.items()) for mode in G
 
 
 def test_every_served_operation_is_fuzzed() -> None:
-    assert len(OPERATIONS) == 9, sorted(OPERATIONS)
+    served = {f"{method.upper()} {path}" for path, item in APP.openapi()["paths"].items()
+              for method in item}
+    assert set(OPERATIONS) == served and len(served) >= 9, sorted(OPERATIONS)
 
 
 @pytest.mark.parametrize(("label", "mode"), CASES, ids=[f"{lb}-{m.value}" for lb, m in CASES])

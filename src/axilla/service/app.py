@@ -53,6 +53,7 @@ def warm_up() -> None:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The application, with its store opened (and migrated) from ``settings``."""
     from axilla.service import api
+    from axilla.service.fhir_api import router as fhir_router
     from axilla.service.pages import routes as pages
 
     settings = settings or Settings.from_env()
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     install_error_handlers(app)
     app.add_exception_handler(MalformedJSONError, malformed_json)  # type: ignore[arg-type]
     app.include_router(api.router)
+    app.include_router(fhir_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("axilla.service.pages", "static")]),
               name="static")
