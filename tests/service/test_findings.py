@@ -196,3 +196,15 @@ def test_nul_characters_in_a_stored_case_on_both_backends(store_url: str,
                 assert got.json()["case"]["case_id"] == "a\u0000b"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"\xff\xfe{", "not UTF-8"), (b"[" * 100_000 + b"]" * 100_000, "nested too deeply")])
+def test_unreadable_case_files_are_one_line_not_a_traceback(tmp_path: Path, content: bytes,
+                                                            words: str) -> None:
+    path = tmp_path / "case.json"
+    path.write_bytes(content)
+    done = subprocess.run([sys.executable, "-m", "axilla", "assess", str(path)], text=True,
+                          capture_output=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr[-300:]
+    assert words in done.stderr
