@@ -105,11 +105,12 @@ def _marker_word(code: float) -> str | None:
 def _staging(x: Mapping[str, np.ndarray], micro: np.ndarray | None,
              m: np.ndarray) -> dict[str, np.ndarray]:
     positive = np.ceil(x["nodes"]).astype(int)
-    if micro is None:
-        micro_n = (x["nodes"] == 0.5).astype(int)
-        known = x["nodes"] == 0.5
-    else:
-        micro_n, known = micro.astype(int), np.ones(positive.shape, bool)
+    known = x["nodes"] == 0.5  # one node with micrometastases only (PREDICT's 0.5)
+    micro_n = known.astype(int)
+    if micro is not None:  # a blank count leaves that row's deposit sizes unknown
+        given = np.isfinite(micro)
+        micro_n = np.where(given, np.nan_to_num(micro), micro_n).astype(int)
+        known = known | given
     pn = _by_unique([positive, micro_n, known], lambda p, mi, k: _n_category(p, mi, bool(k)))
     pt = t_category_from_size(x["size"])
 
@@ -149,7 +150,9 @@ def _indices(x: Mapping[str, np.ndarray], micro: np.ndarray | None) -> dict[str,
     """NPI where grade is known; CTS5 where grade is known and ER positive (else blank)."""
     n = x["age"].shape[0]
     positive = np.ceil(x["nodes"])
-    micro_n = (x["nodes"] == 0.5).astype(float) if micro is None else micro
+    micro_n = (x["nodes"] == 0.5).astype(float)
+    if micro is not None:
+        micro_n = np.where(np.isfinite(micro), micro, micro_n)
     graded = np.isin(x["grade"], (1.0, 2.0, 3.0))
     grade = np.where(graded, x["grade"], 1.0)
     npi = compute_npi(x["size"], positive, grade, micrometastatic_nodes=micro_n)
@@ -186,6 +189,16 @@ def _accept(raw: Mapping[str, np.ndarray], first_row: int, options: ChunkOptions
     rows = np.arange(first_row, first_row + n)
     errors = list(extra_errors)
     ok = np.ones(n, dtype=bool) if extra_ok is None else extra_ok.copy()
+    source = raw
+
+    def as_given(name: str, i: int) -> tuple[str, object]:
+        """The source column and its cell as the file holds it (before any mapping)."""
+        col = options.mapping.source(name) if options.mapping is not None else name
+        if col not in source:
+            return name, None
+        value = np.asarray(source[col], dtype=object)[i]
+        return col, value.item() if isinstance(value, np.generic) else value
+
     if options.mapping is not None:
         raw, map_problems = options.mapping.apply(raw, (*options.input_names(), *STAGING_INPUTS))
         for i, name, value, reason in map_problems:
@@ -207,13 +220,16 @@ def _accept(raw: Mapping[str, np.ndarray], first_row: int, options: ChunkOptions
                                        .uses_v3_inputs)
     for i, p in checked.problems:
         if ok[i]:
-            errors.append((int(rows[i]), p.field, p.value, p.reason))
+            col, given = as_given(p.field, i)
+            blank = given is None or np.isnan(numbers[p.field][i])
+            errors.append((int(rows[i]), col, None if blank else given,
+                           f"is required; {p.reason}" if blank else p.reason))
     ok &= checked.valid
     micro = numbers.get("micromet_nodes")
     if micro is not None:
         nodes = checked.columns["nodes"]
-        bad = ok & ~(np.isfinite(micro) & (micro >= 0) & (micro == np.floor(micro))
-                     & (micro <= np.ceil(nodes)))
+        bad = ok & np.isfinite(micro) & ~((micro >= 0) & (micro == np.floor(micro))
+                                          & (micro <= np.ceil(nodes)))
         refuse(errors, rows, bad, "micromet_nodes", micro,
                 "must be a whole number from 0 to the positive nodes")
         ok &= ~bad

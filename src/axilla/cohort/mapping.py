@@ -77,10 +77,10 @@ class Mapping:
             out = np.empty(len(items), dtype=object if text_out else float)
             known = ", ".join(repr(k) for k in table)
             for i, v in enumerate(items):
-                if _is_missing(v):
+                k = "" if v is None else _key(v)
+                if k not in table and _is_missing(v):
                     out[i] = "" if text_out else math.nan
                     continue
-                k = _key(v)
                 if k not in table:
                     problems.append((i, src, v, f"code not in the mapping for {name}; "
                                                 f"mapped codes: {known}"))
@@ -160,6 +160,12 @@ def parse_mapping(data: object, where: str = "mapping") -> Mapping:
     for k, table in section("codes").items():
         if not isinstance(table, dict):
             raise _problem(f"{where}: codes.{k}", table, "must map source values to codes")
+        for src, dst in table.items():
+            if isinstance(src, bool) or isinstance(dst, bool):
+                raise _problem(f"{where}: codes.{k}", src if isinstance(src, bool) else dst,
+                               "YAML read a yes/no word as true/false; put it in quotes")
+            if dst is not None and not isinstance(dst, str | int | float):
+                raise _problem(f"{where}: codes.{k}.{src}", dst, "must be a code or null")
         codes[str(k)] = {_key(src): (None if dst is None else dst if isinstance(dst, str)
                                      else float(dst)) for src, dst in table.items()}
     keep = data.get("keep") or []
