@@ -10,7 +10,9 @@ def test_bad_rows_are_reported_and_none_is_lost(tmp_path):
     rows = [patient(id="ok1"), patient(id="age", age=99), patient(id="text", size="abc"),
             patient(id="er", er="maybe"), patient(id="m", m="M7"),
             patient(id="micro", nodes=2, micromet_nodes=3), patient(id="blank", age=""),
-            patient(id="bool", grade="True"), patient(id="ok2", grade="")]
+            patient(id="bool", grade="True"), patient(id="ok2", grade=""),
+            patient(id="one", nodes=1, micromet_nodes=1),
+            patient(id="half", nodes=0.5, micromet_nodes=0)]
     out = tmp_path / "out.csv"
     done = axilla("cohort", "run", str(write_csv(tmp_path / "in.csv", rows)), str(out),
                   "--keep", "id")
@@ -19,7 +21,7 @@ def test_bad_rows_are_reported_and_none_is_lost(tmp_path):
     assert got["id"].tolist() == ["ok1", "ok2"] and got["row"].tolist() == ["1", "9"]
     errors = read_errors(tmp_path / "out.errors.csv")
     by_row = {int(e["row"]): e for e in errors}
-    assert sorted(by_row) == [2, 3, 4, 5, 6, 7, 8]
+    assert sorted(by_row) == [2, 3, 4, 5, 6, 7, 8, 10, 11]
     assert (by_row[2]["field"], by_row[2]["value"]) == ("age", "99")
     assert "25 to 85" in by_row[2]["reason"]
     assert (by_row[3]["field"], by_row[3]["reason"]) == ("size", "must be a number")
@@ -28,8 +30,10 @@ def test_bad_rows_are_reported_and_none_is_lost(tmp_path):
     assert by_row[6]["field"] == "micromet_nodes"
     assert by_row[7]["field"] == "age"
     assert by_row[8]["field"] == "grade"
-    assert "rows in: 9" in done.stderr and "computed: 2" in done.stderr
-    assert "refused: 7" in done.stderr
+    for row in (10, 11):  # PREDICT's convention: one micrometastatic node is nodes 0.5
+        assert by_row[row]["field"] == "micromet_nodes" and "0.5" in by_row[row]["reason"]
+    assert "rows in: 11" in done.stderr and "computed: 2" in done.stderr
+    assert "refused: 9" in done.stderr
 
 
 def test_a_clean_rerun_removes_a_stale_error_file(tmp_path):

@@ -123,3 +123,16 @@ def test_progress_bar_only_on_request_or_terminal(tmp_path):
     assert shown.returncode == 0 and "rows/s" in shown.stderr and "ETA" in shown.stderr
     assert "50/50" in shown.stderr
     assert set(read_table(tmp_path / "p.csv")) >= {"row", *("os_given_y5", "pN")}
+
+
+def test_csv_with_byte_order_mark_and_crlf(tmp_path):
+    src = tmp_path / "bom.csv"
+    src.write_bytes(b"\xef\xbb\xbfage,size,nodes,er,generation,horm,traz,bis,radio,heart_gy,"
+                    b"smoker\r\n55,20,1,1,0,1,0,0,1,0,0\r\n")
+    out = tmp_path / "out.csv"
+    done = axilla("cohort", "run", str(src), str(out))
+    assert done.returncode == 0, done.stderr
+    got = read_table(out)
+    # 20 mm -> T1c; one positive node, sizes unknown -> N1; T1 N1 M0 -> IIA; markers unknown
+    assert (got["pT"][0], got["pN"][0], got["anatomic_stage"][0]) == ("T1c", "N1", "IIA")
+    assert got["path_prognostic_stage"][0] == ""

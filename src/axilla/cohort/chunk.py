@@ -231,8 +231,15 @@ def _accept(raw: Mapping[str, np.ndarray], first_row: int, options: ChunkOptions
         bad = ok & np.isfinite(micro) & ~((micro >= 0) & (micro == np.floor(micro))
                                           & (micro <= np.ceil(nodes)))
         refuse(errors, rows, bad, "micromet_nodes", micro,
-                "must be a whole number from 0 to the positive nodes")
+               "must be a whole number from 0 to the positive nodes")
         ok &= ~bad
+        # PREDICT's convention: one node with micrometastases only is nodes 0.5, never 1
+        clash = ok & np.isfinite(micro) & (((nodes == 0.5) & (micro != 1))
+                                           | ((nodes == 1) & (micro == 1)))
+        refuse(errors, rows, clash, "micromet_nodes", micro,
+               "disagrees with nodes: one node with micrometastases only is nodes 0.5 with "
+               "micromet_nodes 1 (PREDICT's convention)")
+        ok &= ~clash
     m = strings(raw["m"]) if "m" in raw else np.full(n, "cM0", dtype=object)
     m = np.where(m == "", "cM0", m).astype(str)
     bad = ok & ~np.isin(m, M_CODES)

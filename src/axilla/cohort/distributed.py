@@ -68,6 +68,16 @@ def partition_figures(df: pd.DataFrame, starts: list[int], options: ChunkOptions
     return out.reindex(columns=meta.columns).astype(meta.dtypes.to_dict())
 
 
+def _row_group_lengths(src: Path) -> list[int]:
+    """Rows of each row group of a single Parquet file, from its footer (no data read)."""
+    import pyarrow.parquet as pq
+
+    if src.is_dir():
+        return []
+    meta = pq.ParquetFile(src).metadata
+    return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+
+
 def _client(scheduler: str | None, workers: int, processes: bool):
     from dask.distributed import Client, LocalCluster
 
@@ -99,7 +109,9 @@ def run_dask(src: Path, dst: Path, options: ChunkOptions, *, scheduler: str | No
     client, cluster = _client(scheduler, workers, processes)
     try:
         ddf = dd.read_parquet(str(src), split_row_groups=True)
-        lengths = ddf.map_partitions(len).compute().tolist()
+        lengths = _row_group_lengths(src)
+        if len(lengths) != ddf.npartitions:  # a dataset split otherwise: count the rows
+            lengths = ddf.map_partitions(len).compute().tolist()
         starts = [1 + int(s) for s in np.concatenate([[0], np.cumsum(lengths)[:-1]])]
         out = ddf.map_partitions(partition_figures, starts, options, meta=_meta(options))
         ok = out[out[REFUSALS] == ""].drop(columns=[REFUSALS])

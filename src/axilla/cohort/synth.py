@@ -5,7 +5,8 @@ Marginals (documented in docs/cohort.md) are rounded figures in the range report
 PREDICT development cohort (East Anglia Cancer Registry, 1999-2003; Wishart GC et al. Breast
 Cancer Res 2010;12:R1) and UK audit data: age ~ Normal(59, 12) in 25-85 years; size
 ~ LogNormal(median 18 mm, sigma 0.6) in 1-150 mm; 60 % node-negative, 4 % one node with
-micrometastases only, otherwise 1 + Geometric(0.3) nodes up to 50; grade 1/2/3 20/45/32 %,
+micrometastases only, otherwise 1 + Geometric(0.3) nodes up to 50 (each of two or more
+micrometastatic with probability 0.1); grade 1/2/3 20/45/32 %,
 3 % unknown; ER positive 80 %; HER2 positive 14 % (3 % unknown); treatments follow the usual
 indications with the stated probabilities.
 
@@ -44,7 +45,8 @@ def _inputs(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     chemo = rng.random(n) < np.where(high, 0.6, 0.15)
     generation = np.where(chemo, np.where(rng.random(n) < 0.85, 3.0, 2.0), 0.0)
     radio = (rng.random(n) < 0.7).astype(float)
-    micro = np.where(nodes == 0.5, 1.0, np.where(nodes >= 1, rng.binomial(
+    # one node with micrometastases only is nodes 0.5 (PREDICT's convention), never 1 of 1
+    micro = np.where(nodes == 0.5, 1.0, np.where(nodes >= 2, rng.binomial(
         np.maximum(nodes, 0).astype(int), 0.1), 0.0))
     return {
         "age": age, "size": size, "nodes": nodes, "grade": grade, "er": er, "her2": her2,
