@@ -10,6 +10,7 @@ any check appears in ``errors`` (row, field, value, reason) and nowhere else.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import get_args
@@ -73,6 +74,7 @@ def output_names(options: ChunkOptions) -> tuple[str, ...]:
             "cts5_score", "cts5_group", "cts5_risk_5_10y_pct")
 
 
+@functools.cache
 def _n_category(positive: int, micro: int, sizes_known: bool) -> str:
     """pN category of axillary counts, decided by the staging engine's own rule."""
     summary = NodeSummary(
@@ -85,47 +87,66 @@ def _n_category(positive: int, micro: int, sizes_known: bool) -> str:
     return pn_category(summary, StagingOptions()).category
 
 
-def _by_unique(keys: Sequence[np.ndarray], fn) -> np.ndarray:
-    """Apply ``fn`` once per distinct combination of ``keys`` and spread the answers."""
+def _codes(k: np.ndarray) -> tuple[np.ndarray, int]:
+    """Small non-negative integer codes of a key column and their radix."""
+    if k.dtype.kind in "biu" and k.size and k.min() >= 0 and k.max() < 4096:
+        return k.astype(np.int64), int(k.max()) + 1
+    uniq, inverse = np.unique(k, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), max(int(uniq.size), 1)
+
+
+def _by_unique(keys: Sequence[np.ndarray], fn) -> tuple[list, np.ndarray]:
+    """``fn`` applied once per distinct combination of ``keys``: the answers, and for each row
+    the index of its answer."""
     combined = np.zeros(keys[0].shape[0], dtype=np.int64)
     for k in keys:
-        uniq, inverse = np.unique(k, return_inverse=True)
-        combined = combined * uniq.size + inverse.reshape(-1)
+        code, radix = _codes(k)
+        combined = combined * radix + code
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    answers = np.empty(first.size, dtype=object)
-    answers[:] = [fn(*(k[i].item() if isinstance(k[i], np.generic) else k[i] for k in keys))
-                  for i in first]
-    return answers[inverse.reshape(-1)]
+    answers = [fn(*args) for args in zip(*(k[first].tolist() for k in keys), strict=True)]
+    return answers, inverse.reshape(-1)
 
 
 def _marker_word(code: float) -> str | None:
     return {1.0: "positive", 0.0: "negative"}.get(float(code))
 
 
+@functools.cache
+def _groups(tc: str, nc: str, m: int, grade: int, er: int, pr: int,
+            her2: int) -> tuple[str, str, str, str]:
+    """pT, pN, anatomic and pathological prognostic stage of one combination of inputs."""
+    tg, ng, mg = t_group(tc), n_group(nc), m_group(M_CODES[m])
+    markers = Markers(grade if grade in (1, 2, 3) else None, _marker_word(er),
+                      _marker_word(pr), _marker_word(her2))
+    return (tc, nc, anatomic_stage(tg, ng, mg) or "",
+            prognostic_stage(tg, ng, mg, markers)[0] or "")
+
+
 def _staging(x: Mapping[str, np.ndarray], micro: np.ndarray | None,
              m: np.ndarray) -> dict[str, np.ndarray]:
-    positive = np.ceil(x["nodes"]).astype(int)
+    """Staging of each row, decided once per distinct combination of its inputs."""
+    positive = np.ceil(x["nodes"]).astype(np.int64)
     known = x["nodes"] == 0.5  # one node with micrometastases only (PREDICT's 0.5)
-    micro_n = known.astype(int)
+    micro_n = known.astype(np.int64)
     if micro is not None:  # a blank count leaves that row's deposit sizes unknown
         given = np.isfinite(micro)
-        micro_n = np.where(given, np.nan_to_num(micro), micro_n).astype(int)
+        micro_n = np.where(given, np.nan_to_num(micro), micro_n).astype(np.int64)
         known = known | given
-    pn = _by_unique([positive, micro_n, known], lambda p, mi, k: _n_category(p, mi, bool(k)))
-    pt = t_category_from_size(x["size"])
-
-    def groups(tc: str, nc: str, mc: str, grade: float, er: float, pr: float, her2: float):
-        tg, ng, mg = t_group(tc), n_group(nc), m_group(mc)
-        markers = Markers(int(grade) if grade in (1.0, 2.0, 3.0) else None, _marker_word(er),
-                          _marker_word(pr), _marker_word(her2))
-        return anatomic_stage(tg, ng, mg), prognostic_stage(tg, ng, mg, markers)[0]
-
-    both = _by_unique([pt, pn, m, x["grade"], x["er"], x["pr"], x["her2"]], groups)
-    return {
-        "pT": pt.astype(object), "pN": pn,
-        "anatomic_stage": np.asarray([b[0] or "" for b in both], dtype=object),
-        "path_prognostic_stage": np.asarray([b[1] or "" for b in both], dtype=object),
-    }
+    n_names, n_index = _by_unique([positive, micro_n, known],
+                                  lambda p, mi, k: _n_category(p, mi, bool(k)))
+    m_index = np.zeros(m.shape[0], dtype=np.int64)
+    for i, code in enumerate(M_CODES):
+        m_index[m == code] = i
+    sizes, size_row = np.unique(x["size"], return_inverse=True)
+    t_names, t_of_size = np.unique(t_category_from_size(sizes), return_inverse=True)
+    t_index = t_of_size.reshape(-1)[size_row.reshape(-1)].astype(np.int64)
+    codes = [x[k].astype(np.int64) for k in ("grade", "er", "pr", "her2")]  # validated codes
+    answers, row = _by_unique(
+        [t_index, n_index.astype(np.int64), m_index, *codes],
+        lambda t, n, *rest: _groups(str(t_names[t]), n_names[n], *rest))
+    names = ("pT", "pN", "anatomic_stage", "path_prognostic_stage")
+    return {name: np.asarray([a[j] for a in answers], dtype=object)[row]
+            for j, name in enumerate(names)}
 
 
 def _predict(x: Mapping[str, np.ndarray], options: ChunkOptions) -> dict[str, np.ndarray]:

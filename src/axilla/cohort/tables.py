@@ -116,7 +116,9 @@ class TableWriter:
             self._schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type)
                                                else f.type) for f in table.schema])
             if is_parquet(self.path):
-                self._parquet = pq.ParquetWriter(self.path, self._schema)
+                # dictionary pages for text only: figures rarely repeat, and trying costs time
+                text = [f.name for f in self._schema if pa.types.is_string(f.type)]
+                self._parquet = pq.ParquetWriter(self.path, self._schema, use_dictionary=text)
             else:
                 self._csv = pacsv.CSVWriter(self.path, self._schema)
         table = table.cast(self._schema)
