@@ -25,7 +25,7 @@ from axilla.models.predict import CURRENT_VERSION, compute, load_version
 
 def write_cohort(path: Path, n: int, chunk_rows: int) -> float:
     start = time.perf_counter()
-    writer = TableWriter(path)
+    writer = TableWriter(path, dictionary_for_numbers=True)
     for chunk in synth_chunks(n, 1, chunk_rows):
         writer.write(chunk)
     writer.close()

@@ -236,7 +236,7 @@ def synth(args: argparse.Namespace) -> int:
 
     if not 0 < args.hazard_ratio <= 10:
         return fail(f"--hazard-ratio {args.hazard_ratio:g}: must be above 0 and at most 10")
-    writer = TableWriter(args.output)
+    writer = TableWriter(args.output, dictionary_for_numbers=True)
     try:
         for chunk in synth_chunks(args.n, args.seed, args.chunk_rows, outcomes=args.outcomes,
                                   hazard_ratio=args.hazard_ratio):

@@ -103,8 +103,9 @@ def _arrow(values: np.ndarray) -> pa.Array:
 class TableWriter:
     """Writes chunks of {column: array} to Parquet or CSV as they come."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, dictionary_for_numbers: bool = False):
         self.path = Path(path)
+        self.dictionary_for_numbers = dictionary_for_numbers
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._parquet: pq.ParquetWriter | None = None
         self._csv: pacsv.CSVWriter | None = None
@@ -116,9 +117,12 @@ class TableWriter:
             self._schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type)
                                                else f.type) for f in table.schema])
             if is_parquet(self.path):
-                # dictionary pages for text only: figures rarely repeat, and trying costs time
+                # dictionary pages for text only: figures rarely repeat, and trying costs
+                # time; coded inputs (synthetic cohorts) repeat and shrink with them
                 text = [f.name for f in self._schema if pa.types.is_string(f.type)]
-                self._parquet = pq.ParquetWriter(self.path, self._schema, use_dictionary=text)
+                self._parquet = pq.ParquetWriter(
+                    self.path, self._schema,
+                    use_dictionary=True if self.dictionary_for_numbers else text)
             else:
                 self._csv = pacsv.CSVWriter(self.path, self._schema)
         table = table.cast(self._schema)
@@ -136,8 +140,9 @@ class TableWriter:
 class ErrorSink:
     """Refused rows, one line per problem (row, field, value, reason), counted by reason."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, dictionary_for_numbers: bool = False):
         self.path = Path(path)
+        self.dictionary_for_numbers = dictionary_for_numbers
         self._fh = None
         self._writer = None
         self.by_reason: Counter[str] = Counter()
