@@ -11,12 +11,31 @@ Guide: docs/cohort.md. Heavy libraries (pyarrow, Dask, Altair) load only when a 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from axilla.cli import EXIT_OK, EXIT_ROWS_FAILED, fail, one_line_errors
 from axilla.models.predict import CURRENT_VERSION, available_versions, load_version
+
+
+def _needs_extra(handler: Callable[[argparse.Namespace], int]
+                 ) -> Callable[[argparse.Namespace], int]:
+    """A missing optional package (pyarrow, Dask, Altair) is a one-line error naming the extra."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.split(".")[0] == "axilla":
+                raise
+            return fail(f"cohort {args.cohort_command} needs the Python package {exc.name!r}; "
+                        "install it with pip install 'axilla[cohort,validation]'")
+
+    return run
 
 
 def _positive_int(text: str) -> int:
@@ -139,6 +158,7 @@ def _report_summary(summary) -> int:
     return EXIT_ROWS_FAILED if summary.refused else EXIT_OK
 
 
+@_needs_extra
 def run(args: argparse.Namespace) -> int:
     keep = tuple(k for k in args.keep.split(",") if k)
     options = _options(args, keep)
@@ -157,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
     return _report_summary(summary)
 
 
+@_needs_extra
 def check(args: argparse.Namespace) -> int:
     from axilla.cohort.chunk import STAGING_INPUTS
     from axilla.cohort.mapping import Mapping, check_columns, scan_codes
@@ -186,6 +207,7 @@ def check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.clean else EXIT_ROWS_FAILED
 
 
+@_needs_extra
 def validate(args: argparse.Namespace) -> int:
     from axilla.cohort.chunk import OutcomeSpec
     from axilla.cohort.mapping import UNIT_FACTORS
@@ -230,6 +252,7 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_ROWS_FAILED if report["rows_refused"] else EXIT_OK
 
 
+@_needs_extra
 def synth(args: argparse.Namespace) -> int:
     from axilla.cohort.synth import synth_chunks
     from axilla.cohort.tables import TableWriter

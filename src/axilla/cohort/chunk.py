@@ -157,6 +157,7 @@ def _predict(x: Mapping[str, np.ndarray], options: ChunkOptions) -> dict[str, np
                   threads=options.threads)
     cols: dict[str, np.ndarray] = {"predict_version": np.full(out.n, v.id, dtype=object)}
     os_s, os_g = out.overall_survival(surgery), out.overall_survival(given)
+    assert out.breast is not None  # computed with split=True
     bcm = 100.0 * out.breast[:, out.col(given), :]
     benefit = out.benefit_vs(given, surgery)
     for k, t in enumerate(out.years):

@@ -104,7 +104,8 @@ def run_dask(src: Path, dst: Path, options: ChunkOptions, *, scheduler: str | No
     header = list(pq.ParquetDataset(src).schema.names)
     required_columns(header, options)
     options = ChunkOptions(options.predict_version, options.keep, options.mapping, threads=1)
-    summary = RunSummary(output=dst, errors=errors_path(dst))
+    errors_file = errors_path(dst)
+    summary = RunSummary(output=dst, errors=errors_file)
     start = time.perf_counter()
     client, cluster = _client(scheduler, workers, processes)
     try:
@@ -122,7 +123,7 @@ def run_dask(src: Path, dst: Path, options: ChunkOptions, *, scheduler: str | No
         client.close()
         if cluster is not None:
             cluster.close()
-    sink = ErrorSink(summary.errors)
+    sink = ErrorSink(errors_file)
     for row, text in zip(refused["row"].tolist(), refused[REFUSALS].tolist(), strict=True):
         sink.add([(int(row), f, v, r) for f, v, r in json.loads(text)])
     sink.close()

@@ -90,8 +90,9 @@ def run_local(src: Path, dst: Path, options: ChunkOptions, *,
     reader = TableReader(Path(src), chunk_rows=chunk_rows)
     required_columns(reader.header, options)
     show = sys.stderr.isatty() if progress is None else progress
-    summary = RunSummary(output=Path(dst), errors=errors_path(Path(dst)))
-    writer, sink = TableWriter(Path(dst)), ErrorSink(summary.errors)
+    errors_file = errors_path(Path(dst))
+    summary = RunSummary(output=Path(dst), errors=errors_file)
+    writer, sink = TableWriter(Path(dst)), ErrorSink(errors_file)
     start = time.perf_counter()
     first = 1
     try:

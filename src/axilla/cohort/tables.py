@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 import pyarrow as pa
@@ -140,11 +141,10 @@ class TableWriter:
 class ErrorSink:
     """Refused rows, one line per problem (row, field, value, reason), counted by reason."""
 
-    def __init__(self, path: Path, *, dictionary_for_numbers: bool = False):
+    def __init__(self, path: Path):
         self.path = Path(path)
-        self.dictionary_for_numbers = dictionary_for_numbers
-        self._fh = None
-        self._writer = None
+        self._fh: TextIO | None = None
+        self._writer: Any = None
         self.by_reason: Counter[str] = Counter()
         self.rows: set[int] = set()
 
@@ -153,8 +153,9 @@ class ErrorSink:
             return
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = self.path.open("w", newline="", encoding="utf-8")
-            self._writer = csv.writer(self._fh, lineterminator="\n")
+            fh = self.path.open("w", newline="", encoding="utf-8")
+            self._fh = fh
+            self._writer = csv.writer(fh, lineterminator="\n")
             self._writer.writerow(ERROR_COLUMNS)
         for row, name, value, reason in problems:
             self._writer.writerow([row, name, "" if value is None else value, reason])

@@ -50,8 +50,8 @@ class KaplanMeier:
 
     def at(self, t: np.ndarray | float, *, left: bool = False) -> np.ndarray:
         """S(t) (right-continuous), or S(t-) with ``left``, at each of ``t``."""
-        side = "left" if left else "right"
-        idx = np.searchsorted(self.times, np.asarray(t, dtype=float), side=side)
+        idx = np.searchsorted(self.times, np.asarray(t, dtype=float),
+                              side="left" if left else "right")
         return np.concatenate(([1.0], self.survival))[idx]
 
     def greenwood_se(self, t: float) -> float:
