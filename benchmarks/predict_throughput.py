@@ -1,85 +1,249 @@
-"""Throughput of the PREDICT engine: 10^6 synthetic patients through the current version.
+"""PREDICT throughput and memory, each figure beside its baseline run in the same process.
 
-Computes, for every patient, overall survival along the treatment ladders and the full benefit
-table (each treatment's incremental benefit and the totals, rounded as the source rounds) at 5,
-10 and 15 years. Prints patients per second and peak resident memory.
+1. The benefit table of the current version (12 benefits at 5, 10 and 15 years, rounded as the
+   source rounds) for --n synthetic patients (default 10^6), inputs pre-validated:
+     baseline   the engine before the table kernel (git revision --baseline, read from git):
+                compute(split=False) + incremental_benefits + r_round
+     compute    today's compute(split=False) + incremental_benefits + r_round
+     table      benefit_table(), the kernel for exactly this table
+   Time: best of --repeat runs, variants interleaved; peak resident memory: each variant alone
+   in a fresh process; cells that differ from the baseline's rounded table, and the largest
+   unrounded difference.
+2. Per-patient cost of compute + typed results (as the assessment calls them: ladder columns,
+   every year, inputs validated) for n = 1, 10, 100, 10^3, 10^4, 10^5, baseline beside today.
 
-    .venv/bin/python benchmarks/predict_throughput.py [--n 1000000] [--repeat 3]
+    .venv/bin/python benchmarks/predict_throughput.py [--n 1000000] [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
+import sys
 import time
+import types
+from pathlib import Path
 
 import numpy as np
 
-from axilla.models.predict import CURRENT_VERSION, compute, load_version
+from axilla.models.predict import CURRENT_VERSION, benefit_table, compute, load_version
+from axilla.models.predict import results as results_module
 from axilla.models.predict.tables import incremental_benefits, r_round
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE_REV = "43780cd"  # the engine before the table kernel (one loop over columns)
+SIZES = (1, 10, 100, 1_000, 10_000, 100_000)
 
 
 def synthetic(n: int, seed: int = 1) -> dict[str, np.ndarray]:
     """Random valid inputs drawn like the reference vectors (tests/data/predict/README.md)."""
     rng = np.random.default_rng(seed)
+
+    def pick(codes, p=None):
+        return np.asarray(codes, dtype=float)[rng.choice(len(codes), n, p=p)]
+
     return {
         "age": rng.integers(25, 86, n).astype(float),
         "size": rng.integers(1, 101, n).astype(float),
         "nodes": rng.integers(0, 11, n).astype(float),
-        "grade": rng.choice([1, 2, 3, 9], n).astype(float),
-        "er": rng.choice([0, 1], n, p=[0.3, 0.7]).astype(float),
-        "her2": rng.choice([0, 1, 9], n).astype(float),
-        "ki67": rng.choice([0, 1, 9], n).astype(float),
-        "pr": rng.choice([0, 1, 9], n).astype(float),
-        "screen": rng.choice([0, 1, 2], n).astype(float),
-        "generation": rng.choice([0, 2, 3], n).astype(float),
-        "horm": rng.choice([0, 1], n).astype(float),
-        "traz": rng.choice([0, 1], n).astype(float),
-        "bis": rng.choice([0, 1], n).astype(float),
-        "radio": rng.choice([0, 1], n).astype(float),
+        "grade": pick([1, 2, 3, 9]),
+        "er": pick([0, 1], [0.3, 0.7]),
+        "her2": pick([0, 1, 9]),
+        "ki67": pick([0, 1, 9]),
+        "pr": pick([0, 1, 9]),
+        "screen": pick([0, 1, 2]),
+        "generation": pick([0, 2, 3]),
+        "horm": pick([0, 1]),
+        "traz": pick([0, 1]),
+        "bis": pick([0, 1]),
+        "radio": pick([0, 1]),
         "heart_gy": np.round(rng.uniform(0, 10, n), 1),
-        "smoker": rng.choice([0, 1], n, p=[0.8, 0.2]).astype(float),
+        "smoker": pick([0, 1], [0.8, 0.2]),
     }
 
 
-def benefit_table(
-    x: dict[str, np.ndarray], version: str, validate: bool, split: bool
-) -> dict[str, np.ndarray]:
+def load_baseline(rev: str) -> types.SimpleNamespace | None:
+    """The engine, tables and results modules as they were at ``rev`` (None if unavailable)."""
+    names = {"engine": "axilla.models.predict.engine", "tables": "axilla.models.predict.tables",
+             "results": "axilla.models.predict.results"}
+    found = {}
+    for short, dotted in names.items():
+        path = f"src/{dotted.replace('.', '/')}.py"
+        try:
+            text = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{path}"],
+                                  check=True, capture_output=True, text=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        for other, other_dotted in names.items():
+            text = text.replace(f"from {other_dotted} import", f"from baseline_{other} import")
+        module = types.ModuleType(f"baseline_{short}")
+        sys.modules[module.__name__] = module
+        exec(compile(text, f"{rev}:{path}", "exec"), module.__dict__)
+        found[short] = module
+    return types.SimpleNamespace(**found)
+
+
+def ladder_columns(version: str) -> list[str]:
     v = load_version(version)
-    columns = sorted({c for lad in v.ladders.values() for c in lad}, key=v.columns.index)
-    out = compute(x, version, columns=columns, years=(5, 10, 15), validate=validate,
-                  split=split)
-    table = {}
-    for ladder in v.ladders:
-        for name, values in incremental_benefits(out, ladder).items():
-            table[name] = r_round(values, 1)
-    return table
+    return sorted({c for lad in v.ladders.values() for c in lad}, key=v.columns.index)
+
+
+def table_via_compute(x, version, engine, tables) -> dict[str, np.ndarray]:
+    out = engine.compute(x, version, columns=ladder_columns(version), years=(5, 10, 15),
+                         validate=False, split=False)
+    v = load_version(version)
+    return {name: tables.r_round(values, 1) for ladder in v.ladders
+            for name, values in tables.incremental_benefits(out, ladder).items()}
+
+
+def variants(version: str, baseline) -> dict[str, object]:
+    today = types.SimpleNamespace(
+        compute=compute, incremental_benefits=incremental_benefits, r_round=r_round)
+    found = {}
+    if baseline is not None:
+        found["baseline"] = lambda x: table_via_compute(x, version, baseline.engine,
+                                                        baseline.tables)
+    found["compute"] = lambda x: table_via_compute(x, version, today, today)
+    found["table"] = lambda x: benefit_table(x, version, validate=False)
+    return found
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process image (VmHWM; ru_maxrss would also count the
+    parent that started it, as Linux keeps it across exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_child(args: argparse.Namespace) -> None:
+    """Run one variant once in this fresh process and print its peak resident memory."""
+    baseline = load_baseline(args.baseline) if args.variant == "baseline" else None
+    x = synthetic(args.n)
+    if args.variant != "inputs":
+        variants(args.version, baseline)[args.variant](x)
+    print(f"{peak_rss_mib():.0f}")
+
+
+def rss_of(variant: str, args: argparse.Namespace) -> str:
+    cmd = [sys.executable, __file__, "--rss-variant", variant, "--n", str(args.n),
+           "--version", args.version, "--baseline", args.baseline]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    return f"{done.stdout.strip()} MiB" if done.returncode == 0 else "failed"
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def table_benchmark(args: argparse.Namespace, baseline) -> None:
+    x = synthetic(args.n)
+    runs = variants(args.version, baseline)
+    small = {k: c[:2000] for k, c in x.items()}
+    for fn in runs.values():
+        fn(small)  # warm up: tables built, modules loaded
+    best = dict.fromkeys(runs, float("inf"))
+    tables = {}
+    for _ in range(args.repeat):  # interleaved, so that a busy moment hits every variant
+        for name, fn in runs.items():
+            t0 = time.perf_counter()
+            tables[name] = fn(x)
+            best[name] = min(best[name], time.perf_counter() - t0)
+    ref = tables.get("baseline")
+    print(f"PREDICT {args.version} benefit table, {args.n:,} patients, 12 benefits x 3 years, "
+          f"best of {args.repeat}, {args.threads_note}:")
+    print(f"  {'variant':10s} {'seconds':>8s} {'x baseline':>10s} {'peak RSS':>10s} "
+          f"{'cells != baseline':>18s}")
+    print(f"  {'inputs':10s} {'':>8s} {'':>10s} {rss_of('inputs', args):>10s}")
+    for name in runs:
+        ratio = f"{best['baseline'] / best[name]:.1f}" if ref is not None else "-"
+        if ref is None:
+            differ = "-"
+        else:
+            differ = str(sum(int(np.sum(tables[name][k] != ref[k])) for k in ref))
+        print(f"  {name:10s} {best[name]:8.3f} {ratio:>10s} {rss_of(name, args):>10s} "
+              f"{differ:>18s}")
+    if ref is not None:
+        exact = benefit_table(x, args.version, validate=False, rounded=False)
+        out = baseline.engine.compute(x, args.version, columns=ladder_columns(args.version),
+                                      years=(5, 10, 15), validate=False, split=False)
+        v = load_version(args.version)
+        worst = max(float(np.max(np.abs(exact[name] - values))) for ladder in v.ladders
+                    for name, values in baseline.tables.incremental_benefits(out, ladder).items())
+        print(f"  largest unrounded difference, table vs baseline: {worst:.1e} pp")
+
+
+def per_patient_benchmark(args: argparse.Namespace, baseline) -> None:
+    columns = ladder_columns(args.version)
+    every_year = tuple(range(1, 16))
+    x = synthetic(max(SIZES))
+
+    def run(mod_compute, mod_results, n, with_results):
+        batch = {k: c[:n] for k, c in x.items()}
+        out = mod_compute(batch, args.version, columns=columns)
+        if with_results:
+            mod_results(out, every_year)
+
+    print(f"\nPREDICT {args.version} per patient, compute + typed results as the assessment "
+          f"asks (ladder columns, 15 years, validated), microseconds a patient:")
+    print(f"  {'n':>7s} {'compute':>9s} {'baseline':>9s} {'+results':>9s} {'baseline':>9s} "
+          f"{'x faster':>8s}")
+    for n in SIZES:
+        repeat = max(3, min(200, 20_000 // n))
+        cells = []
+        for with_results in (False, True):
+            now = best_of(lambda n=n, w=with_results: run(
+                compute, results_module.results, n, w), repeat) / n * 1e6
+            if baseline is not None and n <= args.baseline_max_n:
+                before = best_of(lambda n=n, w=with_results: run(
+                    baseline.engine.compute, baseline.results.results, n, w),
+                    1 if n >= 10_000 else repeat) / n * 1e6
+                cells += [f"{now:9.1f}", f"{before:9.1f}"]
+            else:
+                before = None
+                cells += [f"{now:9.1f}", f"{'skipped':>9s}"]
+        ratio = f"{before / now:8.1f}" if before else f"{'-':>8s}"
+        print(f"  {n:7,d} {' '.join(cells)} {ratio}")
+    if baseline is not None:
+        print(f"  (baseline skipped above n = {args.baseline_max_n:,}: its results() is "
+              "quadratic in n; raise --baseline-max-n to run it)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--version", default=CURRENT_VERSION)
+    ap.add_argument("--baseline", default=BASELINE_REV, help="git revision of the baseline")
+    ap.add_argument("--baseline-max-n", type=int, default=10_000)
+    ap.add_argument("--skip-table", action="store_true")
+    ap.add_argument("--skip-per-patient", action="store_true")
+    ap.add_argument("--rss-variant", dest="variant", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    x = synthetic(args.n)
-    benefit_table({k: v[:1000] for k, v in x.items()}, args.version, True, True)  # warm up
-    cases = [
-        (False, False, "benefit table, inputs pre-validated"),
-        (True, False, "benefit table, with input validation"),
-        (True, True, "benefit table + breast/other-cause split, with validation"),
-    ]
-    for validate, split, label in cases:
-        times = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            table = benefit_table(x, args.version, validate, split)
-            times.append(time.perf_counter() - t0)
-        best = min(times)
-        print(f"PREDICT {args.version}, {args.n:,} patients, {len(table)} benefits x 3 years, "
-              f"{label}: best {best:.3f} s of {args.repeat} ({args.n / best:,.0f} patients/s)")
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory: {peak_mib:,.0f} MiB")
+    if args.variant:
+        rss_child(args)
+        return
+    args.threads_note = f"{os.cpu_count()} threads"
+    baseline = load_baseline(args.baseline)
+    if baseline is None:
+        print(f"baseline {args.baseline} unavailable (needs git and that revision); "
+              "today's figures only")
+    if not args.skip_table:
+        table_benchmark(args, baseline)
+    if not args.skip_per_patient:
+        per_patient_benchmark(args, baseline)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     out.add_argument("--json", action="store_true", help="the assessment as JSON")
     out.add_argument("--html", type=Path, metavar="REPORT.html",
                      help="write a standalone HTML report (clinician and patient sections)")
+    p.add_argument("--fhir", type=Path, metavar="BUNDLE.json",
+                   help="read the case from a FHIR R4 / mCODE bundle instead (docs/fhir.md)")
+    p.add_argument("--fhir-out", type=Path, metavar="OUT.json",
+                   help="with --fhir: write the assessment as a FHIR R4 Bundle")
     p.add_argument("--predict-version", default=CURRENT_VERSION,
                    help="PREDICT version: " + ", ".join(available_versions()))
     p.set_defaults(handler=run)
@@ -41,6 +45,11 @@ def run(args: argparse.Namespace) -> int:
     if args.schema:
         print(json.dumps(Assessment.model_json_schema(), indent=2, sort_keys=True))
         return EXIT_OK
+    if args.fhir is not None:
+        from axilla.cli.fhir import assess_fhir
+
+        return assess_fhir(args.fhir, args.fhir_out, json_output=args.json,
+                           predict_version=args.predict_version)
     if args.case is None:
         return fail("give the case JSON file (or --schema)")
     try:

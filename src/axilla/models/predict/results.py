@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,7 @@ from axilla.models.predict.tables import r_round
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
 REPORT_YEARS = (5, 10, 15)
+M = TypeVar("M", bound=BaseModel)
 
 #: What each treatment letter of a column name stands for.
 TREATMENT_NAMES = {
@@ -96,6 +98,10 @@ class PredictResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+_INPUT_NAMES = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
+                "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker")
+
+
 def _chosen(letter: str, x: Mapping[str, float]) -> bool:
     return {
         "r": x["radio"] == 1, "h": x["horm"] == 1, "h10": x["horm"] == 1,
@@ -103,32 +109,21 @@ def _chosen(letter: str, x: Mapping[str, float]) -> bool:
     }[letter]
 
 
-def _by_year(
-    values: np.ndarray, years: Sequence[int], all_years: Sequence[int]
-) -> dict[int, float]:
-    return {t: float(values[list(all_years).index(t)]) for t in years}
+def _built(cls: type[M], **values: object) -> M:
+    """A model from values the engine produced, every field given, without re-validation
+    (what ``model_construct`` does, less its alias and default handling: these models have
+    neither aliases nor hooks). tests/models/predict: each result re-validates to itself."""
+    m = cls.__new__(cls)
+    object.__setattr__(m, "__dict__", values)
+    object.__setattr__(m, "__pydantic_fields_set__", set(values))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
 
 
-def _row(out: PredictOutput, i: int, column: str, years: Sequence[int]) -> SurvivalByTreatment:
-    j = out.col(column)
-    letters = out.version.column_terms[out.version.columns.index(column)]
-    return SurvivalByTreatment(
-        column=column,
-        treatments=[TREATMENT_NAMES[x] for x in letters],
-        overall_survival_pct=_by_year(100.0 * (1.0 - out.all_cause[i, j]), years, out.years),
-        breast_cancer_mortality_pct=_by_year(100.0 * out.breast[i, j], years, out.years),
-        other_cause_mortality_pct=_by_year(100.0 * out.other[i, j], years, out.years),
-    )
-
-
-def _benefit(out: PredictOutput, i: int, a: str, b: str, letter: str, chosen: bool,
-             years: Sequence[int]) -> TreatmentBenefit:
-    values = out.benefit_vs(b, a)[i]
-    return TreatmentBenefit(
-        treatment=TREATMENT_NAMES.get(letter, letter), letter=letter, from_column=a, to_column=b,
-        chosen=chosen, benefit_pp=_by_year(values, years, out.years),
-        displayed_pp=_by_year(r_round(values, 1), years, out.years),
-    )
+def _rows(values: np.ndarray, at: Sequence[int]) -> list[list[float]]:
+    """A [patient, year] array at year positions ``at``, as Python lists (one call a batch)."""
+    return values[:, list(at)].tolist()
 
 
 def _added_letter(v: PredictVersion, a: str, b: str) -> str:
@@ -138,40 +133,70 @@ def _added_letter(v: PredictVersion, a: str, b: str) -> str:
 
 
 def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[PredictResult]:
-    """Typed results, one per patient of a batch (for presentation; the maths is columnar)."""
+    """Typed results, one per patient of a batch (for presentation; the maths is columnar).
+
+    Every figure is computed once for the whole batch; each patient then takes its rows, so
+    the cost grows linearly with the batch."""
     v = out.version
     if v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
             "version", v.id, "gives no survival by treatment; use compute() and flat_columns()")])
     years = [t for t in years if t in out.years]
-    names = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
-             "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker")
+    at = [out.years.index(t) for t in years]
     warn: dict[int, list[str]] = {}
     for message, rows in out.warnings.items():
         for i in rows:
             warn.setdefault(int(i), []).append(message)
+    provenance = ModelProvenance.of(v)
+    names = [k for k in _INPUT_NAMES if k in out.inputs]
+    inputs = np.stack([np.asarray(out.inputs[k], dtype=float) for k in names], axis=1).tolist()
+    columns = sorted({c for steps in v.ladders.values() for c in steps}, key=v.columns.index)
+    years_of = tuple(years)
+    figures = {c: (_rows(100.0 * (1.0 - out.all_cause[:, out.col(c)]), at),
+                   _rows(100.0 * out.breast[:, out.col(c)], at),
+                   _rows(100.0 * out.other[:, out.col(c)], at)) for c in columns}
+    treatments = {c: [TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)]]
+                  for c in columns}
+    steps_of = {}
+    for ladder, steps in v.ladders.items():
+        pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(steps)]
+        pairs.append((steps[0], steps[-1], "all chosen"))
+        values = [out.benefit_vs(b, a) for a, b, _ in pairs]
+        steps_of[ladder] = (steps, pairs, [_rows(x, at) for x in values],
+                            [_rows(r_round(x, 1), at) for x in values])
+
+    def row(i: int, c: str) -> SurvivalByTreatment:
+        os_, bcm, ocm = figures[c]
+        return _built(
+            SurvivalByTreatment, column=c, treatments=list(treatments[c]),
+            overall_survival_pct=dict(zip(years_of, os_[i], strict=True)),
+            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i], strict=True)),
+            other_cause_mortality_pct=dict(zip(years_of, ocm[i], strict=True)),
+        )
+
     found = []
     for i in range(out.n):
-        x = {k: float(out.inputs[k][i]) for k in names if k in out.inputs}
+        x = dict(zip(names, inputs[i], strict=True))
         ladders = {}
-        for ladder in ("standard", "extended"):
-            steps = v.ladders.get(ladder)
-            if not steps:
-                continue
-            rows = [_row(out, i, c, years) for c in steps[1:]]
-            bens = []
-            for a, b in itertools.pairwise(steps):
-                letter = _added_letter(v, a, b)
-                bens.append(_benefit(out, i, a, b, letter, _chosen(letter, x), years))
-            total = _benefit(out, i, steps[0], steps[-1], "all chosen", True, years)
-            ladders[ladder] = (rows, bens, total)
+        for ladder, (steps, pairs, values, shown) in steps_of.items():
+            bens = [
+                _built(
+                    TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
+                    letter=letter, from_column=a, to_column=b,
+                    chosen=letter == "all chosen" or _chosen(letter, x),
+                    benefit_pp=dict(zip(years_of, value[i], strict=True)),
+                    displayed_pp=dict(zip(years_of, disp[i], strict=True)))
+                for (a, b, letter), value, disp in zip(pairs, values, shown, strict=True)
+            ]
+            ladders[ladder] = ([row(i, c) for c in steps[1:]], bens[:-1], bens[-1])
         steps, bens, total = ladders["standard"]
         ext = ladders.get("extended")
-        found.append(PredictResult(
-            model=ModelProvenance.of(v),
+        found.append(_built(
+            PredictResult,
+            model=provenance,
             years=list(years),
             inputs=x,
-            surgery_only=_row(out, i, v.ladders["standard"][0], years),
+            surgery_only=row(i, v.ladders["standard"][0]),
             steps=steps,
             benefits=bens,
             total_benefit=total,

@@ -8,50 +8,64 @@ inputs gives the same columns the official R functions give.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from axilla.models.predict.engine import PredictOutput
+from axilla.models.predict.engine import PredictOutput, compute, prepare_inputs
+from axilla.models.predict.versions import PredictVersion, load_version
 
 
-def r_round(x: np.ndarray, digits: int = 1) -> np.ndarray:
+def r_round(
+    x: np.ndarray, digits: int = 1, out: np.ndarray | None = None,
+    scratch: tuple[np.ndarray, np.ndarray] | None = None, times: float = 1.0,
+) -> np.ndarray:
     """Round like R >= 4.0.0's ``round(x, digits)`` (spec sec. 1.5), elementwise.
 
     Python's and NumPy's rounding disagree with R next to ties (R gives 99.6 for 99.55). Away
     from a tie both pick the nearer multiple; R's rule is applied exactly to the values whose
-    scaled form is within 1e-6 of a tie.
+    scaled form is within 1e-6 of a tie. ``out`` may be ``x`` itself (rounded in place);
+    ``scratch`` is room for two arrays of x's shape. With ``times`` the value rounded is
+    ``times * x`` (as a double): values away from a tie round the same either way, and near a
+    tie the product is formed first, so the result equals ``r_round(times * x)``.
     """
     x = np.asarray(x, dtype=float)
     p = 10.0**digits
-    y = x * p
-    k = np.rint(y)
-    out = k / p
-    near = np.abs(np.abs(y - k) - 0.5) < 1e-6
-    if np.any(near):
-        a = np.abs(x[near])
+    y = np.multiply(x, p * times, out=scratch[0] if scratch else None)
+    k = np.rint(y, out=scratch[1] if scratch else None)
+    np.subtract(y, k, out=y)  # |y - k| <= 0.5; a tie is within 1e-6 of 0.5
+    tie = 0.5 - 1e-6
+    near_x = None
+    if y.size and not (y.max() <= tie and y.min() >= -tie):  # (NaN: look closer)
+        near = np.abs(y) > tie
+        near_x = x[near] * times if times != 1.0 else x[near]
+    out = np.divide(k, p, out=out)
+    if near_x is not None:
+        a = np.abs(near_x)
         ya = a * p
         lo, hi = np.floor(ya) / p, np.ceil(ya) / p
         d_hi, d_lo = hi - a, a - lo
         odd = np.mod(np.floor(ya), 2.0) == 1.0
         exact = np.where((d_hi < d_lo) | ((d_hi == d_lo) & odd), hi, lo)
         exact = np.where(a >= 1e14, a, exact)
-        out[near] = np.where(x[near] < 0, -exact, exact)
+        out[near] = np.where(near_x < 0, -exact, exact)
     return out
 
 
-def incremental_benefits(out: PredictOutput, ladder: str) -> dict[str, np.ndarray]:
-    """Unrounded incremental benefits along a ladder, pp, [patient, year], named as the source's
-    ``benefits`` table where the version has one, else ``<column>_increment``."""
-    v = out.version
+def ladder_steps(v: PredictVersion, ladder: str) -> list[tuple[str, str, str]]:
+    """(benefit name, from column, to column) of each step of a ladder and its total, named as
+    the source's ``benefits`` table where the version has one, else ``<column>_increment``."""
     steps = v.ladders[ladder]
     names = v.tables.get("benefits", {}).get(ladder)
     if names is None:
         names = [f"{c}_increment" for c in steps[1:]] + [f"total_{ladder}"]
-    result = {}
-    for name, (a, b) in zip(names[:-1], itertools.pairwise(steps), strict=True):
-        result[name] = out.benefit_vs(b, a)
-    result[names[-1]] = out.benefit_vs(steps[-1], steps[0])
-    return result
+    pairs = [*itertools.pairwise(steps), (steps[0], steps[-1])]
+    return [(name, a, b) for name, (a, b) in zip(names, pairs, strict=True)]
+
+
+def incremental_benefits(out: PredictOutput, ladder: str) -> dict[str, np.ndarray]:
+    """Unrounded incremental benefits along a ladder, pp, [patient, year] (see ladder_steps)."""
+    return {name: out.benefit_vs(b, a) for name, a, b in ladder_steps(out.version, ladder)}
 
 
 def _by_year(prefix: str, values: np.ndarray, years: tuple[int, ...]) -> dict[str, np.ndarray]:
@@ -102,3 +116,23 @@ def flat_columns(out: PredictOutput) -> dict[str, np.ndarray]:
                          out.conditional_years)
             )
     return cols
+
+
+FULL_EXPORT_BLOCK = 2_048  # patients a block: 47 columns x 15 years x 5 quantities ~ 60 MB
+
+
+def flat_column_blocks(
+    inputs: Mapping[str, object], version: str, *, block_size: int = FULL_EXPORT_BLOCK,
+    validate: bool = True, threads: int | None = None,
+) -> Iterator[tuple[slice, dict[str, np.ndarray]]]:
+    """:func:`flat_columns` of consecutive blocks of patients, for writing as they come.
+
+    Yields (rows of the block, its columns); the working memory is bounded by the block, not
+    the batch. Every row is validated before the first block is computed (unless
+    ``validate=False``), so a bad row stops the export before anything is written."""
+    _, coded, _ = prepare_inputs(load_version(version), inputs, validate)
+    n = coded["age"].shape[0]
+    for start in range(0, n, max(1, block_size)):
+        sl = slice(start, min(n, start + block_size))
+        block = {k: c[sl] for k, c in coded.items()}
+        yield sl, flat_columns(compute(block, version, validate=False, threads=threads))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -53,14 +53,20 @@ class PredictVersion:
     ladders: Mapping[str, tuple[str, ...]]
     reference_prefix: str
     tables: Mapping[str, Any]
+    _looked_up: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def coef(self, section: str, name: str) -> Any:
         """A coefficient by section (dotted, e.g. 'prognostic_index.er_positive') and name."""
+        found = self._looked_up.get((section, name), self._looked_up)
+        if found is not self._looked_up:
+            return found
         table: Any = self.tables
         for part in section.split("."):
             table = table.get(part, {}) if isinstance(table, Mapping) else {}
         if name not in table:
             raise DataFileError(f"PREDICT {self.id}: coefficient {section}.{name} is missing")
+        self._looked_up[(section, name)] = table[name]
         return table[name]
 
     @property
