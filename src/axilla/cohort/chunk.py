@@ -66,8 +66,7 @@ class ChunkResult:
 
 def output_names(options: ChunkOptions) -> tuple[str, ...]:
     """Output column names, in order (for writers that need a schema before the first chunk)."""
-    years = REPORT_YEARS
-    figures = [f"{k}_y{t}" for t in years
+    figures = [f"{k}_y{t}" for t in REPORT_YEARS
                for k in ("os_surgery", "os_given", "bcm_given", "benefit_given")]
     return ("row", *options.keep, "predict_version", "pT", "pN", "anatomic_stage",
             "path_prognostic_stage", *figures, "npi_score", "npi_group6", "npi_surv10_pct",
@@ -296,8 +295,7 @@ def compute_chunk(raw: Mapping[str, np.ndarray], first_row: int,
     return ChunkResult(columns=cols, errors=a.errors, rows_in=a.rows.shape[0])
 
 
-# ---------------------------------------------------------------------------------------------
-# Validation: predicted risk by each horizon beside the observed outcome
+# Validation: predicted risk by each horizon beside the observed outcome ----------------------
 
 
 @dataclass(frozen=True)
