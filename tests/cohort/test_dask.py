@@ -44,3 +44,27 @@ def test_dask_equals_local(tmp_path):
     assert read_errors(tmp_path / "local.errors.csv") == read_errors(
         tmp_path / "dask_out.errors.csv")
     assert [e["row"] for e in read_errors(tmp_path / "local.errors.csv")] == ["5011", "5021"]
+
+
+def test_dask_reads_a_directory_of_parquet_files_like_local(tmp_path):
+    """A dataset split over files (row numbers from counted partitions, not one footer)."""
+    from axilla.cohort.distributed import run_dask
+
+    src = tmp_path / "registry"
+    src.mkdir()
+    for k in range(2):
+        writer = TableWriter(src / f"part.{k}.parquet")
+        chunk = synth_chunk(1500, 4, k, first_id=1500 * k + 1)
+        if k == 1:
+            chunk["size"][5] = 0.0
+        writer.write(chunk)
+        writer.close()
+    options = ChunkOptions(keep=("id",))
+    local = run_local(src, tmp_path / "local.parquet", options, progress=False)
+    dist = run_dask(src, tmp_path / "dask_out", options, workers=2, processes=False)
+    assert (dist.rows_in, dist.refused) == (local.rows_in, local.refused) == (3000, 1)
+    a, b = read_table(tmp_path / "local.parquet"), read_table(tmp_path / "dask_out")
+    assert a["id"].tolist() == b["id"].tolist() and a["row"].tolist() == b["row"].tolist()
+    np.testing.assert_array_equal(a["os_given_y10"].astype(float),
+                                  b["os_given_y10"].astype(float))
+    assert [e["row"] for e in read_errors(tmp_path / "dask_out.errors.csv")] == ["1506"]
