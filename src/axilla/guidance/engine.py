@@ -8,12 +8,14 @@ Pure: the rule set is read once from the packaged YAML; evaluation does no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from axilla.errors import FieldProblem, InputError
 from axilla.guidance import derive
 from axilla.guidance.annotations import CaveatSpec, add_caveats, conditional_on
+from axilla.guidance.compiled import Compiled, compile_condition
 from axilla.guidance.conditions import Context, Outcome
 from axilla.guidance.consistency import Contradiction, contradictions
 from axilla.guidance.models import (
@@ -69,16 +71,101 @@ def _choose_variant(rule: Rule, ctx: Context) -> tuple[Variant | None, Outcome]:
     return None, Outcome(None if missing else False, {}, frozenset(missing))
 
 
+@dataclass(frozen=True)
+class _CompiledRule:
+    """A rule's conditions compiled once: gate, condition and variant conditions."""
+
+    rule: Rule
+    gate: Compiled | None
+    gate_static: bool  # the gate reads facts only (no rule references)
+    when: Compiled
+    variants: tuple[tuple[Variant, Compiled | None], ...]
+
+
+_COMPILED: dict[int, tuple[RuleSet, tuple[_CompiledRule, ...]]] = {}
+
+
+def compiled_rules(rules: RuleSet) -> tuple[_CompiledRule, ...]:
+    """The rule set's conditions as closures, compiled on first use and kept."""
+    held = _COMPILED.get(id(rules))
+    if held is not None and held[0] is rules:
+        return held[1]
+    gates: dict[int, Compiled] = {}
+    out = []
+    for rule in rules.rules:
+        gate = None
+        if rule.gate is not None:
+            gate = gates.setdefault(id(rule.gate), compile_condition(rule.gate))
+        out.append(_CompiledRule(
+            rule=rule, gate=gate,
+            gate_static=rule.gate is not None and not rule.gate.rule_refs(),
+            when=compile_condition(rule.when),
+            variants=tuple((v, None if v.when is None else compile_condition(v.when))
+                           for v in rule.variants)))
+    _COMPILED[id(rules)] = (rules, tuple(out))
+    return _COMPILED[id(rules)][1]
+
+
+def _fire_compiled(rules: RuleSet, ctx: Context, chosen: dict[str, Variant | None],
+                   conditional: dict[str, str | None]) -> None:
+    """Fire the rules in order with the compiled conditions (same outcomes as the tree walk)."""
+    fired, undecided = ctx.fired, ctx.undecided
+    assert isinstance(fired, dict) and isinstance(undecided, dict)
+    memo: dict[int, Outcome] = {}
+    gates: dict[int, Outcome] = {}
+    for c in compiled_rules(rules):
+        if c.gate is not None:
+            gate = gates.get(id(c.gate))
+            if gate is None:
+                gate = c.gate(ctx, memo)
+                if c.gate_static:
+                    gates[id(c.gate)] = gate
+            if gate.value is not True:
+                if gate.value is None:
+                    undecided[c.rule.id] = gate.missing
+                continue
+        out = c.when(ctx, memo)
+        variant = None
+        if out.value is True and c.variants:
+            variant, vout = _first_variant(c.variants, ctx, memo)
+            out = Outcome(vout.value, {**out.facts, **vout.facts}, vout.missing)
+        if out.value is True:
+            fired[c.rule.id] = dict(out.facts)
+            chosen[c.rule.id] = variant
+            conditional[c.rule.id] = (conditional_on(c.rule.conditional, ctx)
+                                      if c.rule.conditional else None)
+        elif out.value is None:
+            undecided[c.rule.id] = out.missing
+
+
+def _first_variant(variants: tuple[tuple[Variant, Compiled | None], ...], ctx: Context,
+                   memo: dict[int, Outcome]) -> tuple[Variant | None, Outcome]:
+    """First variant whose compiled condition is true (as ``_choose_variant``)."""
+    missing: set[str] = set()
+    for variant, when in variants:
+        if when is None:
+            return variant, Outcome(True)
+        out = when(ctx, memo)
+        if out.value is True:
+            return variant, out
+        if out.value is None:
+            missing |= out.missing
+    return None, Outcome(None if missing else False, {}, frozenset(missing))
+
+
 def evaluate(
     facts: Mapping[str, Any],
     *,
     params: Mapping[str, Any] | None = None,
     rules: RuleSet | None = None,
+    compiled: bool = True,
 ) -> GuidanceResult:
     """Recommendations that fire for a flat facts mapping (field names of fields.yaml).
 
     Facts are validated (InputError names field, value and what is allowed); derived fields are
-    computed only when not given; absent facts never make a rule fire.
+    computed only when not given; absent facts never make a rule fire. ``compiled=False`` walks
+    the condition trees instead of the compiled closures: the reference the fast path is
+    checked against (same result).
     """
     rules = load_rules() if rules is None else rules
     clean = validate_facts(facts, rules.fields)
@@ -102,7 +189,9 @@ def evaluate(
     chosen: dict[str, Variant | None] = {}
     conditional: dict[str, str | None] = {}
     gates: dict[int, Outcome] = {}  # a file's gate reads facts only: evaluated once
-    for rule in rules.rules:
+    if compiled:
+        _fire_compiled(rules, Context(full, values, fired, undecided), chosen, conditional)
+    for rule in () if compiled else rules.rules:
         ctx = Context(full, values, fired, undecided)
         if rule.gate is not None:
             gate = gates.get(id(rule.gate))
