@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from axilla.assess import assess, assess_many, compute
+from axilla.assess import assess, assess_iter, assess_many, compute
 from axilla.explain import available_languages, message
 from test_columns import any_case
 
@@ -52,3 +53,18 @@ def test_charts_speak_each_catalogue_language():
         a = assess(case, lang=lang)
         assert message("chart.label_die_breast_cancer", lang) in a.charts.icon_array_counts
         assert sum(a.charts.icon_array_counts.values()) == 100
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=st.lists(any_case(), min_size=0, max_size=7), block=st.integers(1, 4))
+def test_assess_iter_in_blocks_equals_the_whole_batch(cases, block):
+    """Blocks change only how many cases are held at once, never a result or its order."""
+    streamed = list(assess_iter(iter(cases), block=block))
+    assert streamed == assess_many(cases)
+    figures = list(assess_iter(iter(cases), block=block, figures_only=True))
+    assert figures == compute(cases)
+
+
+def test_assess_iter_refuses_a_block_of_no_cases():
+    with pytest.raises(ValueError, match="block must be a positive number of cases, got 0"):
+        next(assess_iter([], block=0))

@@ -24,7 +24,7 @@ from axilla.assess.model import (
     Provenance,
     RecurrenceSection,
 )
-from axilla.assess.pipeline import assess, assess_many, compute
+from axilla.assess.pipeline import assess, assess_iter, assess_many, compute
 from axilla.assess.present import present
 from axilla.case.assessment import Case, parse_case
 
@@ -42,6 +42,7 @@ __all__ = [
     "Provenance",
     "RecurrenceSection",
     "assess",
+    "assess_iter",
     "assess_many",
     "compute",
     "parse_case",

@@ -10,7 +10,8 @@ Words and pictures are added afterwards by ``axilla.assess.present``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -151,6 +152,31 @@ def assess_many(cases: Sequence[Case], *, predict_version: str = CURRENT_VERSION
     """Assess a batch of cases: ``compute`` over the batch, then ``present`` each."""
     figures = compute(cases, predict_version=predict_version)
     return [present(case, f, lang=lang) for case, f in zip(cases, figures, strict=True)]
+
+
+#: Cases assessed together by ``assess_iter``: large enough that the columnar engines run at
+#: their batch speed, small enough that memory is bounded by the block, never by the run.
+BLOCK_CASES = 1024
+
+
+def assess_iter(cases: Iterable[Case], *, predict_version: str = CURRENT_VERSION,
+                lang: str = "en", figures_only: bool = False, block: int = BLOCK_CASES
+                ) -> Iterator[Assessment | Figures]:
+    """Assess a stream of cases in blocks of ``block``, yielding results in input order.
+
+    Each block goes through the same ``compute`` (and ``present`` unless ``figures_only``) as
+    ``assess_many``; only one block's cases and results are held at a time, so a run of any
+    length needs the memory of one block.
+    """
+    if block < 1:
+        raise ValueError(f"block must be a positive number of cases, got {block}")
+    it = iter(cases)
+    while chunk := list(islice(it, block)):
+        figures = compute(chunk, predict_version=predict_version)
+        if figures_only:
+            yield from figures
+        else:
+            yield from (present(c, f, lang=lang) for c, f in zip(chunk, figures, strict=True))
 
 
 def assess(case: Case | Mapping[str, Any], *, predict_version: str = CURRENT_VERSION,
