@@ -1,10 +1,12 @@
-"""Throughput of the assessment pipeline: synthetic cases through ``assess_many`` (the batch),
-beside the baseline of the same cases one at a time through ``assess``, in the same run.
+"""Throughput of the assessment pipeline, and whether it stays linear from 1 to 10^5 cases.
 
-Also prints ``compute`` alone (figures without explanations and charts). The one-at-a-time
-baseline runs on the first ``--baseline-n`` cases (a rate, so a sample is enough).
+For each batch size (1, 10, ... 10^5) prints the CPU cost a case of ``assess_iter`` (blocks of
+1,024: memory bounded by the block) with texts and charts and figures only, beside the
+baseline ``assess_many`` (the whole batch held at once) up to ``--baseline-max`` cases, with the
+peak resident memory after each row (the streamed rows run first, so their peak is their own).
+Synthetic cases are made once (``--distinct`` of them) and reused in turn for larger runs.
 
-    .venv/bin/python benchmarks/assess_many.py [--n 10000] [--baseline-n 1000]
+    .venv/bin/python benchmarks/assess_many.py [--max 100000] [--baseline-max 10000]
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import argparse
 import random
 import resource
 import time
+from collections.abc import Iterator
+from itertools import cycle, islice
 from typing import Any
 
-from axilla.assess import assess, assess_many, compute
+from axilla.assess import assess_iter, assess_many
 from axilla.case.assessment import Case, parse_case
 from axilla.errors import InputError
 
@@ -80,26 +84,49 @@ def timed(fn: Any) -> tuple[Any, tuple[float, float]]:
     return out, (time.perf_counter() - wall, time.process_time() - cpu)
 
 
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def per_case(n: int, seconds: tuple[float, float]) -> str:
+    return f"{1000 * seconds[1] / n:8.3f} ms CPU/case ({n / seconds[0]:7.0f} cases/s wall)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--baseline-n", type=int, default=1_000)
+    parser.add_argument("--max", type=int, default=100_000)
+    parser.add_argument("--baseline-max", type=int, default=10_000)
+    parser.add_argument("--distinct", type=int, default=10_000)
+    parser.add_argument("--full-max", type=int, default=10_000,
+                        help="largest run with texts and charts (figures only beyond)")
     args = parser.parse_args()
-    cases = synthetic_cases(args.n)
+    cases = synthetic_cases(min(args.distinct, args.max))
     assess_many(cases[:20])  # load data files and rule sets once, outside the timings
+    sizes = [n for n in (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000) if n <= args.max]
 
-    _, one_by_one = timed(lambda: [assess(c) for c in cases[:args.baseline_n]])
-    batch, batch_s = timed(lambda: assess_many(cases))
-    figures, compute_s = timed(lambda: compute(cases))
-    assert len(batch) == len(figures) == args.n
+    def stream(n: int) -> Iterator[Case]:
+        return islice(cycle(cases), n)
 
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"baseline, assess one case at a time: {rate(args.baseline_n, one_by_one)}")
-    print(f"assess_many (batch):                 {rate(args.n, batch_s)}")
-    print(f"compute only (figures, no text):     {rate(args.n, compute_s)}")
-    speed_up = (one_by_one[1] / args.baseline_n) / (batch_s[1] / args.n)
-    print(f"speed-up of the batch over one at a time (CPU): {speed_up:.2f}x")
-    print(f"peak resident memory: {peak_mb:.0f} MB")
+    def drain(n: int, figures_only: bool) -> int:
+        return sum(1 for _ in assess_iter(stream(n), figures_only=figures_only))
+
+    print(f"{'cases':>8}  {'assess_iter, figures only':>40}  {'assess_iter, texts+charts':>40}"
+          "  peak RSS")
+    for n in sizes:
+        reps = max(1, 200 // n)  # small batches repeated for a stable figure
+        _, fig = timed(lambda n=n, reps=reps: [drain(n, True) for _ in range(reps)])
+        fig = (fig[0] / reps, fig[1] / reps)
+        full = "(skipped: --full-max)".rjust(40)
+        if n <= args.full_max:
+            _, f = timed(lambda n=n, reps=reps: [drain(n, False) for _ in range(reps)])
+            full = per_case(n, (f[0] / reps, f[1] / reps))
+        print(f"{n:>8}  {per_case(n, fig):>40}  {full:>40}  {peak_mb():6.0f} MB")
+    print("baseline: assess_many, the whole batch held at once")
+    for n in [n for n in sizes if n <= args.baseline_max]:
+        reps = max(1, 200 // n)
+        batch = list(stream(n))
+        _, b = timed(lambda batch=batch, reps=reps: [assess_many(batch) for _ in range(reps)])
+        print(f"{n:>8}  {per_case(n, (b[0] / reps, b[1] / reps)):>40}  {peak_mb():6.0f} MB")
 
 
 if __name__ == "__main__":
