@@ -1,0 +1,119 @@
+"""CPU cost of each stage of one assessment (example (a)), and of the whole, beside baselines.
+
+Stages, in pipeline order: input checks (parse_case), columns (case and node tables), staging,
+PREDICT (inputs, model run and typed results), indices (NPI, CTS5), risk factors (inputs and
+summary), guidance (facts and rules), texts, charts, typed results (the Assessment). Each is
+timed alone on the same case, the minimum over ``--rounds`` rounds of ``--n`` calls (the machine
+is shared: the minimum is the least disturbed). Baselines in the same run: the guidance rules
+walked as condition trees (``compiled=False``), and the whole assessment with the cyclic
+collector running throughout. Target: <= 1.5 ms CPU for the whole, with texts and charts.
+
+    .venv/bin/python benchmarks/assess_stages.py [--n 300] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from axilla.assess import assess, compute
+from axilla.assess.inputs import guidance_facts, risk_inputs
+from axilla.assess.model import Assessment
+from axilla.assess.pipeline import _indices, _predict
+from axilla.assess.present import charts, explanations
+from axilla.case.assessment import parse_case
+from axilla.columns import tables
+from axilla.guidance import evaluate, validate_facts
+from axilla.models.predict import CURRENT_VERSION
+from axilla.recurrence import risk_factor_summary
+from axilla.staging import counts_columns, stage_many
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "a_micrometastasis_sentinel.json"
+
+
+def cpu_ms(fn: Callable[[], Any], n: int, rounds: int) -> float:
+    """Least CPU milliseconds a call over ``rounds`` rounds of ``n`` calls."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.process_time() - start) / n)
+    return 1000 * best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    raw = json.loads(EXAMPLE.read_text("utf-8"))
+    case = parse_case(raw)
+    cases = [case]
+    assess(case)  # load data files, rule sets and compiled conditions outside the timings
+    case_t, node_t = tables(cases)
+    staged = stage_many([c.staging_case() for c in cases], nodes=node_t)
+    counts = counts_columns([s.counts for s in staged])
+    figures = compute(cases)[0]
+    facts = guidance_facts(case_t, counts, staged)[0]
+    facts.update(figures.guidance.derived)  # as compute: model and event facts added
+    facts = {k: v for k, v in facts.items() if k in figures.guidance.derived or k in facts}
+    risk = risk_inputs(case_t, counts, staged)[0]
+    validated = {"npi": None, "predict_version": CURRENT_VERSION}
+    texts = explanations(case, figures)
+    drawn = charts(figures)
+
+    def stage(name: str, fn: Callable[[], Any], baseline: tuple[str, Callable[[], Any]] | None
+              = None) -> float:
+        ms = cpu_ms(fn, args.n, args.rounds)
+        line = f"{name:<34} {ms:7.3f} ms"
+        if baseline is not None:
+            base = cpu_ms(baseline[1], args.n, args.rounds)
+            line += f"   baseline ({baseline[0]}): {base:7.3f} ms, {base / ms:4.1f}x"
+        print(line)
+        return ms
+
+    print(f"example (a), {EXAMPLE.name}; CPU ms a call, least of {args.rounds} x {args.n}")
+    total = sum([
+        stage("input checks (parse_case)", lambda: parse_case(raw)),
+        stage("columns (case and node tables)", lambda: tables(cases)),
+        stage("staging", lambda: counts_columns(
+            [s.counts for s in stage_many([c.staging_case() for c in cases], nodes=node_t)])),
+        stage("PREDICT (inputs, run, typed)", lambda: _predict(case_t, counts, CURRENT_VERSION)),
+        stage("indices (NPI, CTS5)", lambda: _indices(case_t, counts)),
+        stage("risk factors", lambda: (risk_inputs(case_t, counts, staged),
+                                       risk_factor_summary(risk, validated_models=validated))),
+        stage("guidance (facts, rules)",
+              lambda: (guidance_facts(case_t, counts, staged),
+                       evaluate(validate_facts(facts))),
+              ("condition trees walked", lambda: (guidance_facts(case_t, counts, staged),
+                                                  evaluate(validate_facts(facts),
+                                                           compiled=False)))),
+        stage("texts", lambda: explanations(case, figures)),
+        stage("charts", lambda: charts(figures)),
+        stage("typed results (Assessment)",
+              lambda: Assessment(**dict(figures), explanations=texts, charts=drawn)),
+    ])
+    print(f"{'sum of the stages':<34} {total:7.3f} ms")
+    whole = stage("whole: assess(parsed case)", lambda: assess(case))
+    stage("whole: compute (figures only)", lambda: compute(cases))
+    import gc
+
+    def collector_on() -> None:
+        gc.enable()
+        from axilla.assess.pipeline import _compute
+        from axilla.assess.present import present
+        present(case, _compute(cases, CURRENT_VERSION)[0])
+
+    stage("whole: assess, collector paused", lambda: assess(case),
+          ("collector running", collector_on))
+    print(f"target <= 1.5 ms for the whole with texts and charts: "
+          f"{'met' if whole <= 1.5 else 'not met'} ({whole:.3f} ms)")
+
+
+if __name__ == "__main__":
+    main()
