@@ -1,12 +1,17 @@
-"""Latency of POST /v1/assessments under a steady load: 200 requests/s for 30 s.
+"""Latency of POST /v1/assessments under a steady load: 200 requests/s for 30 s, 2 workers.
 
-Starts `axilla serve` (SQLite in a temporary directory) on a free loopback port, then, from a
+Starts `axilla serve --workers 2` (SQLite in a temporary directory) on a free loopback port,
+then, from a
 separate process, sends a fixed mix of assessment requests (the cases in examples/*.json, in
 turn) at a constant rate, open loop: each request is sent at its scheduled time on a pool of
 keep-alive connections, whether or not earlier ones have been answered. Prints p50/p95/p99
 latency from the scheduled send time to the last byte of the reply (so waiting in any queue
 counts: no coordinated omission), the error count (anything but 200, or no reply), the
 throughput achieved, and the service time alone (send to reply on a free connection).
+While the load runs, GET /healthz is sent 10 times a second on its own connection and its
+latency printed. The baseline, in the same run: the same load against a bare endpoint of the
+same framework (FastAPI on uvicorn, same worker count) that returns a stored response of the
+same size as the real one; the ratio of the two is printed.
 Targets: p50 <= 5 ms, p99 <= 25 ms, 0 errors.
 
     .venv/bin/python benchmarks/api_latency.py [--rate 200] [--duration 30] [--url URL]
@@ -54,17 +59,66 @@ def start_server(workdir: str, workers: int = 1) -> tuple[subprocess.Popen[bytes
          "--database-url", f"sqlite:///{workdir}/bench.db", "--log-level", "warning",
          "--workers", str(workers)],
         cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    return proc, wait_ready(proc, f"http://127.0.0.1:{port}")
+
+
+def wait_ready(proc: subprocess.Popen[bytes], url: str) -> str:
+    """``url`` once its /healthz answers 200 (the process is killed after 60 s without)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
                 if r.status == 200:
-                    return proc, url
+                    return url
         except OSError:
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("api_latency: the server did not start")
+
+
+BARE_APP = """
+import os
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+app = FastAPI()
+PAYLOAD = open(os.environ["AXILLA_BENCH_PAYLOAD"], "rb").read()
+
+
+@app.post("/v1/assessments")
+async def bare(request: Request) -> Response:
+    await request.body()
+    return Response(PAYLOAD, media_type="application/json")
+
+
+@app.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+"""
+
+
+def start_bare(workdir: str, workers: int, payload: bytes) -> tuple[subprocess.Popen[bytes], str]:
+    """A bare FastAPI endpoint on uvicorn returning ``payload`` (same framework and workers)."""
+    Path(workdir, "bare_app.py").write_text(BARE_APP, "utf-8")
+    Path(workdir, "payload.json").write_bytes(payload)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_app:app", "--host", "127.0.0.1", "--port",
+         str(port), "--log-level", "warning", "--workers", str(workers)],
+        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "AXILLA_BENCH_PAYLOAD": str(Path(workdir, "payload.json"))})
+    return proc, wait_ready(proc, f"http://127.0.0.1:{port}")
+
+
+def largest_reply(url: str) -> bytes:
+    """The real service's reply to the largest example body (the bare endpoint returns it)."""
+    replies = []
+    for body in request_mix():
+        req = urllib.request.Request(f"{url}/v1/assessments", data=body,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            replies.append(r.read())
+    return max(replies, key=len)
 
 
 class Connection:
@@ -75,12 +129,16 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, path: str, body: bytes) -> int:
+    async def post(self, path: str, body: bytes | None) -> int:
+        """Send POST ``body`` to ``path`` (GET when ``body`` is None); the reply's status."""
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        if body is None:
+            head, body = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n", b""
+        else:
+            head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
         self.writer.write(head.encode() + body)
         await self.writer.drain()
         header = await self.reader.readuntil(b"\r\n\r\n")
@@ -105,8 +163,24 @@ class Connection:
         self.reader = self.writer = None
 
 
+async def probe_health(host: str, port: int, stop: asyncio.Event) -> list[float]:
+    """GET /healthz every 100 ms on its own connection until ``stop``; latencies in seconds."""
+    conn = Connection(host, port)
+    found: list[float] = []
+    while not stop.is_set():
+        start = time.perf_counter()
+        try:
+            if await conn.post("/healthz", None) == 200:
+                found.append(time.perf_counter() - start)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            conn.close()
+        await asyncio.sleep(0.1)
+    conn.close()
+    return found
+
+
 async def load(url: str, rate: float, duration: float, bodies: list[bytes]
-               ) -> tuple[list[float], int, list[float], float]:
+               ) -> tuple[list[float], int, list[float], float, list[float]]:
     host, port = url.removeprefix("http://").split(":")
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(POOL):
@@ -139,6 +213,8 @@ async def load(url: str, rate: float, duration: float, bodies: list[bytes]
         await conn.post("/v1/assessments", body)
         pool.put_nowait(conn)
 
+    stop = asyncio.Event()
+    health = asyncio.ensure_future(probe_health(host, int(port), stop))
     total = int(rate * duration)
     t0 = time.perf_counter() + 0.05
     tasks = []
@@ -150,9 +226,10 @@ async def load(url: str, rate: float, duration: float, bodies: list[bytes]
         tasks.append(asyncio.ensure_future(one(bodies[i % len(bodies)], due)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - t0
+    stop.set()
     while not pool.empty():
         pool.get_nowait().close()
-    return latencies, errors, service, elapsed
+    return latencies, errors, service, elapsed, await health
 
 
 def client_process(url: str, rate: float, duration: float, out: mp.Queue) -> None:
@@ -165,46 +242,77 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1]
 
 
+def run_load(url: str, rate: float, duration: float
+             ) -> tuple[list[float], int, list[float], float, list[float]]:
+    """The load from a separate process (so the client does not share the server's GIL)."""
+    out: mp.Queue = mp.get_context("spawn").Queue()
+    client = mp.get_context("spawn").Process(
+        target=client_process, args=(url, rate, duration, out))
+    client.start()
+    found = out.get()
+    client.join()
+    return found
+
+
+def report(name: str, found: tuple[list[float], int, list[float], float, list[float]]
+           ) -> dict[str, float]:
+    latencies, errors, service, elapsed, health = found
+    ms = [x * 1000 for x in latencies]
+    figures = {f"p{q}": percentile(ms, q) for q in (50, 95, 99)}
+    print(f"{name}: requests {len(latencies) + errors}  ok {len(latencies)}  errors {errors}  "
+          f"throughput {len(latencies) / elapsed:.1f}/s")
+    print("  latency ms  " + "  ".join(f"{k} {v:.2f}" for k, v in figures.items())
+          + f"  max {max(ms, default=float('nan')):.2f}")
+    busy = [x * 1000 for x in service]
+    print("  service time ms (send to reply, queueing excluded)  "
+          + "  ".join(f"p{q} {percentile(busy, q):.2f}" for q in (50, 95, 99)))
+    hz = [x * 1000 for x in health]
+    print(f"  /healthz under load ({len(hz)} probes) ms  "
+          + "  ".join(f"p{q} {percentile(hz, q):.2f}" for q in (50, 95, 99)))
+    figures["errors"] = errors
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds")
     parser.add_argument("--url", help="use a running server instead of starting one")
-    parser.add_argument("--workers", type=int, default=1, help="server processes to start")
+    parser.add_argument("--workers", type=int, default=2, help="server processes to start")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the bare endpoint of the same framework")
     args = parser.parse_args()
 
+    print(f"axilla API latency: POST /v1/assessments, {len(request_mix())} example cases in "
+          f"turn, {args.rate:g} requests/s for {args.duration:g} s (open loop, loopback, "
+          f"{os.cpu_count()} CPUs, {args.workers} workers, load average before "
+          f"{os.getloadavg()[0]:.2f})")
     with tempfile.TemporaryDirectory(prefix="axilla-bench-") as workdir:
         proc = None
         url = args.url
         if url is None:
             proc, url = start_server(workdir, args.workers)
         try:
-            out: mp.Queue = mp.get_context("spawn").Queue()
-            client = mp.get_context("spawn").Process(
-                target=client_process, args=(url, args.rate, args.duration, out))
-            client.start()
-            latencies, errors, service, elapsed = out.get()
-            client.join()
+            payload = largest_reply(url)
+            real = run_load(url, args.rate, args.duration)
         finally:
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=10)
-
-    ms = [x * 1000 for x in latencies]
-    sent = len(latencies) + errors
-    figures = {f"p{q}": percentile(ms, q) for q in (50, 95, 99)}
-    print(f"axilla API latency: POST /v1/assessments, {len(request_mix())} example cases in "
-          f"turn, {args.rate:g} requests/s for {args.duration:g} s (open loop, loopback, "
-          f"{os.cpu_count()} CPUs)")
-    print(f"requests {sent}  ok {len(latencies)}  errors {errors}  "
-          f"throughput {len(latencies) / elapsed:.1f}/s")
-    print("latency ms  " + "  ".join(f"{k} {v:.2f}" for k, v in figures.items())
-          + f"  max {max(ms, default=float('nan')):.2f}")
-    busy = [x * 1000 for x in service]
-    print("service time ms (send to reply, queueing excluded)  "
-          + "  ".join(f"p{q} {percentile(busy, q):.2f}" for q in (50, 95, 99)))
+        figures = report("axilla", real)
+        if not args.no_baseline:
+            bare_proc, bare_url = start_bare(workdir, args.workers, payload)
+            try:
+                bare = report(f"baseline: bare endpoint, same framework, {len(payload)} byte "
+                              "reply", run_load(bare_url, args.rate, args.duration))
+            finally:
+                bare_proc.terminate()
+                bare_proc.wait(timeout=10)
+            print("  ratio axilla / bare  " + "  ".join(
+                f"{k} {figures[k] / bare[k]:.1f}x" for k in ("p50", "p95", "p99")))
+    print(f"load average after {os.getloadavg()[0]:.2f}")
     met = (figures["p50"] <= TARGETS_MS["p50"] and figures["p99"] <= TARGETS_MS["p99"]
-           and errors == 0)
+           and figures["errors"] == 0)
     print(f"targets p50 <= {TARGETS_MS['p50']:g} ms, p99 <= {TARGETS_MS['p99']:g} ms, "
           f"0 errors: {'met' if met else 'NOT met'}")
     return 0
