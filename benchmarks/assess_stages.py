@@ -4,9 +4,9 @@ Stages, in pipeline order: input checks (parse_case), columns (case and node tab
 PREDICT (inputs, model run and typed results), indices (NPI, CTS5), risk factors (inputs and
 summary), guidance (facts and rules), texts, charts, typed results (the Assessment). Each is
 timed alone on the same case, the minimum over ``--rounds`` rounds of ``--n`` calls (the machine
-is shared: the minimum is the least disturbed). Baselines in the same run: the guidance rules
-walked as condition trees (``compiled=False``), and the whole assessment with the cyclic
-collector running throughout. Target: <= 1.5 ms CPU for the whole, with texts and charts.
+is shared: the minimum is the least disturbed). Baseline in the same run: the guidance rules
+walked as condition trees (``compiled=False``). Target: <= 1.5 ms CPU for the whole, with
+texts and charts.
 
     .venv/bin/python benchmarks/assess_stages.py [--n 300] [--rounds 5]
 """
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from axilla.assess import assess, compute
+from axilla.assess import assess, compute, pipeline
 from axilla.assess.inputs import guidance_facts, risk_inputs
 from axilla.assess.model import Assessment
 from axilla.assess.pipeline import _indices, _predict
@@ -46,6 +46,22 @@ def cpu_ms(fn: Callable[[], Any], n: int, rounds: int) -> float:
     return 1000 * best
 
 
+def pipeline_facts(case: Any) -> dict[str, Any]:
+    """The facts the pipeline hands to the guidance rules for ``case`` (recorded in passing)."""
+    seen: dict[str, Any] = {}
+
+    def record(facts: Any, **options: Any) -> Any:
+        seen.update(facts)
+        return evaluate(facts, **options)
+
+    pipeline.evaluate = record
+    try:
+        compute([case])
+    finally:
+        pipeline.evaluate = evaluate
+    return seen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300)
@@ -59,9 +75,7 @@ def main() -> None:
     staged = stage_many([c.staging_case() for c in cases], nodes=node_t)
     counts = counts_columns([s.counts for s in staged])
     figures = compute(cases)[0]
-    facts = guidance_facts(case_t, counts, staged)[0]
-    facts.update(figures.guidance.derived)  # as compute: model and event facts added
-    facts = {k: v for k, v in facts.items() if k in figures.guidance.derived or k in facts}
+    facts = pipeline_facts(case)
     risk = risk_inputs(case_t, counts, staged)[0]
     validated = {"npi": None, "predict_version": CURRENT_VERSION}
     texts = explanations(case, figures)
@@ -101,16 +115,6 @@ def main() -> None:
     print(f"{'sum of the stages':<34} {total:7.3f} ms")
     whole = stage("whole: assess(parsed case)", lambda: assess(case))
     stage("whole: compute (figures only)", lambda: compute(cases))
-    import gc
-
-    def collector_on() -> None:
-        gc.enable()
-        from axilla.assess.pipeline import _compute
-        from axilla.assess.present import present
-        present(case, _compute(cases, CURRENT_VERSION)[0])
-
-    stage("whole: assess, collector paused", lambda: assess(case),
-          ("collector running", collector_on))
     print(f"target <= 1.5 ms for the whole with texts and charts: "
           f"{'met' if whole <= 1.5 else 'not met'} ({whole:.3f} ms)")
 
