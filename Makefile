@@ -9,12 +9,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Serving needs the service extra only; the test tools come with the dev extra.
+$(VENV)/.installed-service: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[service]'
 	touch $@
 
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-service
+
 # The web app and REST API on http://127.0.0.1:8000 with the SQLite default (./var/axilla.db).
-run: $(VENV)/.installed
+run: $(VENV)/.installed-service
 	@echo "axilla: open http://127.0.0.1:8000 (API description at http://127.0.0.1:8000/docs)"
 	$(BIN)/axilla serve --host 127.0.0.1 --port 8000
 
@@ -22,7 +27,7 @@ run: $(VENV)/.installed
 # missing (as root), starts a throwaway PostgreSQL cluster for the store tests and stops it after.
 test: $(VENV)/.installed
 	PYTHON=$(BIN)/python scripts/test-services.sh sh -c \
-	  '$(BIN)/ruff check src tests benchmarks && $(BIN)/python -m pytest'
+	  '$(BIN)/ruff check src tests benchmarks && $(BIN)/lint-imports && $(BIN)/python -m pytest'
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/predict_throughput.py

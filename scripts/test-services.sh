@@ -9,6 +9,9 @@
 #   afterwards, also when the command fails. An AXILLA_TEST_POSTGRES_URL already set is used
 #   as it is.
 #
+# - Installs axe-core (the accessibility engine the browser tests inject) from the npm registry
+#   into .venv/node when npm is present, and exports AXILLA_AXE_JS with the path of axe.min.js.
+#
 # Usage: scripts/test-services.sh COMMAND [ARGS...]
 set -euo pipefail
 
@@ -46,6 +49,21 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "test-services: missing ${missing[*]} and not root: tests that need them skip" >&2
   fi
 fi
+
+AXE_VERSION=4.11.0
+AXE_DIR=${AXILLA_AXE_DIR:-.venv/node}
+AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
+if [ ! -f "$AXE_JS" ] || ! grep -q "\"version\": \"$AXE_VERSION\"" \
+    "$AXE_DIR/node_modules/axe-core/package.json" 2>/dev/null; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "test-services: installing axe-core $AXE_VERSION (npm registry) into $AXE_DIR" >&2
+    npm install --silent --no-audit --no-fund --no-save --prefix "$AXE_DIR" \
+      "axe-core@$AXE_VERSION" >/dev/null
+  else
+    echo "test-services: npm missing: the accessibility tests skip" >&2
+  fi
+fi
+[ -f "$AXE_JS" ] && export AXILLA_AXE_JS="$PWD/$AXE_JS"
 
 PG_DIR=""
 RUN_AS=()

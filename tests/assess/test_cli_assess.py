@@ -42,7 +42,7 @@ def test_json_output_is_the_documented_schema():
     done = axilla("assess", str(EXAMPLES / "b_two_macrometastases_sentinel.json"), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert data["staging"]["pN"]["display"] == "pN1a(sn)"
     assert data["provenance"]["predict_version"] == "3.2"
     schema = json.loads((EXAMPLES.parent / "docs" / "assessment.schema.json").read_text())
@@ -76,7 +76,7 @@ def test_schema_flag_prints_the_committed_schema():
         ("[1, 2]", ["JSON object"]),
         (json.dumps({"patient": {"age_years": 54}, "tumour": {"invasive_sizes_mm": [18]},
                      "procedure": {"kind": "sentinel"},
-                     "nodes": [{"deposit_mm": -1}]}), ["nodes[0].deposit_mm", "-1"]),
+                     "nodes": [{"deposit_mm": -1}]}), ["nodes.0.deposit_mm", "-1"]),
         (json.dumps({"patient": {"age_years": 130}, "tumour": {"invasive_sizes_mm": [18]},
                      "procedure": {"kind": "sentinel"}}), ["patient.age_years", "130"]),
         (json.dumps({"patient": {"age_years": 54}, "tumour": {"invasive_sizes_mm": [18]},

@@ -34,10 +34,16 @@ TYPICAL = {
     "size_mm": "1.5", "count": 3, "code": "pN1a", "stage": "2A", "version": "3.0",
     "alive": "78", "years": 10, "treatment": "Hormone therapy", "extra": "4", "score": "4.4",
     "group": "middle", "range": "between 5 and 10", "label": "Surgery only",
+    "total": 4, "what": "a tiny area of cancer, 2 mm or less", "other_stage": "1B",
+    "model": "PREDICT 3.2",
 }
 # Keys that are not sentences (names, labels) - checked for advice words, not readability.
-FRAGMENT_PREFIXES = ("language", "treatment.", "npi_group.", "cts5_group.", "cts5_range.",
-                     "chart.x_axis", "chart.y_axis", "chart.icon_title", "chart.curve_title")
+FRAGMENT_PREFIXES = ("language", "direction", "review_status", "treatment.", "npi_group.",
+                     "cts5_group.", "cts5_range.",
+                     "chart.x_axis", "chart.y_axis", "chart.icon_title", "chart.curve_title",
+                     "chart.icon_heading", "chart.curve_heading", "chart.label_",
+                     "questions.nodes_found.what_", "questions.pending.fact.",
+                     "questions.pending.open.")
 
 
 @pytest.fixture(scope="module")

@@ -139,9 +139,9 @@ def test_stage_refusals_name_node_fields(client: TestClient, example_a: dict[str
     case["nodes"] = [{"found_by": "sentinel", "deposit_mm": -1},
                      {"found_by": "sentinel", "tumour_present": False, "deposit_mm": 3}]
     found = problems(client.post("/v1/stage", json=case))
-    assert found["nodes[0].deposit_mm"]["value"] == -1
-    assert found["nodes[1].deposit_mm"]["value"] == 3
-    assert "negative" in found["nodes[1].deposit_mm"]["reason"]
+    assert found["nodes.0.deposit_mm"]["value"] == -1
+    assert found["nodes.1.deposit_mm"]["value"] == 3
+    assert "negative" in found["nodes.1.deposit_mm"]["reason"]
 
 
 # --- provenance ------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_assessment_refusals(client: TestClient, example_a: dict[str, Any]) -> N
     assert r.status_code == 422
     found = problems(r)
     assert found["patient.age_years"]["value"] == 7
-    assert found["nodes[0].deposit_mm"]["value"] == 900
+    assert found["nodes.0.deposit_mm"]["value"] == 900
     assert found["tumour.grade"]["value"] == 5
 
 

@@ -17,16 +17,16 @@ def refused(data: dict) -> InputError:
 
 
 @pytest.mark.parametrize(("patch", "field", "value", "words"), [
-    ({"tumour": {"invasive_sizes_mm": [0]}}, "tumour.invasive_sizes_mm[0]", 0, "500 mm"),
-    ({"tumour": {"invasive_sizes_mm": [600]}}, "tumour.invasive_sizes_mm[0]", 600, "500 mm"),
+    ({"tumour": {"invasive_sizes_mm": [0]}}, "tumour.invasive_sizes_mm.0", 0, "500 mm"),
+    ({"tumour": {"invasive_sizes_mm": [600]}}, "tumour.invasive_sizes_mm.0", 600, "500 mm"),
     ({"tumour": {"invasive_sizes_mm": [14], "grade": 4}}, "tumour.grade", 4, "1, 2 or 3"),
     ({"tumour": {"invasive_sizes_mm": [14], "oncotype_rs": 101}}, "tumour.oncotype_rs", 101,
      "0 to 100"),
     ({"tumour": {"invasive_sizes_mm": [14], "er": "weak"}}, "tumour.er", "weak", "positive"),
-    ({"nodes": [{"deposit_mm": -0.1}]}, "nodes[0].deposit_mm", -0.1, "0 to 200 mm"),
-    ({"nodes": [{"deposit_mm": 0.1, "cells_per_section": -3}]}, "nodes[0].cells_per_section",
+    ({"nodes": [{"deposit_mm": -0.1}]}, "nodes.0.deposit_mm", -0.1, "0 to 200 mm"),
+    ({"nodes": [{"deposit_mm": 0.1, "cells_per_section": -3}]}, "nodes.0.cells_per_section",
      -3, "whole number"),
-    ({"nodes": [{"site": "cervical", "deposit_mm": 1}]}, "nodes[0].site", "cervical",
+    ({"nodes": [{"site": "cervical", "deposit_mm": 1}]}, "nodes.0.site", "cervical",
      "axillary"),
     ({"m": "MX"}, "m", "MX", "cM0"),
     ({"procedure": {"kind": "dissection", "nodes_removed": 101}},
@@ -59,7 +59,7 @@ def test_field_out_of_range(patch: dict, field: str, value: object, words: str) 
 def test_node_cross_field_checks(node: dict, field: str, words: str) -> None:
     err = refused({**BASE, "nodes": [node]})
     (p,) = err.problems
-    assert p.field == f"nodes[0].{field}"
+    assert p.field == f"nodes.0.{field}"
     assert words in p.reason
 
 
@@ -86,7 +86,7 @@ def test_case_cross_field_checks(data: dict, field: str, words: str) -> None:
 def test_several_problems_are_reported_together() -> None:
     err = refused({"tumour": {"invasive_sizes_mm": [14], "grade": 5},
                    "nodes": [{"deposit_mm": 999}], "procedure": {"kind": "dissection"}})
-    assert {p.field for p in err.problems} == {"tumour.grade", "nodes[0].deposit_mm"}
+    assert {p.field for p in err.problems} == {"tumour.grade", "nodes.0.deposit_mm"}
 
 
 def test_models_are_frozen() -> None:

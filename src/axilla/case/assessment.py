@@ -11,63 +11,66 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
-from axilla.case.recurrence import RecurrenceEvent
-from axilla.case.staging import (
+from axilla.case.codes import (
+    BreastSurgery,
+    Chemotherapy,
     ClinicalN,
     ClinicalT,
+    Histology,
+    MenopausalStatus,
     MStatus,
-    NodalProcedure,
-    NodeFinding,
-    StagingCase,
-    Tumour,
-    input_error_from,
+    Sex,
 )
+from axilla.case.facts import validate_facts
+from axilla.case.nodes import NodeFinding
+from axilla.case.problems import input_error, prefixed
+from axilla.case.procedure import NodalProcedure
+from axilla.case.ranges import bounded
+from axilla.case.recurrence import RecurrenceEvent
+from axilla.case.staging import StagingCase
+from axilla.case.strict import StrictModel
+from axilla.case.tumour import Tumour
 from axilla.errors import InputError
 
 CASE_SCHEMA_VERSION = "1.0"
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 #: Ki-67 positivity as PREDICT defines it: more than 10 % of tumour cells stained
 #: (Wishart GC et al., BMC Cancer 2014;14:908).
 PREDICT_KI67_POSITIVE_ABOVE_PCT = 10.0
 
 
-class Patient(BaseModel):
+class Patient(StrictModel):
     """The person: age at diagnosis, sex, menopausal status, smoking."""
 
-    model_config = _FROZEN
-
-    age_years: float = Field(ge=18, le=110, description="Age at diagnosis, years (18-110)")
-    sex: Literal["female", "male"] = "female"
-    menopausal_status: Literal["pre", "peri", "post"] | None = None
+    age_years: float = bounded("patient.age_years", ..., "Age at diagnosis")
+    sex: Sex = "female"
+    menopausal_status: MenopausalStatus | None = None
     current_smoker: bool | None = Field(None, description="Current smoker (None = not known)")
 
 
-class TreatmentPlan(BaseModel):
+class TreatmentPlan(StrictModel):
     """Breast surgery done and the adjuvant treatments chosen (or being weighed)."""
 
-    model_config = _FROZEN
-
-    breast_surgery: Literal["bcs", "mastectomy", "none"] | None = Field(
+    breast_surgery: BreastSurgery | None = Field(
         None, description="bcs = breast-conserving surgery (wide local excision)")
-    radial_margin_min_mm: float | None = Field(None, ge=0, le=200)
-    chemotherapy: Literal["none", "second_generation", "third_generation"] = "none"
+    radial_margin_min_mm: float | None = bounded(
+        "treatment.radial_margin_min_mm", description="Closest radial margin")
+    chemotherapy: Chemotherapy = "none"
     endocrine_therapy: bool = False
     trastuzumab: bool = False
     bisphosphonates: bool = False
     radiotherapy: bool = False
     regional_nodal_radiotherapy: bool | None = None
-    mean_heart_dose_gy: float | None = Field(None, ge=0, le=50)
+    mean_heart_dose_gy: float | None = bounded(
+        "treatment.mean_heart_dose_gy", description="Mean heart dose of radiotherapy")
 
 
-class Case(BaseModel):
+class Case(StrictModel):
     """Everything axilla assesses about one patient."""
-
-    model_config = _FROZEN
 
     case_id: str | None = Field(None, max_length=64, description="Local identifier, not PII")
     patient: Patient
@@ -79,14 +82,25 @@ class Case(BaseModel):
     clinical_t: ClinicalT | None = None
     clinical_n: ClinicalN | None = None
     screen_detected: bool | None = Field(None, description="Found by screening (None = unknown)")
-    histology: Literal["nst", "lobular", "other"] | None = None
+    histology: Histology | None = None
     lymphovascular_invasion: bool | None = None
     treatment: TreatmentPlan = TreatmentPlan()
     recurrence: RecurrenceEvent | None = None
     guidance_facts: dict[str, Any] = Field(
         default_factory=dict,
         description="Further facts of the guidance field list (docs/guidance.md) that the case "
-        "does not otherwise hold, e.g. axillary_us; they take precedence over derived ones.")
+        "does not otherwise hold, e.g. axillary_us; they take precedence over derived ones. "
+        "Checked against the fact schema (case/fields.yaml) when the case is parsed.")
+
+    @field_validator("guidance_facts")
+    @classmethod
+    def _known_facts(cls, facts: dict[str, Any]) -> dict[str, Any]:
+        """Each fact checked against the schema now, under its full path (kept as given)."""
+        try:
+            validate_facts(facts)
+        except InputError as exc:
+            raise InputError(prefixed(exc.problems, "guidance_facts")) from None
+        return facts
 
     def staging_case(self) -> StagingCase:
         return StagingCase(tumour=self.tumour, nodes=self.nodes, procedure=self.procedure,
@@ -108,6 +122,4 @@ def parse_case(data: Mapping[str, Any]) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        raise input_error_from(exc) from None
-    except InputError:
-        raise
+        raise input_error(exc) from None

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from axilla.case.strict import StrictModel
 from axilla.errors import FieldProblem, InputError
 
 # --------------------------------------------------------------------------------------------
@@ -111,10 +112,8 @@ def _problems_from(exc: ValidationError) -> list[FieldProblem]:
     return problems
 
 
-class _Vocabulary(BaseModel):
+class _Vocabulary(StrictModel):
     """Frozen input record whose refusals are ``InputError`` with field-level problems."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     def __init__(self, **data: Any) -> None:
         try:

@@ -1,23 +1,37 @@
-"""The `axilla` command line: one sub-command a module in this package.
+"""The `axilla` command line: one sub-command a module in this package, imported lazily.
 
 Each module defines ``register(subparsers)`` which adds its parser and sets ``handler`` (a
-function taking the parsed arguments and returning the exit code). Exit codes: 0 success,
-1 some rows of a batch failed validation (see the error file), 2 unusable arguments or input.
+function taking the parsed arguments and returning the exit code). Only the module of the
+sub-command being run is imported, so ``axilla --help`` and ``axilla --version`` answer without
+loading NumPy, pydantic or the engines. Exit codes: 0 success, 1 some rows of a batch failed
+validation (see the error file), 2 unusable arguments or input.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import NoReturn
 
 from axilla import __version__
-from axilla.errors import AxillaError
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
+
+#: Sub-command -> one line of help. The module ``axilla.cli.<name>`` registers its own parser.
+COMMANDS: dict[str, str] = {
+    "assess": "staging, PREDICT, indices, guidance and explanations for one case",
+    "fhir": "read a case from a FHIR R4 / mCODE bundle (import report)",
+    "guidance": "which NICE guidance rules fire for a set of facts (JSON), and why",
+    "indices": "prognostic indices: NPI, CTS5, VNPI (one case, or a CSV batch)",
+    "pathology": "tumour annotations or heatmaps -> node category and patient pN",
+    "predict": "PREDICT Breast survival and treatment benefit",
+    "serve": "start the web app and REST API",
+    "stage": "AJCC 8th edition breast staging (one case, or a CSV batch)",
+    "token": "create, list or revoke API tokens for stored cases",
+}
 
 
 def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -32,23 +46,47 @@ def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every sub-command module of this package registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser: every sub-command listed with its help line, and only ``command``
+    built in full (its module imported and registered)."""
     parser = argparse.ArgumentParser(
         prog="axilla",
         description="Breast cancer decision support centred on the lymph nodes. "
         "Decision support, not a medical device.",
     )
-    parser.add_argument("--axilla-version", action="version", version=f"axilla {__version__}")
+    for flag in ("--version", "--axilla-version"):
+        parser.add_argument(flag, action="version", version=f"axilla {__version__}",
+                            help="print the version and exit" if flag == "--version"
+                            else argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        module.register(sub)
-    for command in sub.choices.values():
-        one_line_errors(command)
+    for name, help_line in COMMANDS.items():
+        if name == command:
+            _load(name).register(sub)
+        else:
+            sub.add_parser(name, help=help_line, add_help=False)
+    for choice in sub.choices.values():
+        one_line_errors(choice)
     return one_line_errors(parser)
+
+
+def _load(name: str) -> ModuleType:
+    """Import a sub-command's module; a missing optional dependency is a one-line error."""
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] == "axilla":
+            raise
+        print(f"axilla {name}: needs the Python package {exc.name!r}; install the extra with "
+              "pip install 'axilla[service]' (or 'axilla[dev]' for everything)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv``: the first word that is not an option."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def fail(message: str) -> int:
@@ -58,8 +96,10 @@ def fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_command_in(words)).parse_args(words)
+    from axilla.errors import AxillaError
+
     try:
         return int(args.handler(args))
     except AxillaError as exc:

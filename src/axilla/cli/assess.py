@@ -13,6 +13,8 @@ from axilla.assess import Assessment, assess
 from axilla.case.assessment import parse_case
 from axilla.cli import EXIT_OK, fail
 from axilla.explain.report import render_html
+from axilla.explain.view import Table as ViewTable
+from axilla.explain.view import build_view
 from axilla.models.predict import CURRENT_VERSION, available_versions
 
 
@@ -28,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     out.add_argument("--json", action="store_true", help="the assessment as JSON")
     out.add_argument("--html", type=Path, metavar="REPORT.html",
                      help="write a standalone HTML report (clinician and patient sections)")
+    p.add_argument("--fhir", type=Path, metavar="BUNDLE.json",
+                   help="read the case from a FHIR R4 / mCODE bundle instead (docs/fhir.md)")
+    p.add_argument("--fhir-out", type=Path, metavar="OUT.json",
+                   help="with --fhir: write the assessment as a FHIR R4 Bundle")
     p.add_argument("--predict-version", default=CURRENT_VERSION,
                    help="PREDICT version: " + ", ".join(available_versions()))
     p.set_defaults(handler=run)
@@ -39,6 +45,11 @@ def run(args: argparse.Namespace) -> int:
     if args.schema:
         print(json.dumps(Assessment.model_json_schema(), indent=2, sort_keys=True))
         return EXIT_OK
+    if args.fhir is not None:
+        from axilla.cli.fhir import assess_fhir
+
+        return assess_fhir(args.fhir, args.fhir_out, json_output=args.json,
+                           predict_version=args.predict_version)
     if args.case is None:
         return fail("give the case JSON file (or --schema)")
     try:
@@ -59,48 +70,43 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _table(t: ViewTable) -> Table:
+    out = Table(title=t.caption, title_justify="left")
+    for i, h in enumerate(t.header):
+        out.add_column(h, justify="left" if i == 0 else "right")
+    for row in t.rows:
+        out.add_row(*row)
+    return out
+
+
 def print_summary(a: Assessment) -> None:
-    """A terse terminal summary for the clinical team, then the patient sentences."""
+    """A terse terminal summary for the clinical team, then the patient sentences; it renders
+    the same view model as the HTML report and the web pages (``axilla.explain.view``)."""
+    v = build_view(a)
     c = Console()
-    c.rule(f"axilla assessment {a.case_id or ''}".strip())
-    s = a.staging
-    c.print(f"[bold]Staging[/bold] {s.summary()}")
-    for reason in s.reasons:
+    c.rule(v.title)
+    c.print(f"[bold]Staging[/bold] {v.staging.summary}")
+    for reason in v.staging.reasons:
         c.print(f"  - {reason}")
-    if a.predict.result is None:
-        c.print("[bold]PREDICT[/bold] not run: " + "; ".join(a.predict.not_applicable_reasons))
+    p = v.predict
+    if p.survival is None or p.benefits is None:
+        c.print("[bold]PREDICT[/bold] not run: " + "; ".join(p.reasons))
     else:
-        r = a.predict.result
-        t = Table(title=f"{r.model.name} {r.model.version}: overall survival %",
-                  title_justify="left")
-        t.add_column("Treatment")
-        for y in (5, 10, 15):
-            t.add_column(f"{y} y", justify="right")
-        t.add_row("Surgery only", *[f"{r.surgery_only.overall_survival_pct[y]:.1f}"
-                                    for y in (5, 10, 15)])
-        for step, b in zip(r.steps, r.benefits, strict=True):
-            if b.chosen:
-                t.add_row(f"+ {b.treatment} (+{b.displayed_pp[10]:.1f} at 10 y)",
-                          *[f"{step.overall_survival_pct[y]:.1f}" for y in (5, 10, 15)])
-        c.print(t)
-    for index in a.indices:
-        if index.result is not None:
-            res = index.result
-            c.print(f"[bold]{index.name}[/bold] {res['score']} "
-                    f"({res.get('group6') or res.get('group')})")
-    c.print(f"[bold]Guideline options[/bold] (rule set {a.guidance.ruleset_version})")
-    for topic, recs in a.guidance.by_topic.items():
-        c.print(f"  [underline]{topic}[/underline]")
-        for rec in recs:
-            kind = "" if rec.source_kind == "nice" else f" [{rec.source_kind}]"
-            c.print(f"   {rec.id} {rec.strength}{kind}: {rec.text} ({rec.cite})")
-    if a.recurrence.event:
-        c.print(f"[bold]Recurrence[/bold] {a.recurrence.event['event_class']}")
-    for w in a.warnings:
+        c.print(_table(p.survival))
+        c.print(_table(p.benefits))
+    for ix in v.indices:
+        c.print(f"[bold]{ix.name}[/bold] " + (ix.line if ix.applicable else
+                                              "not applicable: " + "; ".join(ix.reasons)))
+    c.print(f"[bold]Guideline options[/bold] (rule set {v.ruleset_version})")
+    for topic in v.topics:
+        c.print(f"  [underline]{topic.title}[/underline]")
+        for r in topic.recommendations:
+            kind = "" if r.source_kind == "nice" else f" [{r.source_kind}]"
+            c.print(f"   {r.id} {r.strength}{kind}: {r.text} ({r.cite})")
+    if v.recurrence_class:
+        c.print(f"[bold]Recurrence[/bold] {v.recurrence_class}")
+    for w in v.warnings:
         c.print(f"[yellow]Note:[/yellow] {w}")
     c.rule("For the patient")
-    seen = set()
-    for e in a.explanations:
-        if not e.topic.startswith("guidance:") and e.patient not in seen:
-            seen.add(e.patient)
-            c.print(e.patient)
+    for text in v.patient_texts:
+        c.print(text)

@@ -50,7 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     one.add_argument("--neoadjuvant", choices=("0", "1"), default="0")
     one.add_argument("--primary", choices=("invasive", "dcis", "paget", "none"),
                      default="invasive")
-    one.add_argument("--tumor-sizes-mm", default="", help="e.g. 14;9 (one per invasive tumour)")
+    one.add_argument("--tumour-sizes-mm", "--tumor-sizes-mm", dest="tumour_sizes_mm", default="",
+                     help="e.g. 14;9 (one per invasive tumour; --tumor-sizes-mm is a deprecated "
+                     "spelling)")
     one.add_argument("--t4", choices=("", "a", "b", "c", "d"), default="")
     one.add_argument("--procedure", choices=("sln", "alnd"))
     one.add_argument("--axillary-nodes-mm", help="largest deposit per node, e.g. 1.4;0;0")

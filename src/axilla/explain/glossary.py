@@ -44,6 +44,13 @@ GLOSSARY_TERMS: tuple[str, ...] = (
     "cts5",
     "lymphoedema",
     "biopsy",
+    "bisphosphonate",
+    "trastuzumab",
+    "spread",
+    "sentinel_node_biopsy",
+    "supraclavicular",
+    "obstetrician",
+    "scan",
 )
 
 

@@ -8,6 +8,7 @@ from the message catalogue; they explain or avoid jargon, state uncertainty and 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ def explain_node_category(
                        ("lymph_node", *terms))
 
 
-_PN_RE = re.compile(r"^(?:y?p)?N(X|0\(i\+\)|0\(mol\+\)|0|1mi|1[abc]?|2[ab]?|3[abc]?)$")
+_PN_RE = re.compile(r"^(?:y?[pc])?N(X|0\(i\+\)|0\(mol\+\)|0|1mi|1[abc]?|2[ab]?|3[abc]?)$")
 
 
 def explain_pn_category(
@@ -309,6 +310,7 @@ _STRENGTH_CLINICIAN = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def explain_recommendation_strength(strength: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
     """The strength of a guidance recommendation in plain words (guidance spec §0, §0.1)."""
     _check("strength", strength, STRENGTHS)

@@ -1,8 +1,9 @@
 """Guidance engine: NICE NG101 / CG81 / DG34 rules (plus labelled practice and inference rules).
 
 Public API: ``evaluate(facts) -> GuidanceResult``, ``load_rules()``, ``validate_facts(facts)``,
-``FIELDS`` (the field schema, fields.yaml) and ``RULESET_VERSION``. Rules live in
-``guidance/rules/*.yaml``; the condition language is described in docs/guidance.md.
+``FIELDS`` (the field schema, case/fields.yaml, owned by ``axilla.case.facts``) and
+``RULESET_VERSION``. Rules live in ``guidance/rules/*.yaml``; the condition language is
+described in docs/guidance.md.
 Source: axilla guidance specification (guidance.md) and the NICE guidance it cites.
 """
 
@@ -14,10 +15,10 @@ from typing import Any
 
 import yaml
 
+from axilla.case.facts import FieldSpec, load_fields
+from axilla.case.facts import validate_facts as _validate_against
 from axilla.guidance.engine import evaluate, load_rules
 from axilla.guidance.models import Citation, GuidanceResult, Recommendation, Undecided
-from axilla.guidance.schema import FieldSpec, load_fields
-from axilla.guidance.schema import validate_facts as _validate_against
 
 #: The field schema: every fact a condition may use, with type, allowed values and unit.
 FIELDS: Mapping[str, FieldSpec] = load_fields()

@@ -16,7 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from axilla.case.indices import CTS5Inputs, counted_positive_nodes
+from axilla.case.indices import (
+    INDEX_INPUTS,
+    CTS5Inputs,
+    NumberRule,
+    counted_positive_nodes,
+)
+from axilla.models.batch import checked_columns, tumour_reasons
 from axilla.models.data import Provenance, index_parameters, parameter
 
 _CTS5 = index_parameters("cts5")
@@ -200,6 +206,66 @@ class CTS5Result:
         return out
 
 
+def cts5_applicability(
+    invasive: np.ndarray, er_positive: np.ndarray, age_years: np.ndarray, size_mm: np.ndarray,
+    grade: np.ndarray,
+) -> list[tuple[str, ...]]:
+    """Why CTS5 cannot be given, for each case (empty = applicable), in words for people.
+
+    CTS5 is defined for ER-positive invasive breast cancer from age, size, grade and nodes
+    (Dowsett 2018; indices spec 2.5); the age range is the spec's (``axilla.case.indices``).
+    ``er_positive`` is 1, 0 or NaN (not recorded); NaN marks a missing size or grade.
+    """
+    age_rule = INDEX_INPUTS["CTS5"]["age_years"].rule
+    assert isinstance(age_rule, NumberRule)
+    er = np.asarray(er_positive, dtype=float)
+    age = np.asarray(age_years, dtype=float)
+    out = []
+    for i, tumour in enumerate(tumour_reasons("CTS5", invasive, size_mm, grade)):
+        if not invasive[i]:
+            out.append(tumour)
+            continue
+        reasons = []
+        if np.isnan(er[i]):
+            reasons.append("CTS5 is for ER-positive disease; the ER status is not recorded")
+        elif er[i] != 1:
+            reasons.append("CTS5 is for ER-positive disease; this cancer is ER-negative")
+        if not age_rule.ok(age[i:i + 1])[0]:
+            reasons.append(f"CTS5 was derived for ages {age_rule.lo:g} to {age_rule.hi:g} "
+                           f"years; the age given is {age[i]:g}")
+        out.append((*reasons, *tumour))
+    return out
+
+
+def cts5_results(
+    age_years: np.ndarray,
+    size_mm: np.ndarray,
+    grade: np.ndarray,
+    positive_nodes: np.ndarray,
+    micrometastatic_nodes: np.ndarray,
+    neoadjuvant_therapy: np.ndarray,
+    postmenopausal: np.ndarray,
+    *,
+    count_micromets_as_positive: bool = True,
+    size_cap_mm: float | None = CTS5_SIZE_CAP_MM,
+) -> list[CTS5Result]:
+    """The CTS5 result of each case of a batch, computed in one columnar call.
+
+    Every case must be applicable (``cts5_applicability``); ``postmenopausal`` is 1, 0 or NaN
+    (not known). A refusal by the spec's input checks raises ``InputError``.
+    """
+    cols, warnings = checked_columns("CTS5", {
+        "age_years": age_years, "size_mm": size_mm, "grade": grade,
+        "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
+        "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal})
+    out = compute_cts5(cols["age_years"], cols["size_mm"], cols["grade"], cols["positive_nodes"],
+                       micrometastatic_nodes=cols["micrometastatic_nodes"],
+                       count_micromets_as_positive=count_micromets_as_positive,
+                       size_cap_mm=size_cap_mm)
+    return [_result(out, i, float(cols["size_mm"][i]), warnings[i],
+                    count_micromets_as_positive, size_cap_mm) for i in range(len(warnings))]
+
+
 def cts5_for_case(
     inputs: CTS5Inputs,
     *,
@@ -214,33 +280,40 @@ def cts5_for_case(
         count_micromets_as_positive=count_micromets_as_positive,
         size_cap_mm=size_cap_mm,
     )
-    warnings = list(inputs.warnings())
-    if out.size_capped[0]:
+    return _result(out, 0, inputs.size_mm, inputs.warnings(), count_micromets_as_positive,
+                   size_cap_mm)
+
+
+def _result(out: CTS5Columns, i: int, size_mm: float, input_warnings: list[str],
+            count_micromets_as_positive: bool, size_cap_mm: float | None) -> CTS5Result:
+    """One case (row ``i``) of a batch as a CTS5Result with its provenance and warnings."""
+    warnings = list(input_warnings)
+    if out.size_capped[i]:
         warnings.append(
-            f"size_mm: {inputs.size_mm:g} mm used as {size_cap_mm:g} mm (CTS5 size cap; "
-            f"uncapped score {out.score_uncapped[0]:.4f})"
+            f"size_mm: {size_mm:g} mm used as {size_cap_mm:g} mm (CTS5 size cap; "
+            f"uncapped score {out.score_uncapped[i]:.4f})"
         )
-    if out.size_outside_derivation[0]:
+    if out.size_outside_derivation[i]:
         warnings.append(
-            f"size_mm: {inputs.size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside "
+            f"size_mm: {size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside "
             "the derivation population; computed anyway"
         )
-    group = str(out.group[0])
+    group = str(out.group[i])
     codes = list(_p("group_codes"))
     decimals = int(parameter(_RISK, "decimals", "cts5.risk_5_10y"))
     return CTS5Result(
         provenance=cts5_provenance(count_micromets_as_positive, size_cap_mm),
-        score=float(out.score[0]),
-        score_uncapped=float(out.score_uncapped[0]),
-        node_category=int(out.node_category[0]),
+        score=float(out.score[i]),
+        score_uncapped=float(out.score_uncapped[i]),
+        node_category=int(out.node_category[i]),
         group=group,
         group_published_risk=str(_p("group_published_risk")[codes.index(group)]),
-        risk_5_10y_pct=round(float(out.risk_5_10y_pct[0]), decimals),
+        risk_5_10y_pct=round(float(out.risk_5_10y_pct[i]), decimals),
         risk_5_10y_label=RISK_LABEL,
         risk_provenance=cts5_risk_provenance(),
-        size_capped=bool(out.size_capped[0]),
+        size_capped=bool(out.size_capped[i]),
         size_cap_mm=size_cap_mm,
-        counted_positive_nodes=int(out.counted_positive_nodes[0]),
+        counted_positive_nodes=int(out.counted_positive_nodes[i]),
         count_micromets_as_positive=count_micromets_as_positive,
         warnings=tuple(warnings),
     )

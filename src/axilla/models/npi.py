@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from axilla.case.indices import NPIInputs, counted_positive_nodes
+from axilla.models.batch import checked_columns, tumour_reasons
 from axilla.models.data import Provenance, index_parameters, parameter
 
 GroupScheme = Literal["groups6", "groups3", "groups4"]
@@ -192,6 +193,43 @@ class NPIResult:
         return out
 
 
+def npi_applicability(
+    invasive: np.ndarray, size_mm: np.ndarray, grade: np.ndarray
+) -> list[tuple[str, ...]]:
+    """Why the NPI cannot be given, for each case (empty = applicable), in words for people.
+
+    The NPI is defined for operable invasive breast cancer from the invasive size, the
+    histological grade and the nodes (Haybittle 1982; indices spec 1.2). ``size_mm`` and
+    ``grade`` hold NaN where not recorded.
+    """
+    return tumour_reasons("NPI", invasive, size_mm, grade)
+
+
+def npi_results(
+    size_mm: np.ndarray,
+    positive_nodes: np.ndarray,
+    grade: np.ndarray,
+    micrometastatic_nodes: np.ndarray,
+    neoadjuvant_therapy: np.ndarray,
+    *,
+    count_micromets_as_positive: bool = True,
+) -> list[NPIResult]:
+    """The NPI result of each case of a batch, computed in one columnar call.
+
+    Every case must be applicable (``npi_applicability``); the inputs are checked against the
+    spec's ranges (``axilla.case.indices``) and a refusal raises ``InputError``.
+    """
+    cols, warnings = checked_columns("NPI", {
+        "size_mm": size_mm, "positive_nodes": positive_nodes, "grade": grade,
+        "micrometastatic_nodes": micrometastatic_nodes,
+        "neoadjuvant_therapy": neoadjuvant_therapy})
+    out = compute_npi(cols["size_mm"], cols["positive_nodes"], cols["grade"],
+                      micrometastatic_nodes=cols["micrometastatic_nodes"],
+                      count_micromets_as_positive=count_micromets_as_positive)
+    return [_result(out, i, float(cols["size_mm"][i]), warnings[i], count_micromets_as_positive)
+            for i in range(len(warnings))]
+
+
 def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True) -> NPIResult:
     """The NPI result of one validated case, computed as a batch of one."""
     cols = inputs.columns()
@@ -200,13 +238,19 @@ def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True)
         micrometastatic_nodes=cols["micrometastatic_nodes"],
         count_micromets_as_positive=count_micromets_as_positive,
     )
-    warnings = list(inputs.warnings())
-    if out.size_outside_derivation[0]:
+    return _result(out, 0, inputs.size_mm, inputs.warnings(), count_micromets_as_positive)
+
+
+def _result(out: NPIColumns, i: int, size_mm: float, input_warnings: list[str],
+            count_micromets_as_positive: bool) -> NPIResult:
+    """One case (row ``i``) of a batch as an NPIResult with its provenance and warnings."""
+    warnings = list(input_warnings)
+    if out.size_outside_derivation[i]:
         warnings.append(
-            f"size_mm: {inputs.size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside the "
+            f"size_mm: {size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside the "
             "operable cancers of the derivation cohorts; computed anyway"
         )
-    surv = float(out.surv10_pct[0])
+    surv = float(out.surv10_pct[i])
     lo, hi = SURVIVAL10_NPI_RANGE
     decimals = int(parameter(_SURV, "decimals", "npi.survival10"))
     if np.isnan(surv):
@@ -218,19 +262,19 @@ def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True)
             "treatment-adjusted"
     codes = list(parameter(index_parameters("npi", "groups6"), "codes", "npi.groups6"))
     labels = list(parameter(index_parameters("npi", "groups6"), "labels", "npi.groups6"))
-    group6 = str(out.group6[0])
+    group6 = str(out.group6[i])
     return NPIResult(
         provenance=npi_provenance(count_micromets_as_positive),
-        score=float(out.score[0]),
-        node_stage=int(out.node_stage[0]),
+        score=float(out.score[i]),
+        node_stage=int(out.node_stage[i]),
         group6=group6,
         group6_label=labels[codes.index(group6)],
-        group3=str(out.group3[0]),
-        group4=str(out.group4[0]),
+        group3=str(out.group3[i]),
+        group4=str(out.group4[i]),
         surv10_pct=surv10,
         surv10_note=note,
         survival_provenance=npi_survival10_provenance(),
-        counted_positive_nodes=int(out.counted_positive_nodes[0]),
+        counted_positive_nodes=int(out.counted_positive_nodes[i]),
         count_micromets_as_positive=count_micromets_as_positive,
         group_sources={
             scheme: str(parameter(index_parameters("npi", scheme), "source", f"npi.{scheme}"))

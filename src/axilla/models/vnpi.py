@@ -154,6 +154,31 @@ class VNPIResult:
         return out
 
 
+def vnpi_applicability(
+    dcis_only: np.ndarray, size_mm: np.ndarray, margin_mm: np.ndarray,
+    nuclear_grade: np.ndarray, comedo_necrosis: np.ndarray,
+) -> list[tuple[str, ...]]:
+    """Why the VNPI cannot be given, for each case (empty = applicable), in words for people.
+
+    The VNPI is for pure DCIS after excision, from DCIS size, margin, nuclear grade with
+    comedo-necrosis and age (Silverstein 2003; indices spec 5). NaN marks a value not recorded.
+    """
+    pure = np.asarray(dcis_only, dtype=bool)
+    needed = (("DCIS size in mm", size_mm), ("closest excision margin in mm", margin_mm),
+              ("DCIS nuclear grade", nuclear_grade),
+              ("presence or absence of comedo-necrosis", comedo_necrosis))
+    arrays = [(what, np.asarray(x, dtype=float)) for what, x in needed]
+    out: list[tuple[str, ...]] = []
+    for i in range(pure.shape[0]):
+        if not pure[i]:
+            out.append(("VNPI is for pure DCIS (no invasive cancer); this tumour is not pure "
+                        "DCIS",))
+            continue
+        out.append(tuple(f"VNPI needs the {what}; it is not recorded"
+                         for what, x in arrays if np.isnan(x[i])))
+    return out
+
+
 def vnpi_for_case(inputs: VNPIInputs) -> VNPIResult:
     """The VNPI result of one validated case, computed as a batch of one."""
     cols = inputs.columns()

@@ -156,6 +156,7 @@ def warm_up() -> None:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The application, with its store opened (and migrated) from ``settings``."""
     from axilla.service import api
+    from axilla.service.fhir_api import router as fhir_router
     from axilla.service.pages import routes as pages
 
     settings = settings or Settings.from_env()
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store or Store(settings.database_url)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(fhir_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("axilla.service.pages", "static")]),
               name="static")

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from axilla.case.problems import problems_from_errors
 from axilla.errors import (
     AxillaError,
     DataFileError,
@@ -45,16 +46,6 @@ class ErrorBody(BaseModel):
     problems: list[Problem] = []
 
 
-def _loc(loc: Sequence[Any]) -> str:
-    parts = list(loc)
-    if parts and parts[0] == "body":
-        parts = parts[1:]
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "body"
-
-
 def _safe(value: Any) -> Any:
     """JSON-ready value; NaN and infinities (which JSON cannot hold) become text."""
     try:
@@ -71,24 +62,9 @@ def _safe(value: Any) -> Any:
 
 
 def problems_from_pydantic(errors: Iterable[dict[str, Any]]) -> list[FieldProblem]:
-    """Pydantic/FastAPI error dicts -> field problems (expanding axilla's own refusals)."""
-    out: list[FieldProblem] = []
-    for err in errors:
-        ctx = err.get("ctx") or {}
-        base = _loc(err.get("loc", ()))
-        inner = ctx.get("error")
-        if isinstance(inner, InputError):
-            for p in inner.problems:
-                field = p.field if base == "body" else f"{base}.{p.field}"
-                out.append(FieldProblem(field, p.value, p.reason))
-        elif err.get("type") == "axilla_field":
-            field = str(ctx["field"]) if base == "body" else f"{base}.{ctx['field']}"
-            out.append(FieldProblem(field, ctx.get("value"), str(ctx.get("reason"))))
-        else:
-            value = err.get("input")
-            out.append(FieldProblem(base, None if err.get("type") == "missing" else value,
-                                    str(err.get("msg", "invalid"))))
-    return out
+    """Pydantic/FastAPI error dicts -> field problems, by the case vocabulary's one translator
+    (full dotted paths such as ``nodes.3.deposit_mm``; FastAPI's ``body`` dropped)."""
+    return problems_from_errors(errors)
 
 
 def problem_response(problems: Sequence[FieldProblem], status: int = 422) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""AJCC 8th edition (revised 2018) breast cancer staging, centred on the lymph nodes.
+"""AJCC 8th edition (revised 2018) or UICC TNM 8 breast cancer staging, centred on the nodes.
 
 Source: AJCC Cancer Staging Manual, 8th edition, chapter 48 (Breast), revised form effective
 for cases diagnosed from 1 January 2018; tables cross-checked against NCI SEER EOD. Rules,
@@ -6,14 +6,15 @@ examples and the AJCC licensing note: docs/staging.md.
 
 Public API
 ----------
-``stage(case, options=None) -> StagingResult``
-    Stage one ``axilla.case.staging.StagingCase``. Pure: no I/O (the tables are read once at
-    import). The result (frozen) holds:
+``stage(case, options=None) -> StagingResult`` and ``stage_many(cases, options, nodes)``
+    Stage one ``axilla.case.staging.StagingCase`` (or a batch, node counts in one pass).
+    Pure: no I/O (the tables are read once at import). The result (frozen) holds:
 
     * ``nodes`` (per node: ``category`` neg/itc/micro/macro/pos, ``counts_as_positive``,
       ``size_used_mm``, ``reason``) and ``node_categories`` (the categories, in input order);
     * ``positive_nodes`` (excised axillary nodes with micro- or macrometastases; ITC-only
-      nodes excluded), ``itc_nodes``, ``nodes_examined``;
+      nodes excluded), ``itc_nodes``, ``nodes_examined``, and ``counts`` (every per-case
+      node count, ``staging.counts.NodeCounts``, computed once; callers never recount);
     * ``pT`` and ``pN`` (``prefix``, ``category``, ``modifier`` such as "(i+)", ``suffix``
       such as "(sn)", ``display`` such as "pN1mi(sn)"), ``M`` (e.g. "cM0");
     * ``anatomic_stage``, ``pathological_prognostic_stage``, ``clinical_prognostic_stage``
@@ -37,10 +38,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from axilla.case.staging import NodeFinding, StagingCase
+from axilla.columns import NodeTable
+from axilla.staging.counts import (
+    NodeCounts,
+    count_nodes,
+    counts_at,
+    counts_columns,
+    guidance_node_facts,
+    index_node_inputs,
+    predict_node_input,
+)
 from axilla.staging.groups import Markers, anatomic_stage, prognostic_stage
 from axilla.staging.nodes import (
     CATEGORY_NAMES,
+    ITC_MAX_CELLS,
+    ITC_MAX_MM,
+    NodeCall,
+    NodeSummary,
     classify_deposits,
     classify_nodes,
     clinical_n_from_needle,
@@ -49,8 +66,9 @@ from axilla.staging.nodes import (
     summarise,
 )
 from axilla.staging.options import StagingOptions
-from axilla.staging.result import NodeResult, StagingResult
+from axilla.staging.result import EDITIONS, NodeResult, StagingResult
 from axilla.staging.tnm import (
+    T1MI_MAX_MM,
     NCategory,
     TCategory,
     m_group,
@@ -65,6 +83,7 @@ from axilla.staging.tnm import (
 __all__ = [
     "CATEGORY_NAMES",
     "NCategory",
+    "NodeCounts",
     "NodeResult",
     "StagingCase",
     "StagingOptions",
@@ -72,10 +91,16 @@ __all__ = [
     "TCategory",
     "anatomic_stage",
     "classify_deposits",
+    "count_nodes",
+    "counts_columns",
+    "guidance_node_facts",
+    "index_node_inputs",
+    "predict_node_input",
     "predict_nodes",
     "predict_nodes_from_counts",
     "prognostic_stage",
     "stage",
+    "stage_many",
     "t_category_from_size",
 ]
 
@@ -83,10 +108,42 @@ _POSITIVE = ("micro", "macro", "pos")
 
 
 def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingResult:
-    """Stage one case by AJCC 8th edition (revised 2018) rules, with the reasons for each call."""
+    """Stage one case by AJCC 8th edition (revised 2018) or UICC TNM 8 rules
+    (``options.system``), with the reasons for each call and the points left to judgement."""
+    return stage_many([case], options)[0]
+
+
+def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = None,
+               nodes: NodeTable | None = None) -> list[StagingResult]:
+    """Stage a batch: node categories per case, every node count in one columnar pass.
+
+    ``nodes`` is the batch's node table (``axilla.columns``) when the caller already has it;
+    otherwise it is read from the cases.
+    """
     options = options or StagingOptions()
-    calls = classify_nodes(case.nodes, options)
-    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive)
+    calls = [classify_nodes(c.nodes, options) for c in cases]
+    if nodes is None:
+        found = [n for c in cases for n in c.nodes]
+        index = np.repeat(np.arange(len(cases)), [len(c.nodes) for c in cases])
+        site = np.array([n.site for n in found], dtype=object)
+        found_by = np.array([n.found_by for n in found], dtype=object)
+        ene = np.array([n.extranodal_extension for n in found], dtype=bool)
+    else:
+        index, site, found_by = nodes.case_index, nodes["site"], nodes["found_by"]
+        ene = nodes["extranodal_extension"] == 1
+    removed = [np.nan if c.procedure.nodes_removed is None else c.procedure.nodes_removed
+               for c in cases]
+    categories = [CATEGORY_NAMES.index(x.category) for case_calls in calls for x in case_calls]
+    count_cols = count_nodes(index, len(cases), site, found_by, categories, ene, removed)
+    return [_stage_one(c, k, counts_at(count_cols, i), options)
+            for i, (c, k) in enumerate(zip(cases, calls, strict=True))]
+
+
+def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
+               options: StagingOptions) -> StagingResult:
+    """One case's T, N, M and stage groups, given its node calls and counts."""
+    uicc = options.system == "UICC8"
+    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive, counts.model_dump())
     reasons = _node_reasons(case.nodes, calls)
     missing: list[str] = []
 
@@ -95,14 +152,16 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
     reasons.extend(t_reasons)
 
     # --- N
-    examined = case.procedure.nodes_removed
-    examined = summary.nodes_excised if examined is None else examined
+    examined = counts.nodes_examined
     y = "y" if case.neoadjuvant else ""
     if case.procedure.kind == "none" or examined == 0:
         if summary.needle_only_positive:
             decision = clinical_n_from_needle(summary, case.clinical_n)
-            prefix, suffix = f"{y}c", "(f)"
+            prefix, suffix = f"{y}c", "" if uicc else "(f)"
             n_reasons = [f"{prefix}{decision.reasons[0][1:]}",
+                         "metastasis confirmed by fine-needle aspiration or core biopsy only, "
+                         "without excision; nodes staged clinically (UICC TNM 8 has no (f) "
+                         "suffix)" if uicc else
                          "(f): metastasis confirmed by fine-needle aspiration or core biopsy "
                          "only, without excision; nodes staged clinically"]
         else:
@@ -147,7 +206,10 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
 
     markers = Markers(case.tumour.grade, case.tumour.receptor("er"), case.tumour.receptor("pr"),
                       case.tumour.her2, case.tumour.oncotype_rs)
-    if case.neoadjuvant:
+    if uicc:
+        path_stage = None
+        reasons.append("no prognostic stage group: UICC TNM 8 gives the anatomic stage only")
+    elif case.neoadjuvant:
         path_stage = None
         reasons.append("pathological prognostic stage not applicable after neoadjuvant therapy")
     elif prefix.endswith("c") or category == "NX":
@@ -157,10 +219,10 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
     else:
         path_stage, r = prognostic_stage(t, n, m, markers, "pathological", options.oncotype_scope)
         reasons.extend(r)
-    if path_stage is None and markers.missing() and not case.neoadjuvant:
+    if path_stage is None and markers.missing() and not case.neoadjuvant and not uicc:
         missing.extend(markers.missing())
 
-    if case.clinical_t and case.clinical_n:
+    if case.clinical_t and case.clinical_n and not uicc:
         clinical_stage, r = prognostic_stage(t_group(case.clinical_t), n_group(case.clinical_n),
                                              m, markers, "clinical")
         reasons.extend(r)
@@ -180,9 +242,10 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
     return StagingResult(
         nodes=node_results,
         node_categories=tuple(c.category for c in calls),
-        positive_nodes=summary.positive_axillary,
+        positive_nodes=counts.axillary_positive,
         itc_nodes=summary.itc_nodes,
         nodes_examined=examined,
+        counts=counts,
         pT=pt,
         pN=pn,
         M=case.m,
@@ -193,7 +256,48 @@ def stage(case: StagingCase, options: StagingOptions | None = None) -> StagingRe
         missing_inputs=tuple(dict.fromkeys(missing)),
         reasons=tuple(reasons),
         options=options,
+        edition=EDITIONS[options.system],
+        system=options.system,
+        ambiguities=ambiguities(case, summary, options),
     )
+
+
+#: Cell counts this close to the 200-cell rule are flagged: AJCC 8 says "approximately 200
+#: cells" and calls the threshold a guideline; UICC 8 frames it as a proposed criterion.
+ABOUT_200_CELLS = (150, 250)
+
+
+def ambiguities(case: StagingCase, summary: NodeSummary,
+                options: StagingOptions) -> tuple[str, ...]:
+    """Points where the staging texts leave the call to the pathologist, or where AJCC 8 and
+    UICC 8 would stage the same case differently (review of both texts, 2026-11)."""
+    out: list[str] = []
+    low, high = ABOUT_200_CELLS
+    for i, node in enumerate(case.nodes):
+        cells = node.cells_per_section
+        if (cells is not None and low <= cells <= high
+                and (node.deposit_mm is None or node.deposit_mm <= ITC_MAX_MM)):
+            out.append(f"node {i + 1}: {cells} tumour cells in one cross-section is about the "
+                       f"{ITC_MAX_CELLS}-cell threshold; isolated tumour cells or a "
+                       "micrometastasis is the pathologist's judgement")
+    p, micro_only = summary.positive_axillary, summary.macro_axillary == 0
+    if p >= 4 and micro_only and summary.unknown_size_axillary == 0:
+        out.append(f"{p} axillary nodes with micrometastases only: pN2a/pN3a require a deposit "
+                   "> 2 mm, so the texts read literally give pN1mi while the node count "
+                   "suggests more (option micro_only_four_or_more="
+                   f"{options.micro_only_four_or_more})")
+    if (summary.internal_mammary == "sln" and p >= 1 and micro_only
+            and options.system == "AJCC8"):
+        out.append("internal mammary sentinel node with micrometastatic axillary nodes only: "
+                   "AJCC 8 defines pN1c/pN3b from pN1a/pN2a, which need a deposit > 2 mm, so "
+                   "this case is not literally covered (UICC 8 counts any positive node)")
+    sizes = case.tumour.invasive_sizes_mm
+    if sizes and not case.tumour.t4_extension and T1MI_MAX_MM < max(sizes) < 2.0:
+        out.append(f"invasive size {max(sizes):g} mm: AJCC 8 counts it as 2 mm (pT1a); UICC 8 "
+                   "rounds to the nearest millimetre (pT1mi up to 1.5 mm)")
+    if options.system == "UICC8" and case.clinical_n == "N1mi":
+        out.append("clinical N1mi was entered: UICC TNM 8 has no cN1mi category")
+    return tuple(out)
 
 
 def _node_reasons(nodes: Sequence[NodeFinding], calls: Sequence) -> list[str]:
@@ -211,28 +315,24 @@ def _node_reasons(nodes: Sequence[NodeFinding], calls: Sequence) -> list[str]:
     return out
 
 
-_PREDICT_SITES = ("axillary", "intramammary", "infraclavicular")
-
-
 def predict_nodes(
     nodes: StagingResult | Sequence[NodeFinding], options: StagingOptions | None = None
 ) -> float:
-    """PREDICT Breast's "positive nodes" input from node findings.
+    """PREDICT Breast's "positive nodes" input from node findings (or a staging result).
 
-    Counts excised axillary nodes (levels I-III, intramammary): one node with micrometastases
-    only -> 0.5; isolated tumour cells -> 0; otherwise the number of micro- plus
-    macrometastatic nodes (a positive node without a size counts as 1). Source: the PREDICT
-    web tool's convention (WintonCentre/predict-v21-main, commit 33766332,
-    src/cljs/predict3/models/adapters/predict2.cljs, ``nodes-v2``: 1 node + "micrometastases
-    only" -> 0.5).
+    The nodes counted are defined once in ``axilla.staging.counts.predict_node_input``:
+    excised axillary (levels I-III, intramammary) nodes; one node with micrometastases only ->
+    0.5; isolated tumour cells -> 0; otherwise micro- plus macrometastatic nodes (a positive
+    node without a size counts as 1). Source: the PREDICT web tool's convention
+    (WintonCentre/predict-v21-main, commit 33766332,
+    src/cljs/predict3/models/adapters/predict2.cljs, ``nodes-v2``).
     """
     if isinstance(nodes, StagingResult):
-        rows = [(n.site, n.found_by, n.category) for n in nodes.nodes]
+        counts = nodes.counts
     else:
         calls = classify_nodes(nodes, options or StagingOptions())
-        rows = [(n.site, n.found_by, c.category) for n, c in zip(nodes, calls, strict=True)]
-    counted = [cat for site, found_by, cat in rows
-               if site in _PREDICT_SITES and found_by in ("sentinel", "dissection")]
-    micro = sum(cat == "micro" for cat in counted)
-    macro = sum(cat in ("macro", "pos") for cat in counted)
-    return float(predict_nodes_from_counts([micro], [macro])[0])
+        counts = counts_at(count_nodes(
+            [0] * len(nodes), 1, [n.site for n in nodes], [n.found_by for n in nodes],
+            [CATEGORY_NAMES.index(c.category) for c in calls]), 0)
+    columns = {k: np.asarray([v]) for k, v in counts.model_dump().items()}
+    return float(predict_node_input(columns)[0])

@@ -10,7 +10,7 @@ the pN decision takes one case's node summary.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,8 +28,8 @@ ITC_MAX_CELLS = 200
 
 #: Category codes, as stored in arrays, and their names.
 NEGATIVE, ITC, MICRO, MACRO, POSITIVE_SIZE_UNKNOWN = 0, 1, 2, 3, 4
-CATEGORY_NAMES = ("neg", "itc", "micro", "macro", "pos")
 NodeCategory = Literal["neg", "itc", "micro", "macro", "pos"]
+CATEGORY_NAMES: tuple[NodeCategory, ...] = ("neg", "itc", "micro", "macro", "pos")
 
 AXILLARY_SITES = ("axillary", "intramammary")
 
@@ -151,31 +151,29 @@ class NodeSummary:
     needle_only_positive: tuple[str, ...]  # sites of positive needle-biopsy-only findings
 
 
-def summarise(nodes: Sequence[NodeFinding], calls: Sequence[NodeCall],
-              rtpcr_positive: bool = False) -> NodeSummary:
-    """Count one case's node categories by site (AJCC pN inputs)."""
+def summarise(nodes: Sequence[NodeFinding], calls: Sequence[NodeCall], rtpcr_positive: bool,
+              counts: Mapping[str, int]) -> NodeSummary:
+    """What pN needs from one case's node findings, given its counts (``staging.counts``)."""
     pos = {"micro", "macro", "pos"}
-    ax = [(n, c) for n, c in zip(nodes, calls, strict=True)
-          if n.site in AXILLARY_SITES and n.excised]
-    im_clinical = any(n.site == "internal_mammary" and c.category in pos and n.clinically_detected
-                      for n, c in zip(nodes, calls, strict=True))
-    im_sln = any(n.site == "internal_mammary" and c.category in pos and n.excised
-                 for n, c in zip(nodes, calls, strict=True))
+    c = counts
+    im_clinical = any(n.site == "internal_mammary" and c_.category in pos
+                      and n.clinically_detected for n, c_ in zip(nodes, calls, strict=True))
+    im_sln = any(n.site == "internal_mammary" and c_.category in pos and n.excised
+                 for n, c_ in zip(nodes, calls, strict=True))
     return NodeSummary(
-        positive_axillary=sum(c.category in pos for _, c in ax),
-        macro_axillary=sum(c.category == "macro" for _, c in ax),
-        micro_axillary=sum(c.category == "micro" for _, c in ax),
-        unknown_size_axillary=sum(c.category == "pos" for _, c in ax),
-        itc_nodes=sum(c.category == "itc" for c in calls),
-        infraclavicular_positive=any(n.site == "infraclavicular" and c.category in pos
-                                     for n, c in zip(nodes, calls, strict=True)),
-        supraclavicular_positive=any(n.site == "supraclavicular" and c.category in pos
-                                     for n, c in zip(nodes, calls, strict=True)),
+        positive_axillary=c["axillary_macro"] + c["axillary_micro"] + c["axillary_unknown_size"],
+        macro_axillary=c["axillary_macro"],
+        micro_axillary=c["axillary_micro"],
+        unknown_size_axillary=c["axillary_unknown_size"],
+        itc_nodes=sum(c_.category == "itc" for c_ in calls),
+        infraclavicular_positive=any(n.site == "infraclavicular" and c_.category in pos
+                                     for n, c_ in zip(nodes, calls, strict=True)),
+        supraclavicular_positive=c["supraclavicular_positive"] > 0,
         internal_mammary="clinical" if im_clinical else ("sln" if im_sln else "none"),
-        molecular_positive=rtpcr_positive or any(c.molecular_only for c in calls),
-        nodes_excised=sum(n.excised for n in nodes if n.site != "supraclavicular"),
-        needle_only_positive=tuple(n.site for n, c in zip(nodes, calls, strict=True)
-                                   if n.found_by == "needle_biopsy" and c.category in pos),
+        molecular_positive=rtpcr_positive or any(c_.molecular_only for c_ in calls),
+        nodes_excised=c["nodes_excised"],
+        needle_only_positive=tuple(n.site for n, c_ in zip(nodes, calls, strict=True)
+                                   if n.found_by == "needle_biopsy" and c_.category in pos),
     )
 
 

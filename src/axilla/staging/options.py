@@ -16,6 +16,13 @@ class StagingOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    system: Literal["AJCC8", "UICC8"] = Field(
+        "AJCC8",
+        description="Staging system: AJCC 8th edition (revised 2018), with prognostic stage "
+        "groups; or UICC TNM 8, which the Royal College of Pathologists' dataset asks UK "
+        "pathologists to use (anatomic stage only, pT rounded to the nearest millimetre, no "
+        "(f) suffix).",
+    )
     ene_in_deposit_size: bool = Field(
         True,
         description="Measure a node's whole contiguous deposit including any part outside the "

@@ -3,7 +3,9 @@
 Source: AJCC Cancer Staging Manual, 8th edition, chapter 48 (Breast), revised 2018: T
 definitions, the rounding rule for tumour size (<= 1.0 mm T1mi; > 1.0 and < 2.0 mm counted as
 2 mm; otherwise the nearest whole millimetre), the (m) suffix, prefixes and suffixes of N, M
-categories. Restated in docs/staging.md.
+categories. Restated in docs/staging.md. UICC TNM 8 (RCPath dataset, Appendix D, 2018): the same
+cut-offs, with sizes rounded to the nearest whole millimetre (1.1 mm is reported as 1 mm, so
+T1mi), and no (f) suffix.
 """
 
 from __future__ import annotations
@@ -50,25 +52,30 @@ class NCategory(BaseModel):
         return f"{self.prefix}{self.category}{self.modifier}"
 
 
-def rounded_size_mm(size_mm: np.ndarray | Sequence[float], half: str = "up") -> np.ndarray:
-    """Size used for T after the AJCC rounding rule (NaN for <= 1.0 mm, which is T1mi).
+def rounded_size_mm(size_mm: np.ndarray | Sequence[float], half: str = "up",
+                    system: str = "AJCC8") -> np.ndarray:
+    """Size used for T after the system's rounding rule (NaN where the tumour is T1mi).
 
-    > 1.0 and < 2.0 mm counts as 2 mm; from 2 mm the nearest whole millimetre, x.5 rounding
-    up (``half="up"``, the default) or down.
+    AJCC 8: <= 1.0 mm is T1mi; > 1.0 and < 2.0 mm counts as 2 mm; from 2 mm the nearest whole
+    millimetre. UICC 8 (RCPath): the nearest whole millimetre throughout, so up to 1.5 mm
+    (x.5 by ``half``) is T1mi. x.5 rounds up (``half="up"``, the default) or down.
     """
     s = np.atleast_1d(np.asarray(size_mm, dtype=float))
     nearest = np.floor(s + 0.5) if half == "up" else np.ceil(s - 0.5)
+    if system == "UICC8":
+        return np.where(nearest <= T1MI_MAX_MM, np.nan, nearest)
     out = np.where(s < 2.0, 2.0, nearest)
     return np.where(s <= T1MI_MAX_MM, np.nan, out)
 
 
-def t_category_from_size(size_mm: np.ndarray | Sequence[float], half: str = "up") -> np.ndarray:
+def t_category_from_size(size_mm: np.ndarray | Sequence[float], half: str = "up",
+                         system: str = "AJCC8") -> np.ndarray:
     """T category (T1mi ... T3) of each invasive size in mm, over an array."""
     s = np.atleast_1d(np.asarray(size_mm, dtype=float))
-    r = rounded_size_mm(s, half)
+    r = rounded_size_mm(s, half, system)
     idx = np.searchsorted(np.asarray(T_CUTOFFS_MM, dtype=float), np.nan_to_num(r), side="left")
     cats = np.asarray(T_SIZE_CATEGORIES, dtype=object)[idx]
-    return np.where(s <= T1MI_MAX_MM, "T1mi", cats).astype(str)
+    return np.where(np.isnan(r), "T1mi", cats).astype(str)
 
 
 def t_group(category: str) -> str:
@@ -114,8 +121,8 @@ def pt_category(tumour: Tumour, neoadjuvant: bool,
                            + (f" {largest:g} mm)" if largest else ")"))
         else:
             assert largest is not None
-            cat = str(t_category_from_size([largest], options.t_half_mm)[0])
-            reasons.append(_size_reason(cat, largest, options.t_half_mm))
+            cat = str(t_category_from_size([largest], options.t_half_mm, options.system)[0])
+            reasons.append(_size_reason(cat, largest, options.t_half_mm, options.system))
         if multiple:
             reasons.append(f"(m): {len(sizes)} separate invasive tumours "
                            f"({', '.join(f'{s:g}' for s in sizes)} mm); the largest is used, "
@@ -128,11 +135,15 @@ def pt_category(tumour: Tumour, neoadjuvant: bool,
     return TCategory(prefix=prefix, category=cat, multiple=multiple, display=display), reasons
 
 
-def _size_reason(cat: str, size: float, half: str) -> str:
+def _size_reason(cat: str, size: float, half: str, system: str = "AJCC8") -> str:
+    uicc = system == "UICC8"
     if cat == "T1mi":
+        if uicc and size > T1MI_MAX_MM:
+            return (f"T1mi: largest invasive size {size:g} mm, rounded to the nearest "
+                    f"millimetre ({T1MI_MAX_MM:g} mm; UICC TNM 8 / RCPath rule)")
         return f"T1mi: largest invasive size {size:g} mm (<= {T1MI_MAX_MM:g} mm, not rounded)"
-    r = float(rounded_size_mm([size], half)[0])
-    if size < 2.0:
+    r = float(rounded_size_mm([size], half, system)[0])
+    if size < 2.0 and not uicc:
         how = f"{size:g} mm (> 1.0 and < 2.0 mm counts as 2 mm)"
     elif r == size:
         how = f"{size:g} mm"

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from axilla.case.predict import PREDICT_INPUT_RULES
+from axilla.case.ranges import RANGES
+from axilla.case.strict import number_from_text
 from axilla.errors import FieldProblem, InputError
 from axilla.models.predict import CURRENT_VERSION, available_versions, load_version
 
@@ -50,6 +53,15 @@ class Section:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _ranged(path: str, label: str, *, name: str = "", help: str = "",
+            required: bool = False) -> FormField:
+    """A numeric form field whose bounds, step and range text come from ``case/ranges.py``."""
+    r = RANGES[path]
+    text = f"{r.describe()[:1].upper()}{r.describe()[1:]}." + (f" {help}" if help else "")
+    return FormField(name or path, label, "int" if r.whole else "number", text, required,
+                     lo=r.lo, hi=r.hi, step="1" if r.whole else "any")
+
+
 def _predict_versions() -> tuple[tuple[str, str], ...]:
     out = []
     for v in available_versions():
@@ -62,8 +74,8 @@ def _predict_versions() -> tuple[tuple[str, str], ...]:
 
 SECTIONS: tuple[Section, ...] = (
     Section("Patient", (
-        FormField("patient.age_years", "Age at diagnosis (years)", "number", required=True,
-                  lo=18, hi=110, help="18 to 110. PREDICT is valid from 25 to 85."),
+        _ranged("patient.age_years", "Age at diagnosis (years)", required=True,
+                help=f"PREDICT is valid from {PREDICT_INPUT_RULES['age'].describe()}."),
         FormField("patient.sex", "Sex", "select",
                   options=(("female", "Female"), ("male", "Male")), default="female"),
         FormField("patient.menopausal_status", "Menopausal status", "select",
@@ -83,8 +95,7 @@ SECTIONS: tuple[Section, ...] = (
         FormField("tumour.pr", "PR status", "select", options=POS_NEG),
         FormField("tumour.her2", "HER2 status", "select", options=POS_NEG,
                   help="Equivocal after ISH counts as negative."),
-        FormField("tumour.ki67_percent", "Ki-67 (% of cells)", "number", lo=0, hi=100,
-                  help="Optional. PREDICT counts more than 10 % as positive."),
+        _ranged("tumour.ki67_percent", "Ki-67 (% of cells)", help="Optional."),
         FormField("histology", "Histological type", "select",
                   options=(UNKNOWN, ("nst", "No special type (ductal)"), ("lobular", "Lobular"),
                            ("other", "Other"))),
@@ -100,9 +111,8 @@ SECTIONS: tuple[Section, ...] = (
                   options=(("sentinel", "Sentinel node biopsy"),
                            ("dissection", "Axillary dissection (clearance)"),
                            ("none", "None")), default="sentinel"),
-        FormField("procedure.nodes_removed", "Nodes removed", "int", lo=0, hi=100,
-                  step="1", help="Optional: all nodes the pathologist examined. Empty = the "
-                  "nodes listed below."),
+        _ranged("procedure.nodes_removed", "Nodes removed", help="Optional: all nodes the "
+                "pathologist examined. Empty = the nodes listed below."),
         FormField("m", "Distant metastasis (M)", "select",
                   options=(("cM0", "cM0: none known"), ("cM0(i+)", "cM0(i+)"),
                            ("cM1", "cM1"), ("pM1", "pM1")), default="cM0"),
@@ -116,8 +126,8 @@ SECTIONS: tuple[Section, ...] = (
         FormField("treatment.trastuzumab", "Trastuzumab", "check"),
         FormField("treatment.bisphosphonates", "Bisphosphonates", "check"),
         FormField("treatment.radiotherapy", "Radiotherapy", "check"),
-        FormField("treatment.mean_heart_dose_gy", "Mean heart dose (Gy)", "number", lo=0,
-                  hi=50, help="Optional; used by PREDICT 3.x with radiotherapy."),
+        _ranged("treatment.mean_heart_dose_gy", "Mean heart dose (Gy)",
+                help="Optional; used by PREDICT 3.x with radiotherapy."),
         FormField("predict_version", "PREDICT version", "select",
                   options=_predict_versions(), default=CURRENT_VERSION),
     )),
@@ -126,10 +136,9 @@ SECTIONS: tuple[Section, ...] = (
 NODE_FIELDS: tuple[FormField, ...] = (
     FormField("found_by", "Found by", "select",
               options=(("sentinel", "Sentinel biopsy"), ("dissection", "Dissection"))),
-    FormField("deposit_mm", "Largest deposit (mm)", "number", lo=0, hi=200,
-              help="0 = no tumour in the node."),
-    FormField("cells_per_section", "Tumour cells (optional)", "int", lo=0, hi=1_000_000,
-              step="1", help="Largest count in one cross-section, if counted."),
+    _ranged("nodes.deposit_mm", "Largest deposit (mm)", name="deposit_mm"),
+    _ranged("nodes.cells_per_section", "Tumour cells (optional)", name="cells_per_section",
+            help="Largest count in one cross-section, if counted."),
     FormField("extranodal_extension", "Extranodal extension", "check"),
 )
 
@@ -160,25 +169,22 @@ def _convert(f: FormField, raw: str, problems: list[FieldProblem]) -> Any:
         return None
     if f.kind == "yesno":
         return {"yes": True, "no": False}.get(text, text)
-    if f.kind == "number":
+    if f.kind in ("number", "int"):
+        whole = f.kind == "int"
         try:
-            return float(text)
+            value = number_from_text(text, whole)
         except ValueError:
-            problems.append(FieldProblem(f.name, text, "must be a number"))
+            what = "a whole number" if whole else "a number"
+            problems.append(FieldProblem(f.name, text, f"must be {what}"))
             return None
-    if f.kind == "int":
-        try:
-            return int(text)
-        except ValueError:
-            problems.append(FieldProblem(f.name, text, "must be a whole number"))
-            return None
+        return int(value) if whole else value
     if f.kind == "sizes":
         sizes = []
         for part in re.split(r"[;,\s]+", text):
             if not part:
                 continue
             try:
-                sizes.append(float(part))
+                sizes.append(number_from_text(part))
             except ValueError:
                 problems.append(FieldProblem(f.name, text, "sizes in mm, separated by ;"))
                 return None
@@ -256,10 +262,10 @@ def errors_by_field(problems: list[FieldProblem], rows: list[int]) -> dict[str, 
     out: dict[str, list[str]] = {}
     for p in problems:
         name = p.field
-        m = re.match(r"nodes\[(\d+)\](.*)", name)
+        m = re.match(r"nodes\.(\d+)(\..*)?$", name)
         if m and int(m.group(1)) < len(rows):
-            name = f"nodes[{rows[int(m.group(1))]}]{m.group(2)}"
-        name = re.sub(r"\[\d+\]$", "", name) if name.startswith("tumour.") else name
+            name = f"nodes[{rows[int(m.group(1))]}]{m.group(2) or ''}"
+        name = re.sub(r"\.\d+$", "", name) if name.startswith("tumour.") else name
         target = name
         if target not in ALL_FIELDS:
             candidates = [n for n in ALL_FIELDS if target.startswith(n)]

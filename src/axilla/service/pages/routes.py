@@ -1,5 +1,7 @@
 """The web pages: case form, results (clinician tabs), patient view, print view, glossary,
-and the interactive API page. Server-rendered with Jinja; nothing is stored.
+and the interactive API page. Server-rendered with Jinja; nothing is stored. Results, patient
+and print views render the one view model of an assessment (``axilla.explain.view``); the
+print view is the HTML report's own template.
 
 A results page carries the case as JSON in a hidden field, so the patient and print views
 are rendered from the same input without storing it or putting it in a URL.
@@ -13,20 +15,20 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from axilla import __version__
-from axilla.assess import Assessment, assess
+from axilla.assess import assess
 from axilla.case.assessment import parse_case
 from axilla.errors import FieldProblem, InputError, UnknownModelVersionError
-from axilla.explain import glossary, glossary_entry
-from axilla.guidance import load_rules
+from axilla.explain import glossary
+from axilla.explain.view import build_view
 from axilla.service.pages import forms
 
 router = APIRouter(include_in_schema=False)
 
-env = Environment(loader=PackageLoader("axilla.service.pages", "templates"),
+env = Environment(loader=ChoiceLoader([PackageLoader("axilla.service.pages", "templates"),
+                                       PackageLoader("axilla.explain", "templates")]),
                   autoescape=select_autoescape(default=True), trim_blocks=True,
                   lstrip_blocks=True)
 env.filters["field_id"] = lambda name: forms.FormField(name, "", "text").id
@@ -34,7 +36,6 @@ env.globals.update(version=__version__, SECTIONS=forms.SECTIONS, NODE_FIELDS=for
                    NODE_ROWS=forms.NODE_ROWS, node_field=forms.node_field)
 
 VIEWS = ("clinician", "patient", "print")
-TABLE_YEARS = (5, 10, 15)
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -59,48 +60,6 @@ def form_page() -> HTMLResponse:
     return _form_page(values)
 
 
-def _topic_titles() -> dict[str, str]:
-    return dict(load_rules().topics)
-
-
-def _predict_table(a: Assessment) -> dict[str, Any] | None:
-    r = a.predict.result
-    if r is None:
-        return None
-    years = [t for t in TABLE_YEARS if t in r.years]
-    rows = [("Surgery only", r.surgery_only.overall_survival_pct)]
-    steps = []
-    for step, benefit in zip(r.steps, r.benefits, strict=True):
-        if benefit.chosen:
-            steps.append(("+ " + benefit.treatment, step.overall_survival_pct))
-    rows.extend(steps)
-    chosen_last = next((s for s, b in zip(reversed(r.steps), reversed(r.benefits), strict=True)
-                        if b.chosen), r.surgery_only)
-    return {
-        "years": years, "rows": rows,
-        "benefits": [(b.treatment, b.chosen, b.displayed_pp) for b in r.benefits],
-        "total": r.total_benefit.displayed_pp,
-        "breast": chosen_last.breast_cancer_mortality_pct,
-        "other": chosen_last.other_cause_mortality_pct,
-        "model": r.model,
-    }
-
-
-def _glossary_for(a: Assessment) -> list[Any]:
-    terms: list[str] = []
-    for e in a.explanations:
-        for t in e.glossary_terms:
-            if t not in terms:
-                terms.append(t)
-    out = []
-    for t in terms:
-        try:
-            out.append(glossary_entry(t))
-        except (KeyError, ValueError):
-            continue
-    return out
-
-
 def _results(case: dict[str, Any], version: str, view: str) -> HTMLResponse:
     parsed = parse_case(case)
     a = assess(parsed, predict_version=version)
@@ -108,16 +67,7 @@ def _results(case: dict[str, Any], version: str, view: str) -> HTMLResponse:
                            separators=(",", ":"))
     template = {"clinician": "results.html", "patient": "patient.html",
                 "print": "print.html"}[view]
-    axilla_recs = [r for r in a.guidance.recommendations if r.topic == "axilla"]
-    return render(
-        template, a=a, case=parsed, case_json=case_json, predict_version=version,
-        table=_predict_table(a), topics=_topic_titles(), axilla_recs=axilla_recs,
-        by_topic=a.guidance.by_topic, glossary_used=_glossary_for(a),
-        patient_texts=[e for e in a.explanations if not e.topic.startswith("guidance:")],
-        clinician_texts=a.explanations,
-        icon_svg=Markup(a.charts.icon_array_svg or ""),
-        curves_svg=Markup(a.charts.survival_curves_svg or ""),
-    )
+    return render(template, v=build_view(a), case_json=case_json, predict_version=version)
 
 
 @router.post("/assess", response_class=HTMLResponse)

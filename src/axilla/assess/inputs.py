@@ -1,0 +1,215 @@
+"""Each engine's inputs read from the case table, the node counts and earlier results.
+
+Source: the inputs as each model defines them: PREDICT Breast (docs/predict.md; Wishart 2014
+for Ki-67 > 10 %), the indices spec (shared input conventions), recurrence.md section 5 (risk
+factors) and the guidance field list (docs/guidance.md section 0.2). Which nodes each model
+counts is defined once in ``axilla.staging.counts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from axilla.case.assessment import PREDICT_KI67_POSITIVE_ABOVE_PCT
+from axilla.case.predict import validate_predict_columns
+from axilla.case.recurrence import RecurrenceRiskInputs
+from axilla.columns import CaseTable
+from axilla.guidance import FIELDS
+from axilla.staging import StagingResult, guidance_node_facts, predict_node_input
+
+_STATUS = {"positive": 1.0, "negative": 0.0}
+_CHEMO_GENERATION = {"none": 0.0, "second_generation": 2.0, "third_generation": 3.0}
+
+
+def status_code(values: np.ndarray, missing: float) -> np.ndarray:
+    """Receptor statuses as 1.0 (positive) / 0.0 (negative), ``missing`` where not recorded."""
+    return np.array([_STATUS.get(v, missing) if v is not None else missing for v in values],
+                    dtype=float)
+
+
+def _flag(x: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(np.asarray(x, dtype=float))
+
+
+def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
+                   ) -> tuple[dict[str, np.ndarray], list[list[str]], list[list[str]]]:
+    """PREDICT's input columns, the reasons it does not apply and notes on defaults, by case.
+
+    PREDICT is for women after primary surgery for early invasive breast cancer (model papers
+    and web tool): not for in-situ disease, M1, neoadjuvant treatment, a recurrence or men.
+    Missing markers take the source's missing codes; nothing is clamped.
+    """
+    n = len(t)
+    size = t["tumour.size_mm"]
+    ki67 = t["tumour.ki67_percent"]
+    heart = t["treatment.mean_heart_dose_gy"]
+    smoker = t["patient.current_smoker"]
+    screen = t["screen_detected"]
+    cols = {
+        "age": t["patient.age_years"].astype(float), "size": size.astype(float),
+        "nodes": predict_node_input(counts).astype(float),
+        "grade": np.where(np.isnan(t["tumour.grade"]), 9.0, t["tumour.grade"]),
+        "er": status_code(t["tumour.er_status"], np.nan),
+        "her2": status_code(t["tumour.her2"], 9.0),
+        "ki67": np.where(np.isnan(ki67), 9.0,
+                         (ki67 > PREDICT_KI67_POSITIVE_ABOVE_PCT).astype(float)),
+        "pr": status_code(t["tumour.pr_status"], 9.0),
+        "screen": np.where(np.isnan(screen), 2.0, screen),
+        "generation": np.array([_CHEMO_GENERATION[c] for c in t["treatment.chemotherapy"]]),
+        "horm": _flag(t["treatment.endocrine_therapy"]),
+        "traz": _flag(t["treatment.trastuzumab"]),
+        "bis": _flag(t["treatment.bisphosphonates"]),
+        "radio": _flag(t["treatment.radiotherapy"]),
+        "heart_gy": np.nan_to_num(heart), "smoker": _flag(smoker),
+    }
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    notes: list[list[str]] = [[] for _ in range(n)]
+    for i in range(n):
+        primary, why = t["tumour.primary"][i], reasons[i]
+        if primary != "invasive":
+            why.append(f"PREDICT is for invasive cancer; the primary is {primary}")
+        elif np.isnan(size[i]):
+            why.append("PREDICT needs the invasive tumour size in mm")
+        if t["m"][i] in ("cM1", "pM1"):
+            why.append("PREDICT is for early breast cancer; M1 disease is outside it")
+        if t["neoadjuvant"][i] == 1:
+            why.append("PREDICT estimates adjuvant benefit after primary surgery; it does not "
+                       "apply after neoadjuvant therapy")
+        if t["recurrence"][i] is not None:
+            why.append("PREDICT estimates outcomes from the diagnosis of a primary cancer; it "
+                       "does not apply once a recurrence is recorded")
+        if t["patient.sex"][i] != "female":
+            why.append("PREDICT was developed and validated in women")
+        if t["tumour.er_status"][i] is None:
+            why.append("PREDICT needs ER status")
+        if np.isnan(heart[i]) and t["treatment.radiotherapy"][i] == 1:
+            notes[i].append("Mean heart dose not given: taken as 0 Gy, so PREDICT's heart-dose "
+                            "harm of radiotherapy is not included")
+        if np.isnan(smoker[i]):
+            notes[i].append("Smoking status not given: taken as non-smoker for PREDICT's "
+                            "other-cause mortality")
+    runnable = np.array([not r for r in reasons], dtype=bool)
+    if runnable.any():
+        checked = validate_predict_columns({k: v[runnable] for k, v in cols.items()})
+        rows = np.flatnonzero(runnable)
+        for row, problem in checked.problems:
+            reasons[int(rows[row])].append(
+                f"{problem.field} {problem.value}: {problem.reason} (PREDICT's validated range)")
+    return cols, reasons, notes
+
+
+def index_inputs(t: CaseTable) -> dict[str, np.ndarray]:
+    """The case-level inputs NPI and CTS5 share (nodes come from the staging counts)."""
+    menopause = t["patient.menopausal_status"]
+    return {
+        "invasive": t["tumour.primary"] == "invasive",
+        "size_mm": t["tumour.size_mm"],
+        "grade": t["tumour.grade"],
+        "age_years": t["patient.age_years"],
+        "er_positive": status_code(t["tumour.er_status"], np.nan),
+        "neoadjuvant_therapy": _flag(t["neoadjuvant"]),
+        "postmenopausal": np.array([np.nan if m is None else float(m == "post")
+                                    for m in menopause]),
+    }
+
+
+def _put_enum(facts: dict[str, Any], name: str, value: str) -> None:
+    """Set a coded fact only when the guidance field schema knows the code (e.g. not TX)."""
+    if value in FIELDS[name].values:
+        facts[name] = value
+
+
+_OPTIONAL_FACTS = {
+    "size_mm": "tumour.size_mm", "grade": "tumour.grade", "er_status": "tumour.er_status",
+    "pr_status": "tumour.pr_status", "her2_status": "tumour.her2",
+    "menopausal_status": "patient.menopausal_status",
+    "breast_surgery": "treatment.breast_surgery",
+    "radial_margin_min_mm": "treatment.radial_margin_min_mm", "histology": "histology",
+    "regional_nodal_rt_planned": "treatment.regional_nodal_radiotherapy",
+}
+_WHOLE_FACTS = ("grade",)
+_FLAG_FACTS = ("regional_nodal_rt_planned",)
+
+
+def _plain(t: CaseTable, column: str, i: int, name: str) -> Any:
+    """One cell as the guidance fact type (None when not recorded)."""
+    x = t[column][i]
+    if isinstance(x, str) or x is None:
+        return x
+    if np.isnan(x):
+        return None
+    if name in _WHOLE_FACTS:
+        return int(x)
+    if name in _FLAG_FACTS:
+        return bool(x)
+    return float(x)
+
+
+def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
+                   staged: Sequence[StagingResult]) -> list[dict[str, Any]]:
+    """The guidance fields (docs/guidance.md) each case determines before the models run."""
+    node_facts = guidance_node_facts(counts)
+    out = []
+    for i, staging in enumerate(staged):
+        flag = {name: bool(t[f"treatment.{name}"][i] == 1) for name in (
+            "endocrine_therapy", "trastuzumab", "radiotherapy", "bisphosphonates")}
+        kind = t["procedure.kind"][i]
+        facts: dict[str, Any] = {
+            "invasive": t["tumour.primary"][i] == "invasive",
+            "dcis_only": t["tumour.primary"][i] == "dcis",
+            "age_years": int(t["patient.age_years"][i]),
+            "sex": t["patient.sex"][i],
+            "slnb_done": kind == "sentinel" or bool(counts["sentinel_removed"][i]),
+            "anc_done": kind == "dissection",
+            **{name: int(v[i]) for name, v in node_facts.items()},
+            "systemic_therapy_advised": (flag["endocrine_therapy"] or flag["trastuzumab"]
+                                         or t["treatment.chemotherapy"][i] != "none"),
+            "trastuzumab_planned": flag["trastuzumab"],
+            "breast_rt_planned": flag["radiotherapy"],
+            "adjuvant_bisphosphonate_planned": flag["bisphosphonates"],
+        }
+        for name, column in _OPTIONAL_FACTS.items():
+            value = _plain(t, column, i, name)
+            if value is not None:
+                facts[name] = value
+        if t["neoadjuvant"][i] != 1:  # after neoadjuvant therapy, which kind must be a fact
+            facts.update(neoadjuvant_chemo_given=False, neoadjuvant_et_given=False)
+        if t["treatment.breast_surgery"][i] == "bcs":
+            facts["whole_breast_rt_advised"] = flag["radiotherapy"]
+        _put_enum(facts, "pn_category", f"p{staging.pN.category}{staging.pN.modifier}")
+        _put_enum(facts, "t_category", staging.pT.category)
+        out.append(facts)
+    return out
+
+
+def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
+                staged: Sequence[StagingResult]) -> list[RecurrenceRiskInputs]:
+    """The recurrence risk-factor checklist's inputs of each case (recurrence.md section 5)."""
+    macro = guidance_node_facts(counts)["macromet_nodes_total"]
+    out = []
+    for i, staging in enumerate(staged):
+        pt = staging.pT.category
+        grade = t["tumour.grade"][i]
+        out.append(RecurrenceRiskInputs(
+            case_id=t["case_id"][i], breast_surgery=t["treatment.breast_surgery"][i],
+            radial_margin_min_mm=_plain(t, "treatment.radial_margin_min_mm", i, ""),
+            dcis_only=t["tumour.primary"][i] == "dcis", histology=t["histology"][i],
+            breast_rt_given=bool(t["treatment.radiotherapy"][i] == 1),
+            macromet_nodes_total=int(macro[i]), size_mm=_plain(t, "tumour.size_mm", i, ""),
+            t_category=pt if pt in FIELDS["t_category"].values else None,
+            age_years=float(t["patient.age_years"][i]),
+            grade=None if np.isnan(grade) else int(grade),
+            er_status=t["tumour.er_status"][i], pr_status=t["tumour.pr_status"][i],
+            her2_status=t["tumour.her2"][i],
+            lvi=None if np.isnan(t["lymphovascular_invasion"][i])
+            else bool(t["lymphovascular_invasion"][i]),
+            multifocal=bool(t["tumour.invasive_foci"][i] > 1),
+            extranodal_extension=bool(counts["extranodal_extension"][i] > 0),
+            neoadjuvant_chemo_given=bool(t["neoadjuvant"][i] == 1),
+            endocrine_therapy_taken=bool(t["treatment.endocrine_therapy"][i] == 1),
+            chemotherapy_given=t["treatment.chemotherapy"][i] != "none",
+        ))
+    return out

@@ -1,0 +1,161 @@
+"""The pipeline: a batch of cases -> figures (``compute``) -> assessments (``present``).
+
+The only module that knows the order of the engines: the cases are flattened once into a case
+table and a node table (``axilla.columns``); staging counts every node once; PREDICT, NPI and
+CTS5 each run as one columnar call over the cases they apply to; then the recurrence checklist
+and event class, and the guidance rules given the staging and model results as facts. Every
+figure carries the model that produced it; every recommendation its rule id and citation.
+Words and pictures are added afterwards by ``axilla.assess.present``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from axilla import __version__
+from axilla.assess.inputs import guidance_facts, index_inputs, predict_inputs, risk_inputs
+from axilla.assess.model import (
+    Assessment,
+    CTS5Section,
+    Figures,
+    NPISection,
+    PredictSection,
+    Provenance,
+    RecurrenceSection,
+)
+from axilla.assess.present import present
+from axilla.case.assessment import Case, parse_case
+from axilla.columns import tables
+from axilla.guidance import RULESET_VERSION, evaluate, validate_facts
+from axilla.models.cts5 import CTS5Result, cts5_applicability, cts5_results
+from axilla.models.npi import NPIResult, npi_applicability, npi_results
+from axilla.models.predict import CURRENT_VERSION, load_version
+from axilla.models.predict import compute as predict_compute
+from axilla.models.predict.results import PredictResult, results
+from axilla.recurrence import classify_recurrence, risk_factor_summary
+from axilla.staging import StagingResult, counts_columns, index_node_inputs, stage_many
+
+PREDICT_YEARS = tuple(range(1, 16))
+
+
+def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: str
+             ) -> tuple[list[PredictSection], list[list[str]]]:
+    """PREDICT for every case it applies to, in one columnar call."""
+    version = load_version(predict_version)
+    cols, reasons, notes = predict_inputs(cases_t, counts)
+    runnable = np.array([not r for r in reasons], dtype=bool)
+    typed: dict[int, PredictResult] = {}
+    if runnable.any():
+        ladder = sorted({c for lad in version.ladders.values() for c in lad},
+                        key=version.columns.index)
+        out = predict_compute({k: v[runnable] for k, v in cols.items()}, version.id,
+                              columns=ladder)
+        typed = dict(zip(np.flatnonzero(runnable).tolist(), results(out, PREDICT_YEARS),
+                         strict=True))
+    sections = [PredictSection(
+        applicable=not reasons[i], not_applicable_reasons=reasons[i],
+        inputs=None if reasons[i] else {k: float(v[i]) for k, v in cols.items()},
+        result=typed.get(i)) for i in range(len(reasons))]
+    return sections, notes
+
+
+def _indices(cases_t: Any, counts: Mapping[str, np.ndarray]
+             ) -> tuple[list[NPISection], list[CTS5Section]]:
+    """NPI and CTS5 for every case each applies to, one columnar call each."""
+    x = index_inputs(cases_t)
+    positive, micro = index_node_inputs(counts)
+    npi_why = npi_applicability(x["invasive"], x["size_mm"], x["grade"])
+    cts5_why = cts5_applicability(x["invasive"], x["er_positive"], x["age_years"],
+                                  x["size_mm"], x["grade"])
+    npi_rows = np.array([not r for r in npi_why], dtype=bool)
+    cts5_rows = np.array([not r for r in cts5_why], dtype=bool)
+    npi: dict[int, NPIResult] = {}
+    cts5: dict[int, CTS5Result] = {}
+    if npi_rows.any():
+        found = npi_results(x["size_mm"][npi_rows], positive[npi_rows], x["grade"][npi_rows],
+                            micro[npi_rows], x["neoadjuvant_therapy"][npi_rows])
+        npi = dict(zip(np.flatnonzero(npi_rows).tolist(), found, strict=True))
+    if cts5_rows.any():
+        r = cts5_rows
+        found5 = cts5_results(x["age_years"][r], x["size_mm"][r], x["grade"][r], positive[r],
+                              micro[r], x["neoadjuvant_therapy"][r], x["postmenopausal"][r])
+        cts5 = dict(zip(np.flatnonzero(r).tolist(), found5, strict=True))
+    n = len(npi_why)
+    return (
+        [NPISection(applicable=not npi_why[i], not_applicable_reasons=list(npi_why[i]),
+                    result=npi.get(i)) for i in range(n)],
+        [CTS5Section(applicable=not cts5_why[i], not_applicable_reasons=list(cts5_why[i]),
+                     result=cts5.get(i)) for i in range(n)],
+    )
+
+
+def _needle_note(staging: StagingResult) -> list[str]:
+    """Say so when an axillary node positive on needle biopsy only is left out of the counts."""
+    n = staging.counts.axillary_needle_only_positive
+    if not n or not staging.counts.nodes_excised:
+        return []
+    return [f"{n} axillary node{'s' if n > 1 else ''} positive on needle biopsy only: not "
+            "counted as positive by pN, PREDICT, NPI or CTS5, which count excised nodes "
+            "(AJCC 8th; a node confirmed by needle biopsy alone is staged clinically)"]
+
+
+def compute(cases: Sequence[Case], *, predict_version: str = CURRENT_VERSION) -> list[Figures]:
+    """Figures for a batch of cases: staging, PREDICT, indices, recurrence, guidance; no text."""
+    version = load_version(predict_version)
+    case_t, node_t = tables(cases)
+    staged = stage_many([c.staging_case() for c in cases], nodes=node_t)
+    counts = counts_columns([s.counts for s in staged])
+    predict, notes = _predict(case_t, counts, predict_version)
+    npi, cts5 = _indices(case_t, counts)
+    facts = guidance_facts(case_t, counts, staged)
+    risk = risk_inputs(case_t, counts, staged)
+    found = []
+    for i, (case, staging) in enumerate(zip(cases, staged, strict=True)):
+        p = predict[i]
+        event = classify_recurrence(case.recurrence) if case.recurrence else None
+        case_facts = facts[i]
+        if p.result is not None:
+            chemo = next((b for b in p.result.benefits if b.letter == "c"), None)
+            if chemo is not None and chemo.chosen:
+                case_facts["predict_chemo_os_benefit_10y_pct"] = chemo.benefit_pp[10]
+            case_facts["predict_version"] = p.result.model.version
+        npi_result = npi[i].result
+        if npi_result is not None:
+            case_facts["npi"] = npi_result.score
+        case_facts.update(event.guidance_facts if event else {})
+        case_facts.update(case.guidance_facts)
+        guidance = evaluate(validate_facts(case_facts))
+        summary = risk_factor_summary(risk[i], validated_models={
+            "npi": npi_result and {"score": npi_result.score, "group": npi_result.group6},
+            "predict_version": version.id if p.result else None})
+        found.append(Figures(
+            case_id=case.case_id,
+            provenance=Provenance(
+                axilla_version=__version__, staging_edition=staging.edition,
+                predict_version=version.id if p.result else None,
+                predict_source=version.source if p.result else None,
+                ruleset_version=RULESET_VERSION, input_sha256=case.input_hash()),
+            staging=staging, predict=p, indices=[npi[i], cts5[i]], guidance=guidance,
+            recurrence=RecurrenceSection(risk_factors=summary, event=event),
+            warnings=[*notes[i], *(p.result.warnings if p.result else ()),
+                      *_needle_note(staging)],
+        ))
+    return found
+
+
+def assess_many(cases: Sequence[Case], *, predict_version: str = CURRENT_VERSION,
+                lang: str = "en") -> list[Assessment]:
+    """Assess a batch of cases: ``compute`` over the batch, then ``present`` each."""
+    figures = compute(cases, predict_version=predict_version)
+    return [present(case, f, lang=lang) for case, f in zip(cases, figures, strict=True)]
+
+
+def assess(case: Case | Mapping[str, Any], *, predict_version: str = CURRENT_VERSION,
+           lang: str = "en") -> Assessment:
+    """Assess one case: a batch of one through the same pipeline as a cohort."""
+    if not isinstance(case, Case):
+        case = parse_case(case)
+    return assess_many([case], predict_version=predict_version, lang=lang)[0]

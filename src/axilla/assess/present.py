@@ -1,0 +1,131 @@
+"""Figures -> an assessment: explanations in two voices and charts, every word from the
+message catalogue (``axilla.explain``, one file a language).
+
+Source: the project design ("figures apart from words"); the texts and their sources are in
+``axilla.explain.texts`` and ``messages/<lang>.yaml``.
+"""
+
+from __future__ import annotations
+
+from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
+from axilla.case.assessment import Case
+from axilla.explain import (
+    explain_cts5,
+    explain_node_category,
+    explain_npi,
+    explain_pn_category,
+    explain_predict_survival,
+    explain_recommendation_strength,
+    explain_recurrence_class,
+    explain_stage_group,
+    icon_array_svg,
+    icon_counts,
+    message,
+)
+from axilla.explain.texts import Explanation as Text
+from axilla.models.predict.results import PredictResult
+
+#: The year the icon array shows (PREDICT's usual reporting horizon).
+ICON_ARRAY_YEAR = 10
+_NODE_WORD = {"neg": "negative", "itc": "itc", "micro": "micrometastasis",
+              "macro": "macrometastasis"}
+_TREATMENT_KEY = {"h": "endocrine", "c": "chemotherapy", "t": "trastuzumab",
+                  "b": "bisphosphonate", "r": "radiotherapy"}
+
+
+def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, float]:
+    """Percent of 100 women in each outcome at ``year``: alive without the chosen treatments'
+    benefit, extra alive with each, dead of breast cancer, dead of other causes."""
+    treated = r.steps[-1]
+    chosen = [b for b in r.benefits if b.chosen and b.benefit_pp[year] > 0]
+    extra = sum(b.benefit_pp[year] for b in chosen)
+    all_help = len(chosen) == sum(b.chosen for b in r.benefits)
+    key = "chart.label_alive_surgery_only" if all_help else "chart.label_alive_after_harms"
+    counts: dict[str, float] = {
+        message(key, lang): max(treated.overall_survival_pct[year] - extra, 0.0)}
+    for b in chosen:
+        counts[message("chart.label_extra_alive", lang, treatment=b.treatment)] = (
+            b.benefit_pp[year])
+    counts[message("chart.label_die_breast_cancer", lang)] = (
+        treated.breast_cancer_mortality_pct[year])
+    counts[message("chart.label_die_other_causes", lang)] = max(100.0 - sum(counts.values()),
+                                                                0.0)
+    return counts
+
+
+def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
+    """The icon array and the survival curves of PREDICT's result (none without it)."""
+    from axilla.explain import survival_curves_svg
+
+    r = f.predict.result
+    if r is None:
+        return Charts()
+    counts = chart_counts(r, year, lang)
+    model = f"{r.model.name} {r.model.version}"
+    icons = icon_array_svg(counts, title=message("chart.icon_heading", lang, years=year,
+                                                 model=model), lang=lang)
+    series = {
+        message("chart.label_series_surgery_only", lang):
+            [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))],
+        message("chart.label_series_chosen", lang):
+            [100.0, *(r.steps[-1].overall_survival_pct[t] for t in range(1, 16))],
+    }
+    curves = survival_curves_svg(list(range(16)), series, lang=lang,
+                                 title=message("chart.curve_heading", lang, model=model))
+    tally = dict(zip(counts, icon_counts(list(counts.values())), strict=True))
+    return Charts(icon_array_year=year, icon_array_counts=tally, icon_array_svg=icons,
+                  survival_curves_svg=curves)
+
+
+def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
+    """Every result of the figures in a clinician's line and a patient's sentence."""
+    out: list[Explanation] = []
+
+    def add(topic: str, e: Text) -> None:
+        out.append(Explanation(topic=topic, clinician=e.clinician, patient=e.patient,
+                               glossary_terms=list(e.terms)))
+
+    staging = f.staging
+    for node, result in zip(case.nodes, staging.nodes, strict=True):
+        word = _NODE_WORD.get(result.category)
+        if word:
+            add("node", explain_node_category(
+                word, node.deposit_mm if word != "negative" else None, lang))
+    if staging.pN.category != "NX":
+        add("pN", explain_pn_category(staging.pN.display, staging.positive_nodes, lang))
+    if staging.anatomic_stage:
+        add("stage", explain_stage_group(staging.anatomic_stage, "anatomic", lang))
+    if staging.pathological_prognostic_stage:
+        add("stage", explain_stage_group(staging.pathological_prognostic_stage,
+                                         "pathological_prognostic", lang))
+    r = f.predict.result
+    if r is not None:
+        benefits = {_TREATMENT_KEY[b.letter]: max(b.benefit_pp[10], 0.0) for b in r.benefits
+                    if b.chosen and b.letter in _TREATMENT_KEY}
+        add("predict", explain_predict_survival(
+            r.model.version, 10, r.surgery_only.overall_survival_pct[10],
+            r.steps[-1].overall_survival_pct[10], benefits, lang))
+    for index in f.indices:
+        if index.result is None:
+            continue
+        if isinstance(index, NPISection):
+            add("npi", explain_npi(index.result.score, index.result.group6, lang))
+        else:
+            add("cts5", explain_cts5(index.result.score, index.result.group, lang))
+    event = f.recurrence.event
+    if event is not None:
+        add("recurrence", explain_recurrence_class(
+            event.event_class, event.local_subclass, confirmed=event.confirmed,
+            isolated=event.isolated, lang=lang))
+    for rec in f.guidance.recommendations:
+        plain = explain_recommendation_strength(rec.strength, lang)
+        out.append(Explanation(topic=f"guidance:{rec.topic}",
+                               clinician=f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
+                               patient=plain.patient, glossary_terms=list(plain.terms)))
+    return out
+
+
+def present(case: Case, f: Figures, *, lang: str = "en") -> Assessment:
+    """The assessment of one case: its figures with explanations and charts in ``lang``."""
+    return Assessment(**dict(f), explanations=explanations(case, f, lang),
+                      charts=charts(f, lang=lang))

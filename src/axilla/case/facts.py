@@ -1,0 +1,192 @@
+"""The guidance fact schema (case/fields.yaml) and the validation of a facts mapping against it.
+
+Source: axilla guidance specification section 0.2 (fields used by the NICE NG101, CG81 and DG34
+rules). Every refusal names the field, the value and what is allowed. The schema is part of the
+case vocabulary: ``Case.guidance_facts`` is checked against it when a case is parsed, and the
+guidance engine reads the same schema (``axilla.guidance`` re-exports it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from axilla.errors import DataFileError, FieldProblem, InputError
+
+FieldType = Literal["bool", "int", "float", "enum", "list", "text"]
+FIELD_TYPES: tuple[str, ...] = ("bool", "int", "float", "enum", "list", "text")
+_FIELD_KEYS = {"type", "values", "unit", "min", "max", "derived", "default", "description"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One fact a condition may use: its type, allowed values or range, unit and meaning."""
+
+    name: str
+    type: FieldType
+    description: str
+    values: tuple[str, ...] = ()
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    derived: str | None = None
+    default: object = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("int", "float")
+
+    def allowed(self) -> str:
+        """What this field accepts, in words (used in error messages and the field list)."""
+        if self.type == "bool":
+            return "true or false"
+        if self.type == "enum":
+            return "one of " + ", ".join(self.values)
+        if self.type == "list":
+            return "a list of distinct values from " + ", ".join(self.values)
+        if self.type == "text":
+            return "text"
+        kind = "a whole number" if self.type == "int" else "a number"
+        unit = f" {self.unit}" if self.unit else ""
+        if self.min is not None and self.max is not None:
+            return f"{kind} from {self.min:g} to {self.max:g}{unit}"
+        if self.min is not None:
+            return f"{kind} >= {self.min:g}{unit}"
+        return kind + unit
+
+    def check(self, value: object) -> tuple[object, str | None]:
+        """Return (normalised value, None) or (value, reason) when the value is not allowed."""
+        bad = (value, f"must be {self.allowed()}")
+        if self.type == "bool":
+            return (value, None) if isinstance(value, bool) else bad
+        if self.type == "text":
+            return (value, None) if isinstance(value, str) and value.strip() else bad
+        if self.type == "enum":
+            if not isinstance(value, str):
+                return bad
+            value = _normalise_pn(value) if self.name == "pn_category" else value
+            return (value, None) if value in self.values else bad
+        if self.type == "list":
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                return bad
+            if len(set(value)) != len(value) or not set(value) <= set(self.values):
+                return bad
+            return tuple(value), None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return bad
+        if not math.isfinite(value):
+            return bad
+        if self.type == "int":
+            if value != int(value):
+                return bad
+            value = int(value)
+        else:
+            value = float(value)
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            return bad
+        return value, None
+
+
+_PN_SUFFIX = re.compile(r"(\((sn|f)\))+$")
+
+
+def _normalise_pn(value: str) -> str:
+    """Drop a yp prefix and (sn)/(f) suffixes from an AJCC pN category (staging spec 2.3, 2.5)."""
+    value = _PN_SUFFIX.sub("", value.strip())
+    return value[1:] if value.startswith("ypN") else value
+
+
+def parse_fields(data: object, source: str = "fields.yaml") -> dict[str, FieldSpec]:
+    """Build the field schema from parsed YAML; a malformed entry raises DataFileError."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("fields"), Mapping):
+        raise DataFileError(f"{source}: expected a mapping with a 'fields' mapping")
+    fields: dict[str, FieldSpec] = {}
+    for name, entry in data["fields"].items():
+        where = f"{source}: field {name!r}"
+        if not isinstance(entry, Mapping):
+            raise DataFileError(f"{where}: expected a mapping")
+        unknown = set(entry) - _FIELD_KEYS
+        if unknown:
+            raise DataFileError(f"{where}: unknown key(s) {sorted(map(str, unknown))}")
+        ftype = entry.get("type")
+        if ftype not in FIELD_TYPES:
+            raise DataFileError(f"{where}: type {ftype!r} is not one of {', '.join(FIELD_TYPES)}")
+        values = tuple(entry.get("values") or ())
+        if ftype in ("enum", "list") and not values:
+            raise DataFileError(f"{where}: an {ftype} field needs 'values'")
+        if not isinstance(entry.get("description"), str):
+            raise DataFileError(f"{where}: needs a text 'description'")
+        spec = FieldSpec(
+            name=str(name),
+            type=ftype,
+            description=" ".join(entry["description"].split()),
+            values=tuple(str(v) for v in values),
+            unit=str(entry.get("unit", "")),
+            min=entry.get("min"),
+            max=entry.get("max"),
+            derived=entry.get("derived"),
+            default=entry.get("default"),
+        )
+        if spec.default is not None and spec.check(spec.default)[1] is not None:
+            raise DataFileError(f"{where}: default {spec.default!r} is not {spec.allowed()}")
+        fields[spec.name] = spec
+    return fields
+
+
+def load_fields() -> dict[str, FieldSpec]:
+    """The packaged field schema (case/fields.yaml)."""
+    return _packaged_fields().copy()
+
+
+@functools.cache
+def _packaged_fields() -> dict[str, FieldSpec]:
+    text = resources.files("axilla.case").joinpath("fields.yaml").read_text("utf-8")
+    return parse_fields(yaml.safe_load(text))
+
+
+def validate_facts(
+    facts: Mapping[str, Any], fields: Mapping[str, FieldSpec] | None = None
+) -> dict[str, object]:
+    """Check a flat facts mapping against the schema; return it normalised, None values dropped.
+
+    Raises InputError listing every unknown field, wrongly typed or out-of-range value.
+    ``fields`` defaults to the packaged schema.
+    """
+    if fields is None:
+        fields = _packaged_fields()
+    if not isinstance(facts, Mapping):
+        raise InputError([FieldProblem("facts", type(facts).__name__, "must be a mapping")])
+    problems: list[FieldProblem] = []
+    clean: dict[str, object] = {}
+    for name, value in facts.items():
+        spec = fields.get(name) if isinstance(name, str) else None
+        if spec is None:
+            near = difflib.get_close_matches(str(name), list(fields), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            reason = f"unknown field{hint}; see `axilla guidance --fields`"
+            problems.append(FieldProblem(str(name), value, reason))
+            continue
+        if value is None:  # null = not known
+            continue
+        normalised, reason = spec.check(value)
+        if reason:
+            problems.append(FieldProblem(name, value, reason))
+        else:
+            clean[name] = normalised
+    if clean.get("invasive") is True and clean.get("dcis_only") is True:
+        problems.append(
+            FieldProblem("dcis_only", True, "cannot be true when invasive is true (pure DCIS only)")
+        )
+    if problems:
+        raise InputError(problems)
+    return clean

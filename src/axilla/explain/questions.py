@@ -1,0 +1,401 @@
+"""The questions patients bring, each answered from this case in plain words.
+
+Source: the questions of a woman told "micrometastasis in 1 sentinel node" (has it spread, why
+no more surgery to the armpit, radiotherapy there, what the bone drug is for, would chemotherapy
+help) and of a woman whose cancer came back near her scar during chemotherapy in pregnancy.
+Facts: AJCC 8th / UICC 8 node categories and stage; NICE NG101 1.4.13-1.4.15 (axillary
+treatment, lymphoedema as its trade-off), 1.12.1, 1.13, 1.15; NICE CG81 (recurrence); RCOG
+Green-top Guideline No. 12 (pregnancy). Every sentence comes from the message catalogue
+(``questions.*``), which the readability and no-advice checks cover; nothing here advises.
+
+Stable question ids, in the order they are given where they apply: ``nodes_found``,
+``has_it_spread``, ``stage``, ``axilla_treatment``, ``treatment_benefits``,
+``treatment_purpose``, ``pending``, ``recurrence_signs``, and for a recurrence
+``recurrence_type`` and ``what_next``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from axilla.case.assessment import Case
+from axilla.explain.catalogue import DEFAULT_LANGUAGE, catalogue, message
+from axilla.explain.texts import patient_number
+from axilla.guidance import GuidanceResult
+from axilla.models.predict.results import PredictResult, TreatmentBenefit
+from axilla.staging import StagingResult
+
+QUESTION_IDS = ("nodes_found", "has_it_spread", "stage", "axilla_treatment",
+                "treatment_benefits", "treatment_purpose", "pending", "recurrence_signs",
+                "recurrence_type", "what_next")
+
+#: PREDICT treatment letters, in the order patients see them, with their catalogue names.
+BENEFIT_ORDER = (("h", "endocrine"), ("c", "chemotherapy"), ("t", "trastuzumab"),
+                 ("b", "bisphosphonate"), ("r", "radiotherapy"))
+_NODE_GROUPS = ("sentinel", "dissection", "needle_biopsy", "imaging")
+_OTHER_SITES = ("internal_mammary", "supraclavicular", "infraclavicular")
+_ROMAN = {"0": "0", "I": "1", "II": "2", "III": "3", "IV": "4"}
+#: An event this soon after surgery is told as found "during or soon after" first treatment.
+DURING_TREATMENT_MONTHS = 6.0
+
+
+class PatientQuestion(BaseModel):
+    """One question a patient asks, answered from this case in plain words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Stable id: " + ", ".join(QUESTION_IDS))
+    question: str
+    answer: str
+    glossary_terms: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NodeSeen:
+    """One node as staged: how it was found, where, and its category (neg/itc/micro/macro/pos)."""
+
+    found_by: str
+    site: str
+    category: str
+    size_mm: float | None = None
+
+
+@dataclass(frozen=True)
+class Benefit:
+    """One PREDICT treatment at the reported year: in the plan or not, and what it adds (pp).
+
+    ``if_added_pp`` is None where the treatment does not apply (e.g. trastuzumab for a
+    HER2-negative cancer)."""
+
+    letter: str
+    chosen: bool
+    benefit_pp: float
+    if_added_pp: float | None
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One fired guidance recommendation as the questions need it (id, topic, open point)."""
+
+    id: str
+    topic: str
+    uncertain: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    """Everything the answers draw on, already computed by the pipeline (figures, no words)."""
+
+    nodes: tuple[NodeSeen, ...]
+    pn_category: str  # e.g. "N1mi", "N0", "NX"
+    pn_modifier: str  # e.g. "(i+)"
+    m: str  # e.g. "cM0"
+    anatomic_stage: str | None
+    prognostic_stage: str | None
+    recommendations: tuple[Advice, ...]
+    undecided: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule id, missing facts)
+    predict_version: str | None = None
+    benefits: tuple[Benefit, ...] = ()
+    year: int = 10
+    plan: frozenset[str] = frozenset()  # letters of the chosen treatments: r h c t b
+    pregnant: bool = False
+    recurrence_class: str | None = None
+    recurrence_patient_text: str | None = None  # the event's explanation, already in words
+    during_primary_treatment: bool = False
+
+
+def _m(key: str, lang: str, **values: object) -> str:
+    return message(f"questions.{key}", lang, **values)
+
+
+def _has(key: str, lang: str) -> bool:
+    return f"questions.{key}" in catalogue(lang)
+
+
+def _join(parts: Iterable[str]) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _plain_stage(stage: str) -> str:
+    """AJCC/UICC stage group in Arabic numerals, as patients read it (IIIA -> 3A)."""
+    roman = stage.rstrip("ABC")
+    return _ROMAN.get(roman, roman) + stage[len(roman):]
+
+
+def _nodes_found(f: QuestionFacts, lang: str) -> PatientQuestion:
+    order = ("macro", "micro", "pos", "itc")
+    sentences: list[str] = []
+    terms = ["lymph_node"]
+    axillary = [n for n in f.nodes if n.site not in _OTHER_SITES]
+    for group in _NODE_GROUPS:
+        nodes = [n for n in axillary if n.found_by == group]
+        if not nodes:
+            continue
+        if group == "sentinel":
+            terms.append("sentinel_node")
+        cats = [n.category for n in nodes]
+        if group in ("needle_biopsy", "imaging"):
+            worst = next((c for c in order if c in cats), "neg")
+            key = "group_imaging" if group == "imaging" else "group_needle"
+            values = {} if group == "imaging" else {"what": _m(f"nodes_found.what_{worst}", lang)}
+            sentences.append(_m(f"nodes_found.{key}", lang, **values))
+            continue
+        key = f"nodes_found.group_{group}"
+        if len(nodes) == 1 and group == "sentinel":
+            sentences.append(_m("nodes_found.group_sentinel_one", lang,
+                                what=_m(f"nodes_found.what_{cats[0]}", lang)))
+            continue
+        shown = [c for c in order if c in cats] or ["neg"]
+        for cat in shown:
+            sentences.append(_m(key, lang, count=cats.count(cat), total=len(nodes),
+                                what=_m(f"nodes_found.what_{cat}", lang)))
+    for n in f.nodes:
+        if n.site in _OTHER_SITES and n.category != "neg":
+            sentences.append(_m("nodes_found.group_other_site", lang,
+                                what=_m(f"nodes_found.what_{n.category}", lang)))
+    sizes = [n.size_mm for n in f.nodes if n.size_mm and n.category in ("micro", "macro")]
+    if sizes:
+        sentences.append(_m("nodes_found.largest", lang, size_mm=f"{max(sizes):g}"))
+    if not f.nodes:
+        sentences.append(_m("nodes_found.none_removed", lang))
+    for cat, term in (("itc", "itc"), ("micro", "micrometastasis"), ("macro", "macrometastasis")):
+        if any(n.category == cat for n in f.nodes):
+            terms.append(term)
+    return _question("nodes_found", _join(sentences), terms, lang)
+
+
+def _has_it_spread(f: QuestionFacts, lang: str) -> PatientQuestion:
+    parts: list[str] = []
+    terms = ["spread", "lymph_node"]
+    if f.pn_category == "NX":
+        parts.append(_m("has_it_spread.not_checked", lang))
+    elif f.pn_category == "N0":
+        parts.append(_m("has_it_spread.itc_only" if f.pn_modifier == "(i+)"
+                        else "has_it_spread.no_nodes", lang))
+    else:
+        parts.append(_m("has_it_spread.to_nodes", lang))
+        if f.pn_category == "N1mi":
+            parts.append(_m("has_it_spread.to_nodes_small", lang))
+            terms.append("micrometastasis")
+    if f.m.endswith("M1") or f.recurrence_class in ("distant", "de_novo_metastatic"):
+        parts.append(_m("has_it_spread.distant", lang))
+    elif f.recurrence_class is None:
+        parts.append(_m("has_it_spread.no_distant", lang))
+    return _question("has_it_spread", _join(parts), terms, lang)
+
+
+def _stage(f: QuestionFacts, lang: str) -> PatientQuestion:
+    main = f.prognostic_stage or f.anatomic_stage
+    if main is None:
+        return _question("stage", _m("stage.none", lang), ["stage"], lang)
+    if f.prognostic_stage:
+        parts = [_m("stage.both", lang, stage=_plain_stage(f.prognostic_stage))]
+        if f.anatomic_stage and f.anatomic_stage != f.prognostic_stage:
+            parts.append(_m("stage.other", lang, other_stage=_plain_stage(f.anatomic_stage)))
+    else:
+        parts = [_m("stage.one", lang, stage=_plain_stage(main))]
+    return _question("stage", _join(parts), ["stage", "grade"], lang)
+
+
+def _axilla_treatment(f: QuestionFacts, lang: str) -> PatientQuestion | None:
+    parts: list[str] = []
+    unsure = False
+    axilla_fired = False
+    for rec in f.recommendations:
+        key = f"axilla_treatment.rule.{rec.id}"
+        if not _has(key, lang):
+            continue
+        parts.append(_m(key, lang))
+        axilla_fired = axilla_fired or rec.topic == "axilla"
+        unsure = unsure or (rec.uncertain is not None and rec.topic == "radiotherapy")
+    if not parts:
+        return None
+    if unsure:
+        parts.append(_m("axilla_treatment.nodal_rt_unsure", lang))
+    if axilla_fired:
+        parts.append(_m("axilla_treatment.tradeoff", lang))
+    terms = ["axilla", "axillary_clearance", "radiotherapy", "lymphoedema"]
+    return _question("axilla_treatment", _join(parts), terms, lang)
+
+
+def _treatment_benefits(f: QuestionFacts, lang: str) -> PatientQuestion:
+    if f.predict_version is None or not f.benefits:
+        return _question("treatment_benefits", _m("treatment_benefits.not_available", lang),
+                         ["predict"], lang)
+    parts = [_m("treatment_benefits.intro", lang, version=f.predict_version, years=f.year)]
+    by_letter = {b.letter: b for b in f.benefits}
+    terms = ["predict", "overall_survival"]
+    for letter, name in BENEFIT_ORDER:
+        b = by_letter.get(letter)
+        if b is None:
+            continue
+        treatment = message(f"treatment.{name}", lang)
+        terms.append(_TERM[name])
+        if b.chosen:
+            pp, stem = b.benefit_pp, "in_plan"
+        elif b.if_added_pp is None:
+            parts.append(_m("treatment_benefits.not_for_you", lang, treatment=treatment))
+            continue
+        else:
+            pp, stem = b.if_added_pp, "if_added"
+        extra = patient_number(pp)
+        if pp < 0.5:
+            parts.append(_m(f"treatment_benefits.{stem}_small", lang, treatment=treatment))
+        elif extra == "1":
+            parts.append(_m(f"treatment_benefits.{stem}_one", lang, treatment=treatment))
+        else:
+            parts.append(_m(f"treatment_benefits.{stem}", lang, treatment=treatment,
+                            extra=extra))
+    parts.append(_m("treatment_benefits.groups", lang))
+    return _question("treatment_benefits", _join(parts), terms, lang)
+
+
+_TERM = {"endocrine": "endocrine_therapy", "chemotherapy": "chemotherapy",
+         "trastuzumab": "trastuzumab", "bisphosphonate": "bisphosphonate",
+         "radiotherapy": "radiotherapy"}
+_PLAN_ORDER = (("r", "radiotherapy"), ("h", "endocrine"), ("c", "chemotherapy"),
+               ("t", "trastuzumab"), ("b", "bisphosphonate"))
+
+
+def _treatment_purpose(f: QuestionFacts, lang: str) -> PatientQuestion:
+    chosen = [name for letter, name in _PLAN_ORDER if letter in f.plan]
+    parts = [_m(f"treatment_purpose.{name}", lang) for name in chosen]
+    if not parts:
+        parts.append(_m("treatment_purpose.none", lang))
+    told = f.pregnant and f.recurrence_class is None  # after a recurrence: in what_next
+    if told:
+        parts.append(_pregnancy(f, lang))
+    terms = [_TERM[n] for n in chosen] + (["obstetrician"] if told else [])
+    return _question("treatment_purpose", _join(parts), terms, lang)
+
+
+def _pregnancy(f: QuestionFacts, lang: str) -> str:
+    parts = [_m("pregnancy.note", lang)]
+    if "r" in f.plan:
+        parts.append(_m("pregnancy.radiotherapy", lang))
+    if "c" in f.plan:
+        parts.append(_m("pregnancy.chemotherapy", lang))
+    if "h" in f.plan:
+        parts.append(_m("pregnancy.endocrine", lang))
+    if "t" in f.plan:
+        parts.append(_m("pregnancy.trastuzumab", lang))
+    if f.recurrence_class is not None:
+        parts.append(_m("pregnancy.scans", lang))
+    return _join(parts)
+
+
+def _pending(f: QuestionFacts, lang: str) -> PatientQuestion:
+    parts: list[str] = []
+    seen: set[str] = set()
+    for _, missing in f.undecided:
+        for fact in missing:
+            key = f"pending.fact.{fact}"
+            if fact in seen or not _has(key, lang):
+                continue
+            seen.add(fact)
+            parts.append(_m("pending.item", lang, what=_m(key, lang)))
+    for rec in f.recommendations:
+        key = f"pending.open.{rec.id}"
+        if rec.uncertain is not None and _has(key, lang):
+            parts.append(_m("pending.unsure", lang, what=_m(key, lang)))
+    if not parts:
+        parts.append(_m("pending.nothing", lang))
+    return _question("pending", _join(parts), [], lang)
+
+
+def _recurrence_signs(lang: str) -> PatientQuestion:
+    parts = [_m(f"recurrence_signs.{k}", lang) for k in ("local", "regional", "distant",
+                                                         "contact")]
+    return _question("recurrence_signs", _join(parts),
+                     ["local_recurrence", "regional_recurrence", "distant_recurrence"], lang)
+
+
+def _recurrence_type(f: QuestionFacts, lang: str) -> PatientQuestion:
+    parts = [f.recurrence_patient_text or ""]
+    if f.during_primary_treatment:
+        parts.append(_m("recurrence_type.during_treatment", lang))
+    terms = ["recurrence", {"local": "local_recurrence", "regional": "regional_recurrence",
+                            "locoregional": "regional_recurrence",
+                            "distant": "distant_recurrence"}.get(f.recurrence_class or "",
+                                                                 "new_primary")]
+    return _question("recurrence_type", _join(parts), terms, lang)
+
+
+def _what_next(f: QuestionFacts, lang: str) -> PatientQuestion:
+    parts = [_m(f"what_next.{k}", lang) for k in ("restaging", "biopsy", "options", "support")]
+    if f.pregnant:
+        parts.append(_pregnancy(f, lang))
+    terms = ["scan", "biopsy"] + (["obstetrician"] if f.pregnant else [])
+    return _question("what_next", _join(parts), terms, lang)
+
+
+def _question(qid: str, answer: str, terms: Sequence[str], lang: str) -> PatientQuestion:
+    return PatientQuestion(id=qid, question=_m(f"{qid}.question", lang), answer=answer,
+                           glossary_terms=list(dict.fromkeys(terms)))
+
+
+def patient_questions(facts: QuestionFacts, lang: str = DEFAULT_LANGUAGE,
+                      ) -> list[PatientQuestion]:
+    """The questions that apply to this case, answered, in the order of ``QUESTION_IDS``."""
+    out = [_nodes_found(facts, lang), _has_it_spread(facts, lang), _stage(facts, lang)]
+    axilla = _axilla_treatment(facts, lang)
+    if axilla is not None:
+        out.append(axilla)
+    if facts.recurrence_class is None:
+        out.append(_treatment_benefits(facts, lang))
+    out.append(_treatment_purpose(facts, lang))
+    out.append(_pending(facts, lang))
+    out.append(_recurrence_signs(lang))
+    if facts.recurrence_class is not None:
+        out += [_recurrence_type(facts, lang), _what_next(facts, lang)]
+    return out
+
+
+def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
+                  if_added: Mapping[str, float | None] | None = None) -> tuple[Benefit, ...]:
+    """``Benefit`` entries from PREDICT's typed benefits (``letter``, ``chosen``,
+    ``benefit_pp``) and, for treatments not chosen, what adding each would give."""
+    out = []
+    for b in predict_benefits:
+        added = None if if_added is None else if_added.get(b.letter)
+        out.append(Benefit(b.letter, b.chosen, float(b.benefit_pp[year]), added))
+    return tuple(out)
+
+
+def question_facts(case: Case, staging: StagingResult, predict: PredictResult | None,
+                   guidance: GuidanceResult, event: Any | None = None,
+                   event_text: str | None = None,
+                   if_added: Mapping[str, float | None] | None = None,
+                   year: int = 10) -> QuestionFacts:
+    """The facts the answers need, read from a case and its typed results."""
+    plan = case.treatment
+    letters = {"r": plan.radiotherapy, "h": plan.endocrine_therapy,
+               "c": plan.chemotherapy != "none", "t": plan.trastuzumab,
+               "b": plan.bisphosphonates}
+    recurrence = case.recurrence
+    during = bool(recurrence is not None and (
+        getattr(recurrence, "on_adjuvant_chemotherapy", False)
+        or (recurrence.months_since_primary_surgery is not None
+            and recurrence.months_since_primary_surgery <= DURING_TREATMENT_MONTHS)))
+    return QuestionFacts(
+        nodes=tuple(NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
+                    for n in staging.nodes),
+        pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
+        anatomic_stage=staging.anatomic_stage,
+        prognostic_stage=staging.pathological_prognostic_stage,
+        recommendations=tuple(Advice(r.id, r.topic, r.uncertain)
+                              for r in guidance.recommendations),
+        undecided=tuple((u.id, tuple(u.missing)) for u in guidance.undecided),
+        predict_version=predict.model.version if predict else None,
+        benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
+        year=year,
+        plan=frozenset(k for k, v in letters.items() if v),
+        pregnant=bool(case.guidance_facts.get("pregnant", False)),
+        recurrence_class=None if event is None else str(event.event_class),
+        recurrence_patient_text=event_text,
+        during_primary_treatment=during,
+    )

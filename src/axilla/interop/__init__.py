@@ -1,0 +1,1 @@
+"""Interoperability shells: exchange cases and assessments with other systems (FHIR)."""

@@ -1,0 +1,56 @@
+"""Index inputs of a batch checked once against the spec's rules, with warnings by case.
+
+Source: axilla indices specification (shared input conventions); the rules themselves live in
+``axilla.case.indices``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from axilla.case.indices import IndexName, validate_index_columns
+from axilla.errors import InputError
+
+
+def checked_columns(index: IndexName, columns: Mapping[str, np.ndarray]
+                    ) -> tuple[dict[str, np.ndarray], list[list[str]]]:
+    """The inputs as float columns (defaults filled) and each case's warnings.
+
+    The cases must be applicable already; a refusal by the input rules raises ``InputError``.
+    """
+    checked = validate_index_columns(
+        index, {k: np.asarray(v, dtype=float) for k, v in columns.items()})
+    if checked.problems:
+        raise InputError([p for _, p in checked.problems])
+    n = int(checked.valid.shape[0])
+    warnings: list[list[str]] = [[] for _ in range(n)]
+    for row, message in checked.warnings:
+        warnings[row].append(message)
+    return checked.columns, warnings
+
+
+def tumour_reasons(model: str, invasive: np.ndarray, size_mm: np.ndarray, grade: np.ndarray
+                   ) -> list[tuple[str, ...]]:
+    """Why ``model`` (an index of invasive cancer from size and grade) cannot be given, by case.
+
+    Written for people: "NPI needs the histological grade; it is not recorded". NaN marks a
+    size or grade not recorded; an empty tuple means nothing is missing.
+    """
+    inv = np.asarray(invasive, dtype=bool)
+    no_size = np.isnan(np.asarray(size_mm, dtype=float))
+    no_grade = np.isnan(np.asarray(grade, dtype=float))
+    out: list[tuple[str, ...]] = []
+    for i in range(inv.shape[0]):
+        if not inv[i]:
+            out.append((f"{model} is for invasive breast cancer; the tumour recorded is not "
+                        "invasive",))
+            continue
+        reasons = []
+        if no_size[i]:
+            reasons.append(f"{model} needs the invasive tumour size in mm; it is not recorded")
+        if no_grade[i]:
+            reasons.append(f"{model} needs the histological grade; it is not recorded")
+        out.append(tuple(reasons))
+    return out

@@ -1,0 +1,176 @@
+"""Per-case node counts, computed once over a node table, and the nodes each model counts.
+
+Source: AJCC Cancer Staging Manual, 8th edition, chapter 48 (Breast), revised 2018: regional
+nodes (level I-II axillary and intramammary nodes count as axillary; level III is
+infraclavicular), ITC / micrometastasis / macrometastasis, and nodes confirmed by needle biopsy
+only being staged clinically with the (f) suffix (docs/staging.md). Which of these nodes each
+model reads is stated once here, with its source:
+
+* pN and the indices (NPI, CTS5): excised axillary nodes (sentinel or dissection, level I-II and
+  intramammary) holding micro- or macrometastases or tumour without a size; isolated tumour
+  cells never count (indices spec, shared input conventions: ``positive_nodes``, NICE NG101
+  1.4.15). A node positive on needle biopsy only is not among them: it was not examined
+  pathologically, exactly as the pN category does not count it.
+* PREDICT: the same excised nodes plus excised infraclavicular (level III) nodes, with one
+  micrometastatic node entered as 0.5 (``predict_nodes_from_counts``; PREDICT web tool).
+* Guidance (docs/guidance.md section 0.2): ``sln_*_count`` over the nodes excised as sentinel
+  nodes, ``macromet_nodes_total`` over the excised axillary nodes.
+
+Everything is columnar: one element per node in, one element per case out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from axilla.staging.nodes import (
+    AXILLARY_SITES,
+    ITC,
+    MACRO,
+    MICRO,
+    NEGATIVE,
+    POSITIVE_SIZE_UNKNOWN,
+    predict_nodes_from_counts,
+)
+
+#: How a node reached the pathologist when it was excised (not needle biopsy, not imaging).
+EXCISED_BY = ("sentinel", "dissection")
+
+
+class NodeCounts(BaseModel):
+    """One case's nodes counted by region and category (AJCC 8th categories)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    axillary_macro: int
+    axillary_micro: int
+    axillary_itc: int
+    axillary_unknown_size: int
+    axillary_negative: int
+    axillary_needle_only_positive: int
+    sentinel_removed: int
+    sentinel_macro: int
+    sentinel_micro: int
+    sentinel_itc: int
+    sentinel_unknown_size: int
+    infraclavicular_micro: int
+    infraclavicular_positive: int
+    internal_mammary_positive: int
+    supraclavicular_positive: int
+    extranodal_extension: int
+    nodes_excised: int
+    nodes_examined: int
+
+    @property
+    def axillary_positive(self) -> int:
+        """Excised axillary nodes counted as positive: micro + macro + without a size."""
+        return self.axillary_macro + self.axillary_micro + self.axillary_unknown_size
+
+
+COUNT_NAMES: tuple[str, ...] = tuple(NodeCounts.model_fields)
+
+
+def count_nodes(
+    case_index: np.ndarray | Sequence[int],
+    n_cases: int,
+    site: np.ndarray | Sequence[str],
+    found_by: np.ndarray | Sequence[str],
+    category: np.ndarray | Sequence[int],
+    extranodal_extension: np.ndarray | Sequence[bool] | None = None,
+    nodes_removed: np.ndarray | Sequence[float] | None = None,
+) -> dict[str, np.ndarray]:
+    """Every count of ``NodeCounts`` for a batch: one int array of length ``n_cases`` each.
+
+    ``category`` holds the codes of ``axilla.staging.nodes`` (NEGATIVE ... POSITIVE_SIZE_UNKNOWN).
+    ``nodes_removed`` (NaN = not given) is the number the operation note records; without it
+    the nodes examined are the excised node findings other than supraclavicular ones.
+    """
+    idx = np.asarray(case_index, dtype=np.int64)
+    site_a = np.asarray(site, dtype=object)
+    found = np.asarray(found_by, dtype=object)
+    cat = np.asarray(category, dtype=np.int64)
+    ene = (np.zeros(idx.shape, bool) if extranodal_extension is None
+           else np.asarray(extranodal_extension, dtype=bool))
+
+    def per_case(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(idx[mask], minlength=n_cases).astype(np.int64)
+
+    excised = np.isin(found, EXCISED_BY)
+    axillary = np.isin(site_a, AXILLARY_SITES)
+    ax = axillary & excised
+    sentinel = found == "sentinel"
+    positive = np.isin(cat, (MICRO, MACRO, POSITIVE_SIZE_UNKNOWN))
+    infra = (site_a == "infraclavicular") & excised
+    out = {
+        "axillary_macro": per_case(ax & (cat == MACRO)),
+        "axillary_micro": per_case(ax & (cat == MICRO)),
+        "axillary_itc": per_case(ax & (cat == ITC)),
+        "axillary_unknown_size": per_case(ax & (cat == POSITIVE_SIZE_UNKNOWN)),
+        "axillary_negative": per_case(ax & (cat == NEGATIVE)),
+        "axillary_needle_only_positive": per_case(axillary & (found == "needle_biopsy")
+                                                  & positive),
+        "sentinel_removed": per_case(sentinel),
+        "sentinel_macro": per_case(sentinel & (cat == MACRO)),
+        "sentinel_micro": per_case(sentinel & (cat == MICRO)),
+        "sentinel_itc": per_case(sentinel & (cat == ITC)),
+        "sentinel_unknown_size": per_case(sentinel & (cat == POSITIVE_SIZE_UNKNOWN)),
+        "infraclavicular_micro": per_case(infra & (cat == MICRO)),
+        "infraclavicular_positive": per_case(infra & positive),
+        "internal_mammary_positive": per_case((site_a == "internal_mammary") & positive),
+        "supraclavicular_positive": per_case((site_a == "supraclavicular") & positive),
+        "extranodal_extension": per_case(ene),
+        "nodes_excised": per_case(excised & (site_a != "supraclavicular")),
+    }
+    removed = (np.full(n_cases, np.nan) if nodes_removed is None
+               else np.asarray(nodes_removed, dtype=float))
+    out["nodes_examined"] = np.where(np.isnan(removed), out["nodes_excised"],
+                                     np.nan_to_num(removed)).astype(np.int64)
+    return out
+
+
+def counts_at(columns: Mapping[str, np.ndarray], row: int) -> NodeCounts:
+    """The counts of one case (row) of ``count_nodes`` output."""
+    return NodeCounts(**{name: int(columns[name][row]) for name in COUNT_NAMES})
+
+
+def counts_columns(counts: Sequence[NodeCounts]) -> dict[str, np.ndarray]:
+    """Counts of several cases back as columns (one int array per count)."""
+    return {name: np.fromiter((getattr(c, name) for c in counts), np.int64, len(counts))
+            for name in COUNT_NAMES}
+
+
+# --------------------------------------------------------------------------------------------
+# The nodes each model counts (the one definition; see the module docstring for the sources)
+
+
+def index_node_inputs(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """NPI and CTS5 ``positive_nodes`` and ``micrometastatic_nodes`` (indices spec)."""
+    micro = np.asarray(c["axillary_micro"])
+    positive = np.asarray(c["axillary_macro"]) + micro + np.asarray(c["axillary_unknown_size"])
+    return positive, micro
+
+
+def predict_node_input(c: Mapping[str, np.ndarray]) -> np.ndarray:
+    """PREDICT's ``nodes``: excised axillary and infraclavicular nodes, 0.5 for one micro."""
+    micro = np.asarray(c["axillary_micro"]) + np.asarray(c["infraclavicular_micro"])
+    positive, _ = index_node_inputs(c)
+    macro = positive - np.asarray(c["axillary_micro"]) + (
+        np.asarray(c["infraclavicular_positive"]) - np.asarray(c["infraclavicular_micro"]))
+    return predict_nodes_from_counts(micro, macro)
+
+
+def guidance_node_facts(c: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The node counts of the guidance field list (docs/guidance.md section 0.2)."""
+    positive, _ = index_node_inputs(c)
+    return {
+        "sln_macromet_count": np.asarray(c["sentinel_macro"])
+        + np.asarray(c["sentinel_unknown_size"]),
+        "sln_micromet_count": np.asarray(c["sentinel_micro"]),
+        "sln_itc_count": np.asarray(c["sentinel_itc"]),
+        "macromet_nodes_total": np.asarray(c["axillary_macro"])
+        + np.asarray(c["axillary_unknown_size"]),
+        "positive_nodes_total": positive,
+    }
