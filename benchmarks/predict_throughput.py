@@ -10,8 +10,9 @@
    resident memory: each variant alone in a fresh process; cells that differ from the
    baseline's rounded table, and the largest unrounded difference.
 2. Per-patient cost of compute + typed results (as the assessment calls them: ladder columns,
-   every year, inputs validated) for n = 1, 10, 100, 10^3, 10^4, 10^5, baseline beside today,
-   in CPU time (on a shared machine the other load inflates wall time, not process time).
+   every year, inputs validated) for n = 1, 10, 100, 10^3, 10^4, 10^5 (above --batch, in
+   batches kept one at a time), baseline beside today, in CPU time (on a shared machine the
+   other load inflates wall time, not process time).
 
     .venv/bin/python benchmarks/predict_throughput.py [--n 1000000] [--repeat 5]
 """
@@ -197,10 +198,13 @@ def per_patient_benchmark(args: argparse.Namespace, baseline) -> None:
     x = synthetic(max(SIZES))
 
     def run(mod_compute, mod_results, n, with_results):
-        batch = {k: c[:n] for k, c in x.items()}
-        out = mod_compute(batch, args.version, columns=columns)
-        if with_results:
-            mod_results(out, every_year)
+        """One batch of n, or above --batch, batches of --batch kept one at a time (typed
+        results take about 100 kB a patient, so a run keeps memory bounded by its batch)."""
+        for start in range(0, n, args.batch):
+            batch = {k: c[start:min(n, start + args.batch)] for k, c in x.items()}
+            out = mod_compute(batch, args.version, columns=columns)
+            if with_results:
+                mod_results(out, every_year)
 
     print(f"\nPREDICT {args.version} per patient, compute + typed results as the assessment "
           f"asks (ladder columns, 15 years, validated), CPU microseconds a patient:")
@@ -222,6 +226,7 @@ def per_patient_benchmark(args: argparse.Namespace, baseline) -> None:
                 cells += [f"{now:9.1f}", f"{'skipped':>9s}"]
         ratio = f"{before / now:8.1f}" if before else f"{'-':>8s}"
         print(f"  {n:7,d} {' '.join(cells)} {ratio}")
+    print(f"  (n above {args.batch:,}: batches of {args.batch:,}, one kept at a time)")
     if baseline is not None:
         print(f"  (baseline skipped above n = {args.baseline_max_n:,}: its results() is "
               "quadratic in n; raise --baseline-max-n to run it)")
@@ -234,6 +239,8 @@ def main() -> None:
     ap.add_argument("--version", default=CURRENT_VERSION)
     ap.add_argument("--baseline", default=BASELINE_REV, help="git revision of the baseline")
     ap.add_argument("--baseline-max-n", type=int, default=10_000)
+    ap.add_argument("--batch", type=int, default=10_000,
+                    help="per-patient figures: largest batch kept in memory at once")
     ap.add_argument("--skip-table", action="store_true")
     ap.add_argument("--skip-per-patient", action="store_true")
     ap.add_argument("--rss-variant", dest="variant", help=argparse.SUPPRESS)
