@@ -27,6 +27,7 @@ N_YEARS = eq.N_YEARS
 CONDITIONAL_FROM = k.CONDITIONAL_FROM
 DEFAULT_CHUNK = 16_384  # patients at most in one chunk
 CORES = os.cpu_count() or 1  # read once: os.cpu_count() reads /sys on every call
+THREADS_FROM = 2_048  # patients: below this a thread pool costs more than it saves
 CHUNK_CELLS = 1 << 17  # year x column cells of one array in a chunk (stays in the caches)
 
 
@@ -136,10 +137,12 @@ def _check_years(years: Sequence[int] | None) -> np.ndarray:
 
 def run_chunks(n: int, chunk_size: int, threads: int | None, run) -> None:
     """Call ``run(slice)`` over chunks of n patients, on ``threads`` threads (default: all
-    cores; NumPy releases the GIL inside its loops)."""
+    cores from THREADS_FROM patients, else one; NumPy releases the GIL inside its loops)."""
     chunk_size = max(1, chunk_size)
     starts = range(0, n, chunk_size)
-    workers = min(len(starts), threads or CORES)
+    if threads is None:
+        threads = CORES if n >= THREADS_FROM else 1
+    workers = min(len(starts), threads)
     slices = [slice(s, min(n, s + chunk_size)) for s in starts]
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
