@@ -9,7 +9,8 @@
    Time: best of --repeat runs, variants interleaved, wall clock and CPU (both threads); peak
    resident memory: each variant alone in a fresh process; cells that differ from the
    baseline's rounded table, and the largest unrounded difference.
-2. Per-patient cost of compute + typed results (as the assessment calls them: ladder columns,
+2. One patient through the kernel alone (compute without input validation), and the
+   per-patient cost of compute + typed results (as the assessment calls them: ladder columns,
    every year, inputs validated) for n = 1, 10, 100, 10^3, 10^4, 10^5 (above --batch, in
    batches kept one at a time), baseline beside today, in CPU time (on a shared machine the
    other load inflates wall time, not process time).
@@ -232,6 +233,21 @@ def per_patient_benchmark(args: argparse.Namespace, baseline) -> None:
               "quadratic in n; raise --baseline-max-n to run it)")
 
 
+def one_patient_benchmark(args: argparse.Namespace, baseline) -> None:
+    """The kernel alone for one patient: compute(validate=False), ladder columns, 15 years."""
+    x = synthetic(1)
+    columns = ladder_columns(args.version)
+    print(f"\nPREDICT {args.version}, one patient, compute(validate=False), ladder columns, "
+          "15 years, CPU microseconds:")
+    engines = [("today", compute)]
+    if baseline is not None:
+        engines.append(("baseline", baseline.engine.compute))
+    for label, fn in engines:
+        cost = best_cpu(lambda fn=fn: fn(x, args.version, columns=columns, validate=False),
+                        300, 5) * 1e6
+        print(f"  {label:9s} {cost:8.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000)
@@ -255,6 +271,7 @@ def main() -> None:
               "today's figures only")
     if not args.skip_table:
         table_benchmark(args, baseline)
+    one_patient_benchmark(args, baseline)
     if not args.skip_per_patient:
         per_patient_benchmark(args, baseline)
 
