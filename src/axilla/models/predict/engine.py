@@ -199,6 +199,13 @@ def _layout(
     )
 
 
+def required(a: np.ndarray | None, what: str) -> np.ndarray:
+    """An optional output array that this version and request must have produced."""
+    if a is None:
+        raise AssertionError(f"PREDICT output {what!r} was not computed for this request")
+    return a
+
+
 @dataclass
 class _Results:
     """Where a chunk writes: arrays [year, column, patient] of the whole batch."""
@@ -229,10 +236,11 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
     s_oth_all = k.other_survival(plan.other_base, p) if need_all_other else None
     if kind == "extended_endocrine_benefit":
         hazard_pi = plan.increments[p.group].T * p.scale
-        m_oth = k.difference_in_place(1.0 - s_oth_all[:, plan.keys.index((False, False))])
+        s_oth_none = required(s_oth_all, "other-cause survival")[:, plan.keys.index((False, False))]
+        m_oth = k.difference_in_place(1.0 - s_oth_none)
         terms = eq.treatment_terms(v, x)
-        res.ext0[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 0)
-        res.ext5[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 5)
+        required(res.ext0, "ext0")[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 0)
+        required(res.ext5, "ext5")[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 5)
         res.all_cause[:, :, sl] = np.nan
         return
     rows = lay.rows
@@ -242,21 +250,23 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
     res.all_cause[:, :, sl] = f_all[lay.kept_rows]
     if lay.split:
         pred_br, pred_oth = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
-        res.breast[:, :, sl] = pred_br[lay.kept_rows]
-        res.other[:, :, sl] = pred_oth[lay.kept_rows]
+        required(res.breast, "breast")[:, :, sl] = pred_br[lay.kept_rows]
+        required(res.other, "other")[:, :, sl] = pred_oth[lay.kept_rows]
     if res.conditional is not None and lay.cond_rows:
         jc = lay.cond_index
         s_c = k.breast_survival(plan, p, lay.cond_rows, origin=CONDITIONAL_FROM - 1, columns=jc)
         at = [r - CONDITIONAL_FROM for r in lay.cond_rows]
         if v.logic["conditional"] == "unconditional_other_cause":  # Q9: 1 - sum of unconditional
-            m_oth = k.difference_in_place(1.0 - s_oth_all)[CONDITIONAL_FROM:]
+            s_all = required(s_oth_all, "other-cause survival")
+            m_oth = k.difference_in_place(1.0 - s_all)[CONDITIONAL_FROM:]
             o_c = 1.0 - k.running_sum_in_place(m_oth)[at]
         else:
             o_c = k.other_survival(plan.other_base_from5[at], p)
         res.conditional[:, :, sl] = k.all_cause(o_c, s_c, plan.key_of_column[jc])
     if kind == "dfs_benefit":
         s_rel = k.breast_survival(plan, p, rows, table="relapse")
-        res.relapse[:, :, sl] = k.all_cause(s_oth, s_rel, plan.key_of_column)[lay.kept_rows]
+        required(res.relapse, "relapse")[:, :, sl] = (
+            k.all_cause(s_oth, s_rel, plan.key_of_column)[lay.kept_rows])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,9 +334,9 @@ def compute(
         version=v,
         columns=col_names,
         years=lay.kept_years,
-        pi=patient_first(res.pi),
+        pi=required(patient_first(res.pi), "pi"),
         mi=res.mi,
-        all_cause=patient_first(res.all_cause),
+        all_cause=required(patient_first(res.all_cause), "all_cause"),
         breast=patient_first(res.breast),
         other=patient_first(res.other),
         conditional_columns=lay.cond_columns,
