@@ -128,10 +128,10 @@ def icon_array_svg(
     out.append('<g aria-hidden="true">')
     icon = 0
     for group, k in enumerate(n_icons):
+        fill = quoteattr(fills[group])  # once a group, not once an icon
         for _ in range(k):
             row, col = divmod(icon, columns)
             x, y = margin + col * cell, top + row * cell
-            fill = quoteattr(fills[group])
             out.append(
                 f'<g fill={fill}><circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
                 f'<rect x="{x + 5}" y="{y + 12}" width="14" height="11" rx="4"/></g>'
