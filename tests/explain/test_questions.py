@@ -17,6 +17,7 @@ import pytest
 import textstat
 
 from axilla.assess import assess
+from axilla.assess.present import question_facts
 from axilla.case.assessment import parse_case
 from axilla.explain import explain_recurrence_class
 from axilla.explain.catalogue import catalogue
@@ -28,7 +29,6 @@ from axilla.explain.questions import (
     NodeSeen,
     QuestionFacts,
     patient_questions,
-    question_facts,
 )
 from axilla.guidance import load_rules
 from axilla.recurrence import classify_recurrence

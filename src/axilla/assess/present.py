@@ -7,6 +7,9 @@ Source: the project design ("figures apart from words"); the texts and their sou
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
 from axilla.case.assessment import Case
 from axilla.explain import (
@@ -22,8 +25,19 @@ from axilla.explain import (
     icon_counts,
     message,
 )
+from axilla.explain.questions import (
+    DURING_TREATMENT_MONTHS,
+    Advice,
+    Benefit,
+    NodeSeen,
+    PatientQuestion,
+    QuestionFacts,
+    patient_questions,
+)
 from axilla.explain.texts import Explanation as Text
-from axilla.models.predict.results import PredictResult
+from axilla.guidance import GuidanceResult
+from axilla.models.predict.results import PredictResult, TreatmentBenefit
+from axilla.staging import StagingResult
 
 #: The year the icon array shows (PREDICT's usual reporting horizon).
 ICON_ARRAY_YEAR = 10
@@ -125,7 +139,64 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     return out
 
 
+def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
+                  if_added: Mapping[str, float | None] | None = None) -> tuple[Benefit, ...]:
+    """``Benefit`` entries from PREDICT's typed benefits (``letter``, ``chosen``,
+    ``benefit_pp``) and, for treatments not chosen, what adding each would give."""
+    out = []
+    for b in predict_benefits:
+        added = None if if_added is None else if_added.get(b.letter)
+        out.append(Benefit(b.letter, b.chosen, float(b.benefit_pp[year]), added))
+    return tuple(out)
+
+
+def question_facts(case: Case, staging: StagingResult, predict: PredictResult | None,
+                   guidance: GuidanceResult, event: Any | None = None,
+                   event_text: str | None = None,
+                   if_added: Mapping[str, float | None] | None = None,
+                   year: int = 10) -> QuestionFacts:
+    """The facts the answers need, read from a case and its typed results."""
+    plan = case.treatment
+    letters = {"r": plan.radiotherapy, "h": plan.endocrine_therapy,
+               "c": plan.chemotherapy != "none", "t": plan.trastuzumab,
+               "b": plan.bisphosphonates}
+    recurrence = case.recurrence
+    during = bool(recurrence is not None and (
+        getattr(recurrence, "on_adjuvant_chemotherapy", False)
+        or (recurrence.months_since_primary_surgery is not None
+            and recurrence.months_since_primary_surgery <= DURING_TREATMENT_MONTHS)))
+    return QuestionFacts(
+        nodes=tuple(NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
+                    for n in staging.nodes),
+        pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
+        anatomic_stage=staging.anatomic_stage,
+        prognostic_stage=staging.pathological_prognostic_stage,
+        recommendations=tuple(Advice(r.id, r.topic, r.uncertain)
+                              for r in guidance.recommendations),
+        undecided=tuple((u.id, tuple(u.missing)) for u in guidance.undecided),
+        predict_version=predict.model.version if predict else None,
+        benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
+        year=year,
+        plan=frozenset(k for k, v in letters.items() if v),
+        pregnant=bool(case.guidance_facts.get("pregnant", False)),
+        recurrence_class=None if event is None else str(event.event_class),
+        recurrence_patient_text=event_text,
+        during_primary_treatment=during,
+    )
+
+
+def questions(case: Case, f: Figures, lang: str = "en") -> list[PatientQuestion]:
+    """The questions a patient brings, answered from this case (``axilla.explain.questions``)."""
+    event = f.recurrence.event
+    text = None if event is None else explain_recurrence_class(
+        event.event_class, event.local_subclass, confirmed=event.confirmed,
+        isolated=event.isolated, lang=lang).patient
+    return patient_questions(question_facts(case, f.staging, f.predict.result, f.guidance,
+                                            event, text, year=ICON_ARRAY_YEAR), lang)
+
+
 def present(case: Case, f: Figures, *, lang: str = "en") -> Assessment:
-    """The assessment of one case: its figures with explanations and charts in ``lang``."""
+    """The assessment of one case: its figures with explanations, the patient's questions
+    answered, and charts, all in ``lang``."""
     return Assessment(**dict(f), explanations=explanations(case, f, lang),
-                      charts=charts(f, lang=lang))
+                      patient_questions=questions(case, f, lang), charts=charts(f, lang=lang))

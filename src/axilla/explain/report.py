@@ -28,6 +28,13 @@ def environment() -> Environment:
                        lstrip_blocks=True)
 
 
-def render_html(a: Assessment) -> str:
-    """The report as one HTML document."""
-    return environment().get_template("report.html").render(v=build_view(a))
+def render_html(a: Assessment, lang: str = "en") -> str:
+    """The report as one HTML document, in ``lang`` (the language ``a`` was presented in)."""
+    return environment().get_template("report.html").render(v=build_view(a, lang=lang))
+
+
+def render_pdf(a: Assessment, lang: str = "en") -> bytes:
+    """The same report as an A4 PDF (``axilla.explain.pdf``; needs the ``pdf`` extra)."""
+    from axilla.explain.pdf import pdf_from_html
+
+    return pdf_from_html(render_html(a, lang))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from axilla.errors import InputError
@@ -111,6 +112,15 @@ class StagingView:
 
 
 @dataclass(frozen=True)
+class QuestionView:
+    """One patient question with its answer from this case (stable ``id``)."""
+
+    id: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class AssessmentView:
     """Everything a renderer shows of one assessment."""
 
@@ -130,11 +140,16 @@ class AssessmentView:
     warnings: tuple[str, ...]
     clinician_texts: tuple[tuple[str, str], ...]
     patient_texts: tuple[str, ...]
+    questions: tuple[QuestionView, ...]
     glossary: tuple[tuple[str, str], ...]
     icon_array_year: int | None
     icon_array_svg: str | None
     survival_curves_svg: str | None
     provenance: tuple[tuple[str, str], ...]
+    lang: str = "en"
+    direction: str = "ltr"
+    review_status: str = ""
+    dated: str = ""
 
 
 def _pct(x: float) -> str:
@@ -202,6 +217,8 @@ def recommendation_view(rec: Recommendation) -> RecommendationView:
 
 def _glossary(a: Assessment) -> tuple[tuple[str, str], ...]:
     terms: list[str] = []
+    for q in a.patient_questions:
+        terms += [t for t in q.glossary_terms if t not in terms]
     for e in a.explanations:
         terms += [t for t in e.glossary_terms if t not in terms]
     out = []
@@ -225,8 +242,13 @@ def _staging(a: Assessment) -> StagingView:
         reasons=tuple(s.reasons), missing=tuple(s.missing_inputs), edition=s.edition)
 
 
-def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None) -> AssessmentView:
-    """The view model of one assessment; ``topic_titles`` default to the rule set's."""
+def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
+               lang: str = "en", dated: date | None = None) -> AssessmentView:
+    """The view model of one assessment in ``lang`` (the language it was presented in),
+    dated ``dated`` (default today); ``topic_titles`` default to the rule set's."""
+    from axilla.explain.catalogue import catalogue
+
+    words = catalogue(lang)
     if topic_titles is None:
         from axilla.guidance import load_rules
 
@@ -255,7 +277,9 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None) -> 
         warnings=tuple(a.warnings),
         clinician_texts=tuple((e.topic.replace("guidance:", "guidance, "), e.clinician)
                               for e in a.explanations),
-        patient_texts=tuple(patient), glossary=_glossary(a),
+        patient_texts=tuple(patient),
+        questions=tuple(QuestionView(q.id, q.question, q.answer) for q in a.patient_questions),
+        glossary=_glossary(a),
         icon_array_year=a.charts.icon_array_year, icon_array_svg=a.charts.icon_array_svg,
         survival_curves_svg=a.charts.survival_curves_svg,
         provenance=(
@@ -266,4 +290,7 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None) -> 
             ("Staging", prov.staging_edition),
             ("Input SHA-256", prov.input_sha256),
         ),
+        lang=lang, direction=words.get("direction", "ltr"),
+        review_status="" if lang == "en" else words.get("review_status", ""),
+        dated=(dated or date.today()).isoformat(),
     )

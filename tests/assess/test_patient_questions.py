@@ -1,0 +1,77 @@
+"""The patient's questions in the assessment JSON, the terminal and the report, in each language.
+
+Question ids and order: issue 10 ("the patient view is a list of the questions people ask").
+Case (a) is the woman told "micrometastasis in 1 sentinel node"; case (e) the woman whose node
+came back near her clearance scar during chemotherapy (examples/).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+A = str(EXAMPLES / "a_micrometastasis_sentinel.json")
+E = str(EXAMPLES / "e_regional_recurrence_during_chemotherapy.json")
+
+
+def axilla(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "axilla", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_json_of_example_a_answers_her_five_questions_in_order() -> None:
+    done = axilla("assess", A, "--json")
+    assert done.returncode == 0, done.stderr
+    qs = json.loads(done.stdout)["patient_questions"]
+    assert [q["id"] for q in qs] == [
+        "nodes_found", "has_it_spread", "stage", "axilla_treatment", "treatment_benefits",
+        "treatment_purpose", "pending", "recurrence_signs"]
+    by_id = {q["id"]: q for q in qs}
+    assert "1 of your 2 sentinel lymph nodes" in by_id["nodes_found"]["answer"]
+    assert "no sign that the cancer has spread" in by_id["has_it_spread"]["answer"]
+    assert "lymphoedema" in by_id["axilla_treatment"]["answer"]
+    assert "zoledronic acid" in by_id["treatment_purpose"]["answer"]
+    assert "Chemotherapy" in by_id["treatment_benefits"]["answer"]
+    assert "micrometastasis" in by_id["nodes_found"]["glossary_terms"]
+
+
+def test_json_of_example_e_tells_the_recurrence_and_what_next() -> None:
+    qs = json.loads(axilla("assess", E, "--json").stdout)["patient_questions"]
+    ids = [q["id"] for q in qs]
+    assert ids[-2:] == ["recurrence_type", "what_next"]
+    assert "treatment_benefits" not in ids  # PREDICT does not apply after a recurrence
+
+
+def test_schema_names_patient_questions() -> None:
+    schema = json.loads(axilla("assess", "--schema").stdout)
+    assert "patient_questions" in schema["properties"]
+    assert set(schema["$defs"]["PatientQuestion"]["required"]) >= {"id", "question", "answer"}
+
+
+def test_terminal_shows_each_question_with_its_answer() -> None:
+    out = axilla("assess", A).stdout
+    assert "Does this mean the cancer has spread?" in out
+    assert "lymphoedema" in out.replace("\n", " ")
+
+
+@pytest.mark.parametrize("lang", ["cy", "ar"])
+def test_lang_flag_gives_the_report_in_that_language(lang: str, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    done = axilla("assess", A, "--lang", lang, "--html", str(out))
+    assert done.returncode == 0, done.stderr
+    html = out.read_text("utf-8")
+    assert f'lang="{lang}"' in html
+    assert ('dir="rtl"' in html) == (lang == "ar")
+    assert "review-status" in html  # the translation's review status is shown
+    assert "Date of this assessment" in html
+
+
+def test_unknown_language_is_refused_in_one_line_with_exit_2() -> None:
+    done = axilla("assess", A, "--lang", "xx")
+    assert done.returncode == 2
+    assert "xx" in done.stderr and "cy" in done.stderr
