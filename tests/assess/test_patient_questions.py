@@ -75,3 +75,21 @@ def test_unknown_language_is_refused_in_one_line_with_exit_2() -> None:
     done = axilla("assess", A, "--lang", "xx")
     assert done.returncode == 2
     assert "xx" in done.stderr and "cy" in done.stderr
+
+
+def test_treatments_not_chosen_show_what_adding_them_would_give() -> None:
+    """Example (a): no chemotherapy, HER2-negative. The JSON gives chemotherapy's gain if added
+    and null for trastuzumab; the terminal labels that table apart from the plan's shares."""
+    data = json.loads(axilla("assess", A, "--json").stdout)
+    by = {b["letter"]: b for b in data["predict"]["result"]["benefits"]}
+    assert by["c"]["chosen"] is False and by["c"]["benefit_pp"]["10"] == 0.0
+    gain = by["c"]["if_added_pp"]["10"]
+    assert 0.0 < gain < 5.0
+    assert by["t"]["if_added_pp"] is None  # HER2-negative
+    assert by["h"]["if_added_pp"] is None  # already in the plan
+    out = axilla("assess", A).stdout
+    assert "If added to the chosen plan" in out
+    row = next(line for line in out.splitlines() if "chemotherapy" in line and "│" in line
+               and f"{gain:.1f}" in line)
+    assert row
+    assert "not applicable" in out

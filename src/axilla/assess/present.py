@@ -142,10 +142,12 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
 def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
                   if_added: Mapping[str, float | None] | None = None) -> tuple[Benefit, ...]:
     """``Benefit`` entries from PREDICT's typed benefits (``letter``, ``chosen``,
-    ``benefit_pp``) and, for treatments not chosen, what adding each would give."""
+    ``benefit_pp``) and, for treatments not chosen, what adding each would give (their own
+    ``if_added_pp``, or ``if_added`` where given)."""
     out = []
     for b in predict_benefits:
-        added = None if if_added is None else if_added.get(b.letter)
+        own = None if b.if_added_pp is None else b.if_added_pp.get(year)
+        added = own if if_added is None else if_added.get(b.letter)
         out.append(Benefit(b.letter, b.chosen, float(b.benefit_pp[year]), added))
     return tuple(out)
 

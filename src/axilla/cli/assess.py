@@ -103,6 +103,8 @@ def print_summary(a: Assessment, lang: str = DEFAULT_LANGUAGE) -> None:
     else:
         c.print(_table(p.survival))
         c.print(_table(p.benefits))
+        if p.if_added is not None:
+            c.print(_table(p.if_added))
     for ix in v.indices:
         c.print(f"[bold]{ix.name}[/bold] " + (ix.line if ix.applicable else
                                               "not applicable: " + "; ".join(ix.reasons)))

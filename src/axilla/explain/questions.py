@@ -233,7 +233,8 @@ def _treatment_benefits(f: QuestionFacts, lang: str) -> PatientQuestion:
         if b.chosen:
             pp, stem = b.benefit_pp, "in_plan"
         elif b.if_added_pp is None:
-            parts.append(_m("treatment_benefits.not_for_you", lang, treatment=treatment))
+            if letter in _ONLY_FOR_SOME:
+                parts.append(_m("treatment_benefits.not_for_you", lang, treatment=treatment))
             continue
         else:
             pp, stem = b.if_added_pp, "if_added"
@@ -249,6 +250,9 @@ def _treatment_benefits(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("treatment_benefits", _join(parts), terms, lang)
 
 
+#: Treatments that work only for some cancers (ER-positive, HER2-positive): when PREDICT gives
+#: no gain for them, the answer says why instead of leaving them out.
+_ONLY_FOR_SOME = ("h", "t")
 _TERM = {"endocrine": "endocrine_therapy", "chemotherapy": "chemotherapy",
          "trastuzumab": "trastuzumab", "bisphosphonate": "bisphosphonate",
          "radiotherapy": "radiotherapy"}

@@ -47,6 +47,7 @@ class PredictView:
     survival: Table | None = None
     benefits: Table | None = None
     source: str = ""
+    if_added: Table | None = None
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,26 @@ def predict_tables(r: PredictResult) -> tuple[Table, Table]:
                      *(_pct(r.total_benefit.displayed_pp[t]) for t in years)))
     model = f"{r.model.name} {r.model.version}"
     return (Table(f"{model}: overall survival, %", header, tuple(rows)),
-            Table("Additional survival from each treatment (percentage points)",
+            Table("Share of the chosen plan's survival from each treatment (percentage points)",
                   ("Treatment", "Chosen", *header[1:]), tuple(benefits)))
+
+
+def if_added_table(r: PredictResult) -> Table | None:
+    """What adding each treatment not chosen would give to the chosen plan (pp), or why not;
+    None when every treatment is chosen."""
+    years = tuple(t for t in TABLE_YEARS if t in r.years)
+    rows = []
+    for b in r.benefits:
+        if b.chosen:
+            continue
+        if b.if_added_pp is None:
+            rows.append((b.treatment, *("not applicable" for _ in years)))
+        else:
+            rows.append((b.treatment, *(_pct(b.if_added_pp[t]) for t in years)))
+    if not rows:
+        return None
+    return Table("If added to the chosen plan: additional overall survival (percentage points)",
+                 ("Treatment not chosen", *(f"{t} years" for t in years)), tuple(rows))
 
 
 def predict_view(a: Assessment) -> PredictView:
@@ -184,7 +203,8 @@ def predict_view(a: Assessment) -> PredictView:
     return PredictView(
         True, (), model, survival, benefits,
         f"{model}: {r.model.source} (dated {r.model.dated}). Estimates for groups of similar "
-        "women, not a prediction for one person.")
+        "women, not a prediction for one person. A treatment not chosen shows 0.0 as its share "
+        "of the plan; what adding it would give is in its own table.", if_added_table(r))
 
 
 def index_views(a: Assessment) -> tuple[IndexView, ...]:
