@@ -138,6 +138,7 @@ class AssessmentView:
     recurrence_class: str | None
     recurrence_reasons: tuple[str, ...]
     risk_factors_present: tuple[str, ...]
+    risk_factors: tuple[tuple[str, str, str, str], ...]  # (factor, value, present, strength)
     warnings: tuple[str, ...]
     clinician_texts: tuple[tuple[str, str], ...]
     patient_texts: tuple[str, ...]
@@ -294,6 +295,9 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
         recurrence_reasons=tuple(event.reasons) if event else (),
         risk_factors_present=tuple(f"{f.id.replace('_', ' ')} ({f.strength})"
                                    for f in a.recurrence.risk_factors.factors if f.present),
+        risk_factors=tuple((f.id.replace("_", " ").capitalize(), str(f.value),
+                            {True: "yes", False: "no", None: "not known"}[f.present], f.strength)
+                           for f in a.recurrence.risk_factors.factors),
         warnings=tuple(a.warnings),
         clinician_texts=tuple((e.topic.replace("guidance:", "guidance, "), e.clinician)
                               for e in a.explanations),

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from axilla import __version__
@@ -32,10 +32,11 @@ env = Environment(loader=ChoiceLoader([PackageLoader("axilla.service.pages", "te
                   autoescape=select_autoescape(default=True), trim_blocks=True,
                   lstrip_blocks=True)
 env.filters["field_id"] = lambda name: forms.FormField(name, "", "text").id
+env.filters["field_label"] = forms.field_label
 env.globals.update(version=__version__, SECTIONS=forms.SECTIONS, NODE_FIELDS=forms.NODE_FIELDS,
                    NODE_ROWS=forms.NODE_ROWS, node_field=forms.node_field)
 
-VIEWS = ("clinician", "patient", "print")
+VIEWS = ("clinician", "patient", "print", "pdf", "edit", "json")
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -45,12 +46,12 @@ def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
 def _form_page(values: dict[str, str], errors: dict[str, list[str]] | None = None,
                status: int = 200) -> HTMLResponse:
     errors = errors or {}
-    shown = {n for n in errors if n in forms.ALL_FIELDS}
-    used_rows = [i for i in range(forms.NODE_ROWS)
-                 if any(values.get(forms.node_field(i, f).name) for f in forms.NODE_FIELDS[1:3])]
+    shown = {n for n in errors if forms.form_field(n) is not None}
+    used = forms.filled_rows(values)
+    rows = max([forms.NODE_ROWS, *[i + 1 for i in used]])
     return render("form.html", status=status, values=values, errors=errors,
                   unplaced={k: v for k, v in errors.items() if k not in shown},
-                  visible_rows=max([1, *[i + 1 for i in used_rows]]))
+                  node_rows=rows, visible_rows=max([1, *[i + 1 for i in used]]))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -60,18 +61,30 @@ def form_page() -> HTMLResponse:
     return _form_page(values)
 
 
-def _results(case: dict[str, Any], version: str, view: str) -> HTMLResponse:
+def _results(case: dict[str, Any], version: str, view: str) -> Response:
     parsed = parse_case(case)
+    case_data = parsed.model_dump(mode="json", exclude_none=True)
+    if view == "edit":
+        values = forms.form_values_from_case(case_data) | {"predict_version": version}
+        return _form_page(values)
+    if view == "json":
+        name = f"{parsed.case_id or 'case'}.json"
+        return Response(json.dumps(case_data, indent=2), media_type="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
     a = assess(parsed, predict_version=version)
-    case_json = json.dumps(parsed.model_dump(mode="json", exclude_none=True),
-                           separators=(",", ":"))
+    if view == "pdf":
+        from axilla.explain.report import render_pdf
+
+        return Response(render_pdf(a), media_type="application/pdf",
+                        headers={"Content-Disposition": 'inline; filename="axilla-letter.pdf"'})
+    case_json = json.dumps(case_data, separators=(",", ":"))
     template = {"clinician": "results.html", "patient": "patient.html",
                 "print": "print.html"}[view]
     return render(template, v=build_view(a), case_json=case_json, predict_version=version)
 
 
 @router.post("/assess", response_class=HTMLResponse)
-async def assess_page(request: Request) -> HTMLResponse:
+async def assess_page(request: Request) -> Response:
     """Results of a submitted form (or of the case carried by a results page)."""
     body = (await request.body()).decode("utf-8", errors="replace")
     form = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
@@ -84,11 +97,16 @@ async def assess_page(request: Request) -> HTMLResponse:
             if not isinstance(case, dict):
                 raise ValueError
             return _results(case, version, view)
-        except (ValueError, InputError, UnknownModelVersionError):
+        except InputError as exc:  # a saved case loaded by hand: say what is wrong in it
+            return render("message.html", status=400, title="Could not read the case",
+                          message="The case could not be read: " + "; ".join(
+                              f"{forms.field_label(p.field)}: {p.reason}" for p in exc.problems))
+        except (ValueError, UnknownModelVersionError):
             return render("message.html", status=400, title="Could not read the case",
                           message="The case sent with this page could not be read. Please "
                           "enter it again.")
     values = {name: form.get(name, "") for name in forms.ALL_FIELDS}
+    values |= {k: v for k, v in form.items() if k.startswith("nodes[")}
     rows: list[int] = []
     try:
         case, rows, version = forms.case_from_form(form)
