@@ -7,7 +7,6 @@ more); example (e) (a node near the clearance scar) is a regional recurrence.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
@@ -15,22 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-FORM_A = {
-    "patient.age_years": "54", "patient.sex": "female", "patient.menopausal_status": "post",
-    "tumour.invasive_sizes_mm": "18", "tumour.grade": "2", "tumour.er": "positive",
-    "tumour.pr": "positive", "tumour.her2": "negative", "treatment.breast_surgery": "bcs",
-    "procedure.kind": "sentinel", "procedure.nodes_removed": "2", "m": "cM0",
-    "nodes[0].found_by": "sentinel", "nodes[0].deposit_mm": "1.2",
-    "nodes[1].found_by": "sentinel", "nodes[1].deposit_mm": "0",
-    "treatment.chemotherapy": "none", "treatment.endocrine_therapy": "on",
-    "treatment.radiotherapy": "on", "treatment.bisphosphonates": "on", "predict_version": "3.2",
-}
-
-
-def case_json_of(text: str) -> str:
-    m = re.search(r'name="case_json" value="([^"]*)"', text)
-    assert m
-    return html.unescape(m.group(1))
+from service.test_pages import FORM_A, case_json_of
 
 
 def test_twelve_positive_nodes_are_all_counted(client: TestClient) -> None:

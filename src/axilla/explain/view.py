@@ -252,6 +252,25 @@ def _glossary(a: Assessment) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _undecided(a: Assessment) -> tuple[str, ...]:
+    """Options left open, one line a missing fact in words (its description in the fact
+    schema, ``case/fields.yaml``) with the rule ids waiting for it; never the field name."""
+    from axilla.case.facts import load_fields
+
+    fields = load_fields()
+    waiting: dict[str, list[str]] = {}
+    for u in a.guidance.undecided:
+        for fact in u.missing:
+            waiting.setdefault(fact, []).append(u.id)
+    out = []
+    for fact, ids in waiting.items():
+        spec = fields.get(fact)
+        words = spec.description if spec is not None and spec.description else (
+            fact.replace("_", " "))
+        out.append(f"{words[:1].upper()}{words[1:]}: {', '.join(ids)}")
+    return tuple(out)
+
+
 def _staging(a: Assessment) -> StagingView:
     s = a.staging
     return StagingView(
@@ -290,7 +309,7 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
         indices=index_views(a), ruleset_version=a.guidance.ruleset_version, topics=topics,
         axilla_recommendations=tuple(recommendation_view(r) for r in a.guidance.recommendations
                                      if r.topic == "axilla"),
-        undecided=tuple(f"{u.id}: needs {', '.join(u.missing)}" for u in a.guidance.undecided),
+        undecided=_undecided(a),
         recurrence_class=event.event_class if event else None,
         recurrence_reasons=tuple(event.reasons) if event else (),
         risk_factors_present=tuple(f"{f.id.replace('_', ' ')} ({f.strength})"
