@@ -93,3 +93,27 @@ def test_treatments_not_chosen_show_what_adding_them_would_give() -> None:
                and f"{gain:.1f}" in line)
     assert row
     assert "not applicable" in out
+
+
+def test_pdf_letter_of_example_a_fits_two_a4_pages(tmp_path: Path) -> None:
+    """Issue 10: the clinic letter of the micrometastasis example on at most 2 A4 pages, with
+    the inputs used, the date, versions, staging reasons, cited options, PREDICT and the
+    patient's questions; no internal field names."""
+    import io
+
+    import pypdf
+
+    out = tmp_path / "a.pdf"
+    done = axilla("assess", A, "--pdf", str(out))
+    assert done.returncode == 0, done.stderr
+    reader = pypdf.PdfReader(io.BytesIO(out.read_bytes()))
+    assert len(reader.pages) <= 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (
+        210, 297)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    for needle in ("Inputs used", "Date of this assessment", "PREDICT Breast 3.2",
+                   "ng101-2025.1", "pN1mi", "NICE NG101 1.4.14", "If added to the chosen plan",
+                   "What was found in my lymph nodes?", "Tumour: invasive sizes (mm) 18"):
+        assert needle in text, needle
+    assert "testes_present" not in text and "invasive_sizes_mm" not in text

@@ -65,14 +65,15 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"{args.case}: not valid JSON ({exc.msg} at line {exc.lineno})")
     if not isinstance(data, dict):
         return fail(f"{args.case}: a case is a JSON object")
-    a = assess(parse_case(data), predict_version=args.predict_version, lang=args.lang)
+    case = parse_case(data)
+    a = assess(case, predict_version=args.predict_version, lang=args.lang)
     if args.json:
         print(a.model_dump_json(indent=2))
     elif args.html:
-        args.html.write_text(render_html(a, args.lang), encoding="utf-8")
+        args.html.write_text(render_html(a, args.lang, case), encoding="utf-8")
         print(f"axilla: report written to {args.html}", file=sys.stderr)
     elif args.pdf:
-        args.pdf.write_bytes(render_pdf(a, args.lang))
+        args.pdf.write_bytes(render_pdf(a, args.lang, case))
         print(f"axilla: report written to {args.pdf}", file=sys.stderr)
     else:
         print_summary(a, args.lang)

@@ -19,6 +19,7 @@ from axilla.models.npi import NPIResult
 
 if TYPE_CHECKING:
     from axilla.assess import Assessment
+    from axilla.case.assessment import Case
     from axilla.guidance.models import Recommendation
     from axilla.models.predict.results import PredictResult
 
@@ -148,6 +149,7 @@ class AssessmentView:
     icon_array_svg: str | None
     survival_curves_svg: str | None
     provenance: tuple[tuple[str, str], ...]
+    inputs: tuple[tuple[str, str], ...] = ()
     lang: str = "en"
     direction: str = "ltr"
     review_status: str = ""
@@ -252,6 +254,55 @@ def _glossary(a: Assessment) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+_UNITS = (("_mm", " (mm)"), ("_years", " (years)"), ("_gy", " (Gy)"), ("_percent", " (%)"),
+          ("_months", " (months)"))
+
+
+def _words(path: str) -> str:
+    """A case path in words with its unit: ``tumour.invasive_sizes_mm`` -> "Tumour: invasive
+    sizes (mm)"."""
+    parts = path.split(".")
+    last = parts[-1]
+    for suffix, unit in _UNITS:
+        if last.endswith(suffix):
+            last = last[: -len(suffix)] + unit
+            break
+    parts[-1] = last
+    head = ": ".join(p.replace("_", " ") for p in parts)
+    return head[:1].upper() + head[1:]
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list | tuple):
+        return "; ".join(_value(x) for x in v)
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v).replace("_", " ")
+
+
+def inputs_used(case: Case) -> tuple[tuple[str, str], ...]:
+    """The facts of a case as given (defaults left out), in words, nodes in one line each."""
+    data = case.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    out: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value: object) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        else:
+            out.append((_words(prefix), _value(value)))
+
+    nodes = data.pop("nodes", [])
+    data.pop("case_id", None)
+    walk("", data)
+    for i, n in enumerate(nodes, 1):
+        out.append((f"Lymph node {i}", ", ".join(
+            f"{_words(k).lower()} {_value(v)}" for k, v in n.items())))
+    return tuple(out)
+
+
 def _undecided(a: Assessment) -> tuple[str, ...]:
     """Options left open, one line a missing fact in words (its description in the fact
     schema, ``case/fields.yaml``) with the rule ids waiting for it; never the field name."""
@@ -283,9 +334,11 @@ def _staging(a: Assessment) -> StagingView:
 
 
 def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
-               lang: str = "en", dated: date | None = None) -> AssessmentView:
+               lang: str = "en", dated: date | None = None, case: Case | None = None,
+               ) -> AssessmentView:
     """The view model of one assessment in ``lang`` (the language it was presented in),
-    dated ``dated`` (default today); ``topic_titles`` default to the rule set's."""
+    dated ``dated`` (default today), with the inputs of ``case`` when given; ``topic_titles``
+    default to the rule set's."""
     from axilla.explain.catalogue import catalogue
 
     words = catalogue(lang)
@@ -333,6 +386,7 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
             ("Staging", prov.staging_edition),
             ("Input SHA-256", prov.input_sha256),
         ),
+        inputs=inputs_used(case) if case is not None else (),
         lang=lang, direction=words.get("direction", "ltr"),
         review_status="" if lang == "en" else words.get("review_status", ""),
         dated=(dated or date.today()).isoformat(),

@@ -75,12 +75,13 @@ def _results(case: dict[str, Any], version: str, view: str) -> Response:
     if view == "pdf":
         from axilla.explain.report import render_pdf
 
-        return Response(render_pdf(a), media_type="application/pdf",
+        return Response(render_pdf(a, case=parsed), media_type="application/pdf",
                         headers={"Content-Disposition": 'inline; filename="axilla-letter.pdf"'})
     case_json = json.dumps(case_data, separators=(",", ":"))
     template = {"clinician": "results.html", "patient": "patient.html",
                 "print": "print.html"}[view]
-    return render(template, v=build_view(a), case_json=case_json, predict_version=version)
+    return render(template, v=build_view(a, case=parsed), case_json=case_json,
+                  predict_version=version)
 
 
 @router.post("/assess", response_class=HTMLResponse)
