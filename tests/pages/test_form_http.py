@@ -7,6 +7,7 @@ more); example (e) (a node near the clearance scar) is a regional recurrence.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -103,3 +104,28 @@ def test_edit_save_and_pdf_from_the_results(client: TestClient, view: str) -> No
     else:
         assert r.headers["content-type"] == "application/pdf"
         assert r.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("cy", "ltr"), ("ar", "rtl")])
+def test_language_picked_by_query_is_remembered_for_the_results(
+        client: TestClient, lang: str, direction: str) -> None:
+    from axilla.explain.catalogue import catalogue
+
+    first = client.get(f"/?lang={lang}")
+    assert f'<html lang="{lang}" dir="{direction}">' in first.text
+    assert first.cookies.get("axilla_lang") == lang
+    carried = case_json_of(client.post("/assess", data=FORM_A).text)
+    r = client.post("/assess", data={"case_json": carried, "view": "patient"})
+    assert f'<html lang="{lang}" dir="{direction}">' in r.text
+    words = catalogue(lang)
+    shown = html.unescape(r.text)
+    assert words["questions.nodes_found.question"] in shown
+    assert words["review_status"] in shown
+    english = client.post("/assess", data={"case_json": carried, "view": "patient",
+                                           "lang": "en"})
+    assert "What was found in my lymph nodes?" in english.text
+
+
+def test_unknown_language_falls_back_to_english(client: TestClient) -> None:
+    r = client.get("/?lang=xx")
+    assert '<html lang="en" dir="ltr">' in r.text

@@ -172,3 +172,27 @@ def test_case_e_pregnant_recurrence_through_the_form(page: Any, axe_js: str,
     row10 = page.get_by_role("group", name="Lymph node 10", exact=True)
     assert row10.get_by_label("Largest deposit (mm)").input_value() == "0"
     assert page.problems == []
+
+
+def test_case_a_loaded_from_json_in_arabic_reads_right_to_left(page: Any, axe_js: str,
+                                                               artifacts_dir: Path) -> None:
+    import json
+
+    root = Path(__file__).resolve().parents[2]
+    saved = json.loads((root / "examples" / "a_micrometastasis_sentinel.json").read_text())
+    page.goto("/?lang=ar")
+    page.get_by_text("Load a saved case (JSON)").click()
+    page.get_by_label("Paste the saved case").fill(json.dumps(saved))
+    page.get_by_role("button", name="Load into the form").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Invasive tumour size (mm)").input_value() == "18"
+    page.get_by_role("button", name="Show results").click()
+    page.wait_for_url("**/assess")
+    page.get_by_role("button", name="Patient view").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator(".review-status").is_visible()
+    assert page.locator("section.question").count() == 8
+    look(page, "a-patient-ar", axe_js, artifacts_dir)
+    assert page.problems == []
