@@ -19,6 +19,18 @@ import pytest
 pytestmark = pytest.mark.slow
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
+SMALLEST_TEXT = """() => {
+  let least = 1000;
+  for (const svg of document.querySelectorAll('svg[viewBox]')) {
+    const box = svg.getBoundingClientRect();
+    if (!box.width) { continue; }
+    const scale = box.width / svg.viewBox.baseVal.width;
+    for (const t of svg.querySelectorAll('text[font-size]')) {
+      least = Math.min(least, parseFloat(t.getAttribute('font-size')) * scale);
+    }
+  }
+  return least;
+}"""
 SERIOUS = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -51,6 +63,8 @@ def look(page: Any, name: str, axe_js: str, artifacts: Path) -> None:
         if label == "phone":
             wide = page.evaluate("document.documentElement.scrollWidth")
             assert wide <= size["width"], f"{name}: {wide} px wide on a phone"
+            smallest = page.evaluate(SMALLEST_TEXT)
+            assert smallest >= 11, f"{name}: chart text {smallest:.1f} px on a phone"
         page.screenshot(path=str(artifacts / f"{name}-{size['width']}.png"), full_page=True)
     page.set_viewport_size(WIDTHS["desktop"])
 
@@ -97,9 +111,17 @@ def test_case_a_micrometastasis_through_the_form(page: Any, axe_js: str,
     page.wait_for_url("**/assess")
     assert "pN1mi(sn)" in page.locator("#panel-staging dd.pn").inner_text()
     look(page, "a-results-staging", axe_js, artifacts_dir)
-    for tab in ("Table", "Curves", "Icon array", "Texts", "Guidance", "Recurrence", "Indices"):
+    for tab in ("Table", "Curves", "Chart", "Icon array", "Texts", "Guidance", "Recurrence",
+                "Indices"):
         page.get_by_role("tab", name=tab, exact=True).click()
         look(page, f"a-results-{tab.lower().replace(' ', '-')}", axe_js, artifacts_dir)
+    page.get_by_role("tab", name="Chart", exact=True).click()
+    page.reload()  # the view chosen last opens again
+    assert page.get_by_role("tab", name="Chart", exact=True).get_attribute(
+        "aria-selected") == "true"
+    assert page.locator("#panel-chart svg rect title").count() >= 12  # 3 bars, >= 4 groups
+    page.get_by_role("tab", name="Curves", exact=True).click()
+    assert page.locator("#panel-curves svg path.series").count() == 4  # surgery + 3 steps
     table = page.locator("#panel-table").inner_text()
     assert "If added to the chosen plan" in table and "not applicable" in table
 

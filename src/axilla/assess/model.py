@@ -106,6 +106,9 @@ class Charts(BaseModel):
         None, description="Icons out of 100 for each outcome; they sum to exactly 100")
     icon_array_svg: str | None = None
     survival_curves_svg: str | None = None
+    stacked_bars_svg: str | None = Field(
+        None, description="At 5, 10 and 15 years: alive with surgery only, extra alive with "
+        "each chosen treatment, died of breast cancer, died of other causes")
 
 
 class Figures(BaseModel):

@@ -70,6 +70,7 @@ def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, flo
 def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     """The icon array and the survival curves of PREDICT's result (none without it)."""
     from axilla.explain import survival_curves_svg
+    from axilla.explain.charts import stacked_bars_svg
 
     r = f.predict.result
     if r is None:
@@ -78,17 +79,21 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     model = f"{r.model.name} {r.model.version}"
     icons = icon_array_svg(counts, title=message("chart.icon_heading", lang, years=year,
                                                  model=model), lang=lang)
-    series = {
-        message("chart.label_series_surgery_only", lang):
-            [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))],
-        message("chart.label_series_chosen", lang):
-            [100.0, *(r.steps[-1].overall_survival_pct[t] for t in range(1, 16))],
-    }
+    series = {message("chart.label_series_surgery_only", lang):
+              [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))]}
+    for step, b in zip(r.steps, r.benefits, strict=True):  # one curve a treatment step
+        if b.chosen:
+            series[f"+ {b.treatment}"] = [100.0, *(step.overall_survival_pct[t]
+                                                   for t in range(1, 16))]
     curves = survival_curves_svg(list(range(16)), series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
+    bars = stacked_bars_svg(
+        {message("chart.bar_label", lang, years=t): chart_counts(r, t, lang)
+         for t in (5, 10, 15) if t in r.years},
+        title=message("chart.bars_heading", lang, model=model), lang=lang)
     tally = dict(zip(counts, icon_counts(list(counts.values())), strict=True))
     return Charts(icon_array_year=year, icon_array_counts=tally, icon_array_svg=icons,
-                  survival_curves_svg=curves)
+                  survival_curves_svg=curves, stacked_bars_svg=bars)
 
 
 def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:

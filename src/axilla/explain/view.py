@@ -148,6 +148,7 @@ class AssessmentView:
     icon_array_year: int | None
     icon_array_svg: str | None
     survival_curves_svg: str | None
+    stacked_bars_svg: str | None
     provenance: tuple[tuple[str, str], ...]
     inputs: tuple[tuple[str, str], ...] = ()
     lang: str = "en"
@@ -378,6 +379,7 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
         glossary=_glossary(a),
         icon_array_year=a.charts.icon_array_year, icon_array_svg=a.charts.icon_array_svg,
         survival_curves_svg=a.charts.survival_curves_svg,
+        stacked_bars_svg=a.charts.stacked_bars_svg,
         provenance=(
             ("axilla", prov.axilla_version),
             ("PREDICT", (prov.predict_version or "not applicable")

@@ -35,7 +35,17 @@
         if (next !== null) { ev.preventDefault(); select(next, true); }
       });
     });
-    var start = links.findIndex(function (a) { return a.getAttribute("href") === location.hash; });
+    // The view last chosen is remembered (this browser only) and opens next time.
+    var key = "axilla-view-" + (list.getAttribute("aria-label") || "tabs");
+    var remembered = null;
+    try { remembered = window.localStorage.getItem(key); } catch (e) { remembered = null; }
+    links.forEach(function (a) {
+      a.addEventListener("click", function () {
+        try { window.localStorage.setItem(key, a.getAttribute("href")); } catch (e) { /* private mode */ }
+      });
+    });
+    var want = location.hash || remembered;
+    var start = links.findIndex(function (a) { return a.getAttribute("href") === want; });
     select(start >= 0 ? start : 0, false);
   }
 
