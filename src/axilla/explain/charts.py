@@ -95,6 +95,19 @@ def _svg_open(width: float, height: float, prefix: str, title: str, desc: str) -
     ]
 
 
+def _swatches(items: Sequence[str], fills: Sequence[str], x: float, top: float,
+              row: float) -> list[str]:
+    """A legend: a colour square and its text, one row an item (text 13 px)."""
+    out = []
+    for i, item in enumerate(items):
+        y = top + i * row
+        out.append(f'<rect x="{x:g}" y="{y:g}" width="14" height="14" '
+                   f'fill={quoteattr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
+        out.append(f'<text x="{x + 22:g}" y="{y + 12:g}" {FONT} font-size="13" '
+                   f'fill="#000000">{escape(item)}</text>')
+    return out
+
+
 def icon_array_svg(
     counts: Mapping[str, float],
     *,
@@ -139,13 +152,7 @@ def icon_array_svg(
             )
             icon += 1
     out.append("</g>")
-    legend_top = top + rows * cell + margin
-    for i, item in enumerate(items):
-        y = legend_top + i * legend_row
-        out.append(f'<rect x="{margin}" y="{y}" width="14" height="14" '
-                   f'fill={quoteattr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
-        out.append(f'<text x="{margin + 22}" y="{y + 12}" {FONT} font-size="13" '
-                   f'fill="#000000">{escape(item)}</text>')
+    out += _swatches(items, fills, margin, top + rows * cell + margin, legend_row)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -316,12 +323,6 @@ def stacked_bars_svg(
                            f'font-size="13" text-anchor="middle" fill="{ink}">'
                            f'{patient_number(value)}</text>')
             x += w
-    legend_top = top + len(labels) * (bar_h + gap) + 8
-    for j, group in enumerate(groups):
-        y = legend_top + j * legend_row
-        out.append(f'<rect x="8" y="{y}" width="14" height="14" fill={quoteattr(fills[j])} '
-                   f'stroke="#000000" stroke-width="0.5"/>')
-        out.append(f'<text x="28" y="{y + 12}" {FONT} font-size="13" fill="#000000">'
-                   f'{escape(group)}</text>')
+    out += _swatches(groups, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
     out.append("</svg>")
     return "\n".join(out) + "\n"
