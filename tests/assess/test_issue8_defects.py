@@ -78,6 +78,15 @@ def test_dcis_reads_as_not_invasive_not_as_a_size_of_zero():
         "NPI is for invasive breast cancer; the tumour recorded is not invasive"]
 
 
+def test_predict_outside_its_validated_ranges_says_so_in_words():
+    """PREDICT 25-85 years and 1-500 mm (the ranges axilla.case.predict checks)."""
+    a = assess(with_(patient={"age_years": 90}, tumour={"invasive_sizes_mm": [0.5],
+                                                        "er": "positive"}))
+    assert a.predict.not_applicable_reasons == [
+        "PREDICT was validated for ages 25 to 85 years; the age given is 90",
+        "PREDICT was validated for invasive sizes of 1 to 500 mm; the size given is 0.5 mm"]
+
+
 def test_nodes_confirmed_by_needle_biopsy_only_are_assessed():
     """cN1(f): staged clinically; the assessment used to fail on the pN explanation."""
     a = assess(with_(nodes=[{"found_by": "needle_biopsy", "deposit_mm": 3.0}],

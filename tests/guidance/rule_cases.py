@@ -37,11 +37,12 @@ GP_NODE_NEG = {**INV, **LUMINAL, "pn_category": "pN0", "npi": 4.0, "chemo_decisi
 DCIS_ER = {**PURE_DCIS, "er_status": "positive", "breast_surgery": "bcs"}
 ET_POST = {**INV, "menopausal_status": "post", "er_status": "positive"}
 ET_TESTES = {**INV, "testes_present": True, "er_status": "positive"}
-BH = {**INV, "adjuvant_bisphosphonate_planned": False, "endocrine_plan": "ai",
+BH = {**INV, "sex": "female", "adjuvant_bisphosphonate_planned": False, "endocrine_plan": "ai",
       "treatment_induced_menopause": False}
 BP_NEG_HIGH = {**INV, "menopausal_status": "post", "pn_category": "pN0",
                "macromet_nodes_total": 0, "recurrence_risk": "high"}
-PMRT = {**INV, "breast_surgery": "mastectomy", "neoadjuvant_chemo_given": False}
+PMRT = {**INV, "breast_surgery": "mastectomy", "neoadjuvant_chemo_given": False,
+        "im_macromet_nodes": 0}
 PMRT_NACT = {**INV, "breast_surgery": "mastectomy", "neoadjuvant_chemo_given": True}
 DISTANT = {"recurrence_event": "distant", "distant_disease_suspected": False}
 
@@ -60,7 +61,7 @@ RULE_CASES: list[Case] = [
     ("TP-03", INV, {"invasive": False}),
     ("TP-04", {**TNBC, "sex": "female", "age_years": 49}, {"age_years": 50}),
     # C. surgery and margins
-    ("SX-01", {**INV, "comorbidity_precludes_surgery": False},
+    ("SX-01", {**INV, "er_status": "positive", "comorbidity_precludes_surgery": False},
      {"comorbidity_precludes_surgery": True}),
     ("SX-02", {"paget_localised": True}, {"paget_localised": False}),
     ("SX-03", {"breast_surgery": "bcs", "radial_margin_min_mm": 0}, {"radial_margin_min_mm": 0.5}),
@@ -109,7 +110,8 @@ RULE_CASES: list[Case] = [
     ("GP-02", {**INV, **LUMINAL, "pn_category": "pN1mi", "chemo_decision_uncertain": True},
      {"pn_category": "pN1a"}),
     ("GP-03", {**INV, **LUMINAL, "macromet_nodes_total": 2, "positive_nodes_total": 3,
-               "chemo_decision_uncertain": True}, {"positive_nodes_total": 4}),
+               "menopausal_status": "post", "chemo_decision_uncertain": True},
+     {"positive_nodes_total": 4}),
     ("GP-04", {**INV, **LUMINAL, "pn_category": "pN0(i+)", "npi": 3.5}, {"npi": 3.4}),
     # G-J. chemotherapy, triple-negative, HER2, HR-positive
     ("CH-01", {**INV, "chemotherapy_indicated": True}, {"chemotherapy_indicated": False}),
@@ -142,8 +144,8 @@ RULE_CASES: list[Case] = [
      {"macromet_nodes_total": 0}),
     # K. endocrine therapy
     ("ET-01", {**ET_POST, "chemotherapy_indicated": False}, {"chemotherapy_indicated": True}),
-    ("ET-02", {**INV, "menopausal_status": "peri", "er_status": "positive",
-               "neoadjuvant_chemo_planned": True}, {"menopausal_status": "post"}),
+    ("ET-02", {**INV, "menopausal_status": "pre", "er_status": "positive",
+               "neoadjuvant_chemo_planned": True}, {"menopausal_status": "peri"}),
     ("ET-03", {**ET_POST, "chemotherapy_indicated": False}, {"chemotherapy_indicated": True}),
     ("ET-04", {**INV, "er_status": "positive"}, {"er_status": "negative"}),
     ("ET-05", {**INV, "ovaries_present": True, "menopausal_status": "pre",
@@ -206,7 +208,8 @@ RULE_CASES: list[Case] = [
     ("RT-19", {**INV, "positive_nodes_total": 4}, {"positive_nodes_total": 3}),
     ("RT-20", {**INV, "positive_nodes_total": 2, "t_category": "T3", "grade": 2,
                "performance_status_good": True}, {"performance_status_good": False}),
-    ("RT-21", {**INV, "macromet_nodes_total": 1}, {"macromet_nodes_total": 0}),
+    ("RT-21", {**INV, "macromet_nodes_total": 1, "im_macromet_nodes": 0},
+     {"macromet_nodes_total": 0}),
     ("RT-22", RT_PARTIAL, {"endocrine_therapy_5y_planned": False}),
     ("RT-23", {"locally_advanced": True, "inflammatory": False, "neoadjuvant_chemo_given": True},
      {"neoadjuvant_chemo_given": False}),
@@ -217,6 +220,13 @@ RULE_CASES: list[Case] = [
     ("RT-26", {**PMRT_NACT, "pretreatment_node_positive_macro": False,
                "post_treatment_node_positive_macro": False, "t_category": "T2",
                "ct_category": "T3"}, {"ct_category": "T2"}),
+    # NG101 1.1: support, research, fertility
+    ("SP-01", NOT_DCIS, {"invasive": False}),
+    ("SP-02", NOT_DCIS, {"invasive": False}),
+    ("SP-03", NOT_DCIS, {"invasive": False}),
+    ("SP-04", NOT_DCIS, {"invasive": False}),
+    ("SP-05", {"menopausal_status": "pre", "testes_present": False, "chemotherapy_indicated": True},
+     {"menopausal_status": "post"}),
     # N. side effects
     ("SE-01", NOT_DCIS, {"invasive": False}),
     ("SE-02", {**NOT_DCIS, "lymphoedema_present": False}, {"lymphoedema_present": True}),
@@ -225,6 +235,18 @@ RULE_CASES: list[Case] = [
                "regional_nodal_rt_planned": False}, {"bmi": 30}),
     ("SE-05", {"systemic_hrt_current": True}, {"systemic_hrt_current": False}),
     ("SE-06", {"hot_flushes": True}, {"hot_flushes": False}),
+    ("SE-07", {"invasive": False, "anc_done": True, "regional_nodal_rt_planned": False},
+     {"anc_done": False}),
+    ("SE-08", {**INV, "axillary_needle_biopsy": "positive", "slnb_done": False},
+     {"axillary_needle_biopsy": "negative"}),
+    ("SE-09", {"lymphoedema_present": True}, {"lymphoedema_present": False}),
+    ("SE-10", {"slnb_done": True, "anc_done": False}, {"slnb_done": False}),
+    ("SE-11", {"slnb_done": True, "anc_done": False, "breast_rt_planned": False,
+               "regional_nodal_rt_planned": False}, {"slnb_done": False}),
+    ("SE-12", {**INV, "slnb_done": True, "anc_done": False, "sln_macromet_count": 1},
+     {"sln_macromet_count": 0}),
+    ("SE-13", {"sex": "female", "menopausal_status": "pre", "chemotherapy_indicated": True},
+     {"menopausal_status": "post"}),
     # O. follow-up and lifestyle
     ("FU-01", PURE_DCIS, {"dcis_only": False}),
     ("FU-02", {"breast_surgery": "mastectomy"}, {"breast_surgery": "bcs"}),
@@ -235,19 +257,29 @@ RULE_CASES: list[Case] = [
     ("PG-01", {"pregnant": True}, {"pregnant": False}),
     ("PG-02", {**SLN_POS_US, "pregnant": True}, {"pregnant": False}),
     ("PG-03", {"pregnant": True}, {"pregnant": False}),
+    ("PG-04", {"pregnant": True}, {"pregnant": False}),
+    ("PG-05", {"pregnant": True}, {"pregnant": False}),
+    ("PG-06", {"pregnant": True}, {"pregnant": False}),
+    ("PG-07", {"pregnant": True}, {"pregnant": False}),
     # Q.1 CG81 (distant recurrence)
-    ("RC81-01", DISTANT, {"recurrence_event": "local"}),
-    ("RC81-02", DISTANT, {"recurrence_event": "regional"}),
-    ("RC81-03", {"recurrence_event": "local", "distant_disease_suspected": True},
-     {"distant_disease_suspected": False}),
+    ("RC81-14", {"recurrence_event": "local"}, {"recurrence_event": "contralateral_new_primary"}),
+    ("RC81-01", DISTANT, {"recurrence_event": "contralateral_new_primary"}),
+    ("RC81-02", {"recurrence_event": "local"}, {"recurrence_event": "contralateral_new_primary"}),
+    ("RC81-03", {"recurrence_event": "contralateral_new_primary",
+                 "distant_disease_suspected": True}, {"distant_disease_suspected": False}),
     ("RC81-04", {**DISTANT, "distant_sites": ["brain"]}, {"distant_sites": ["bone"]}),
     ("RC81-05", {"recurrence_event": "local"}, {"recurrence_event": "contralateral_new_primary"}),
     ("RC81-06", {"recurrence_event": "distant"}, {"recurrence_event": "local"}),
+    ("RC81-11", {"recurrence_event": "distant"}, {"recurrence_event": "local"}),
+    ("RC81-12", {"recurrence_event": "distant", "distant_sites": ["bone"]},
+     {"distant_sites": ["liver"]}),
     ("RC81-07", {"recurrence_event": "distant"}, {"recurrence_event": "locoregional"}),
     ("RC81-08", {"recurrence_event": "local", "uncontrolled_local_disease": True},
      {"uncontrolled_local_disease": False}),
     ("RC81-09", {"recurrence_event": "distant", "distant_sites": ["bone", "liver"]},
      {"distant_sites": ["liver"]}),
+    ("RC81-13", {"recurrence_event": "distant", "distant_sites": ["bone", "lung"]},
+     {"distant_sites": ["lung"]}),
     ("RC81-10", {"recurrence_event": "distant", "distant_sites": ["lung", "brain"]},
      {"distant_sites": ["lung"]}),
     # Q.2 isolated locoregional recurrence (practice)
@@ -262,4 +294,7 @@ RULE_CASES: list[Case] = [
      {"recurrence_isolated": False}),
     ("LR-07", {"recurrence_event": "distant", "on_adjuvant_chemotherapy": True},
      {"on_adjuvant_chemotherapy": False}),
+    ("LR-08", {"recurrence_event": "regional", "primary_treatment_ongoing": True},
+     {"primary_treatment_ongoing": False}),
+    ("NP-01", {"recurrence_event": "contralateral_new_primary"}, {"recurrence_event": "local"}),
 ]

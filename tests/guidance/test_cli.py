@@ -52,7 +52,7 @@ def test_table_output_names_rules_topics_and_facts(facts_file):
     assert "Axillary staging and management" in proc.stdout
     assert "AX-06" in proc.stdout and "NICE NG101 1.4.13" in proc.stdout
     assert "sln_macromet_count=1" in proc.stdout
-    assert "ng101-2025.1" in proc.stdout
+    assert "ng101-2025.2" in proc.stdout
     assert "needs" in proc.stdout  # undecided rules with their missing facts
 
 

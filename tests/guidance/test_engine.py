@@ -135,7 +135,7 @@ def test_bisphosphonate_micrometastasis_choice():
     assert "BP-01" in evaluate(facts).ids
     off = evaluate(facts, params={"bisphosphonate_counts_micromets": False})
     assert "BP-01" not in off.ids
-    assert "BP-01" in evaluate({**facts, "macromet_nodes_total": 1},
+    assert "BP-01" in evaluate({**facts, "pn_category": "pN1a", "macromet_nodes_total": 1},
                                params={"bisphosphonate_counts_micromets": False}).ids
 
 
@@ -197,14 +197,46 @@ def test_derived_fields_stay_unknown_when_facts_do_not_decide(facts, field):
     assert field not in evaluate(facts).derived
 
 
-def test_derived_field_given_is_used_as_given():
-    """A clinician-set value wins: node_negative given true is not recomputed from pN."""
-    facts = {"invasive": True, "pn_category": "pN1a", "node_negative": True}
-    assert "RT-14" in evaluate(facts).ids
-    assert "node_negative" not in evaluate(facts).derived
-    assert "HR-03" in evaluate({"invasive": True, "er_status": "positive",
-                                "her2_status": "negative", "pn_category": "pN0", "size_mm": 5,
-                                "grade": 1, "recurrence_risk": "high"}).ids
+def test_derived_field_given_against_staging_is_a_conflict_never_preferred():
+    """Issue 9 item 6: a case staged pN1a with node_negative true is flagged, not obeyed."""
+    result = evaluate({"invasive": True, "pn_category": "pN1a", "node_negative": True})
+    assert "RT-14" not in result.ids  # "do not offer" nodal RT for node-negative: not fired
+    (conflict,) = result.conflicts
+    assert (conflict.field, conflict.given, conflict.derived) == ("node_negative", True, False)
+    assert conflict.sources == ("pn_category",)
+    assert "treated as unknown" in conflict.text
+    assert "RT-14" in {u.id for u in result.undecided}
+
+
+def test_primary_surgery_given_true_must_agree_with_neoadjuvant_therapy():
+    result = evaluate({"invasive": True, "primary_surgery": True,
+                       "neoadjuvant_chemo_given": True, "neoadjuvant_et_given": False})
+    assert [c.field for c in result.conflicts] == ["primary_surgery"]
+
+
+def test_derived_field_given_without_its_sources_is_used_as_given():
+    result = evaluate({"invasive": True, "node_negative": True})
+    assert "RT-14" in result.ids and result.conflicts == ()
+
+
+def test_clinician_set_recurrence_risk_is_kept_and_the_difference_shown():
+    result = evaluate({"invasive": True, "er_status": "positive", "her2_status": "negative",
+                       "pn_category": "pN0", "size_mm": 5, "grade": 1,
+                       "recurrence_risk": "high"})
+    assert "HR-03" in result.ids
+    (conflict,) = result.conflicts
+    assert conflict.field == "recurrence_risk" and "kept" in conflict.text
+
+
+def test_exception_facts_left_out_are_false_and_listed_as_assumptions():
+    result = evaluate({"invasive": True, "er_status": "positive"})
+    assumed = {a.field: a for a in result.assumptions}
+    assert assumed["pregnant"].value is False
+    assert assumed["comorbidity_precludes_surgery"].text == (
+        "comorbidity_precludes_surgery not given: taken as false")
+    assert "SX-01" in result.ids  # NG101 1.4.1 applies unless comorbidity precludes surgery
+    given = evaluate({"invasive": True, "er_status": "positive", "pregnant": False})
+    assert "pregnant" not in {a.field for a in given.assumptions}
 
 
 def test_default_recurrence_risk_is_never_high():
@@ -223,7 +255,9 @@ def test_missing_facts_never_fire_and_are_listed():
 def test_empty_facts_fire_nothing():
     result = evaluate({})
     assert result.recommendations == ()
-    assert result.derived == {"recurrence_event": "none"}
+    defaults = {n: s.default for n, s in FIELDS.items() if s.default is not None}
+    assert result.derived == defaults
+    assert defaults["recurrence_event"] == "none" and defaults["pregnant"] is False
 
 
 # --- result shape --------------------------------------------------------------------------------
@@ -235,7 +269,7 @@ def test_result_is_grouped_by_topic_in_ruleset_order():
     order = list(load_rules().topics)
     assert topics == sorted(topics, key=order.index)
     assert [r.id for recs in result.by_topic.values() for r in recs] == list(result.ids)
-    assert result.ruleset_version == RULESET_VERSION == "ng101-2025.1"
+    assert result.ruleset_version == RULESET_VERSION == "ng101-2025.2"
 
 
 def test_recommendation_is_frozen():
@@ -243,7 +277,9 @@ def test_recommendation_is_frozen():
     with pytest.raises(Exception):  # noqa: B017 - pydantic ValidationError on frozen model
         rec.strength = "offer"
     assert rec.cite == "NICE NG101 1.13.20 [2009, amended 2023]"
-    assert rec.citation.tag_verified is False
+    # checked against the NG101 text last updated 14 April 2025 (issue 9 item 1)
+    assert rec.citation.tag_verified is True
+    assert (rec.citation.text_date, rec.citation.wording) == ("2025-04-14", "do not offer")
 
 
 def test_non_nice_rules_are_labelled():
@@ -299,4 +335,13 @@ def test_fields_cover_the_spec_table():
     derived = {f.name for f in FIELDS.values() if f.derived}
     assert derived == {"triple_negative", "node_positive_macro", "margins_clear",
                        "primary_surgery", "node_negative", "recurrence_risk",
-                       "endocrine_years_completed"}
+                       "endocrine_years_completed", "recurrence_class"}
+
+
+def test_pending_whole_breast_radiotherapy_names_the_margin_it_waits_for():
+    """Issue 9 item 5: 'to decide once X is known', X the fact to ask for (not a derived one)."""
+    result = evaluate({"invasive": True, "breast_surgery": "bcs"})
+    rt03 = next(u for u in result.undecided if u.id == "RT-03")
+    assert rt03.missing == ("radial_margin_min_mm",)
+    assert rt03.decide_once == "to decide once radial_margin_min_mm is known"
+    assert "whole-breast radiotherapy" in rt03.text.lower() and rt03.strength == "offer"

@@ -123,3 +123,49 @@ def test_rule_files_on_disk_can_be_loaded_for_review(tmp_path):
     path.write_text(rule("{anc_done: {is: true}}"), encoding="utf-8")
     with pytest.raises(DataFileError, match=r"unit\.yaml.*unknown operator 'is'"):
         load_rule_paths([path])
+
+
+# --- caveats, conditions where the guideline is silent, checked text (issue 9) ----------------
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"caveat": "{kind: mood, text: x, topics: [axilla]}"}, "caveat kind 'mood'"),
+        ({"caveat": "{kind: pregnancy, text: x, topics: [astrology]}"}, "unknown topic"),
+        ({"caveat": "{kind: pregnancy, text: x}"}, "needs the topics or rules"),
+        ({"caveat": "{kind: pregnancy, text: x, rules: [NO-01]}"}, "unknown rule id 'NO-01'"),
+        ({"conditional": "[{when: {invasive: true}}]"}, "needs exactly 'when' and 'text'"),
+        ({"cite": '{number: "1.0", text_date: "April 2025"}'}, "is not an ISO date"),
+    ],
+)
+def test_bad_annotations_are_refused_at_load(extra, message):
+    with pytest.raises(DataFileError, match=message):
+        load(rule("{invasive: true}", **extra))
+
+
+def test_a_caveat_rule_qualifies_the_recommendations_it_names():
+    caveat = rule("{pregnant: true}", caveat="{kind: pregnancy, text: Wait., topics: [axilla]}")
+    other = rule("{invasive: true}").replace("T-01", "T-02").replace("axilla", "radiotherapy")
+    target = rule("{invasive: true}").replace("T-01", "T-03")
+    result = evaluate({"pregnant": True, "invasive": True}, rules=load(caveat, other, target))
+    by_id = {r.id: r for r in result.recommendations}
+    (c,) = by_id["T-03"].caveats
+    assert (c.kind, c.rule_id, c.text) == ("pregnancy", "T-01", "Wait.")
+    assert by_id["T-02"].caveats == () and by_id["T-01"].caveats == ()
+
+
+def test_a_conditional_recommendation_carries_the_ambiguity_in_words():
+    rules = load(rule("{invasive: true}", conditional="[{when: {pn_category: pN1mi}, "
+                                                      "text: NICE does not say.}]"))
+    assert evaluate({"invasive": True, "pn_category": "pN1mi"},
+                    rules=rules).recommendations[0].conditional_on == "NICE does not say."
+    assert evaluate({"invasive": True, "pn_category": "pN1a"},
+                    rules=rules).recommendations[0].conditional_on is None
+
+
+def test_pending_rules_say_what_they_wait_for():
+    rules = load(rule("{radial_margin_min_mm: {gt: 0}}"))
+    (pending,) = evaluate({}, rules=rules).undecided
+    assert pending.decide_once == "to decide once radial_margin_min_mm is known"
+    assert pending.text == "Test rule." and pending.strength == "offer"
+    assert evaluate({}, rules=rules).model_dump()["undecided"][0]["decide_once"].startswith(
+        "to decide once")

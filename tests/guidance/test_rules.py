@@ -34,8 +34,12 @@ def test_every_rule_id_has_a_case():
 
 
 def test_rule_count_matches_the_audit():
-    """131 audited rule ids plus PG-01-PG-03 and LR-01-LR-07 (spec audit log)."""
-    assert len(load_rules().ids) == 141
+    """131 audited rule ids, PG-01-PG-03 and LR-01-LR-07 (spec audit log), and the rules added
+    from the NICE text: CG81 1.1.1-1.1.2 (RC81-14), 1.5.2, 1.5.3 and 1.13.3-1.13.4 (RC81-11..13);
+    NG101 1.1.1-1.1.5 (SP-01..05), 1.14.3, 1.14.5, 1.14.7/10/11, 1.14.12, 1.14.13, 1.14.15 and
+    1.14.20 (SE-07..13); pregnancy PG-04..07; LR-08 (event during primary treatment) and NP-01
+    (contralateral new primary)."""
+    assert len(load_rules().ids) == 163
 
 
 @PER_RULE
@@ -64,6 +68,25 @@ def test_facts_that_made_it_fire_are_facts_of_the_case(rule_id, firing, change):
              **result.derived}
     for name, value in rec.facts.items():
         assert name in known and known[name] == value, (name, value)
+
+
+def test_docs_rule_tables_are_generated_from_the_rule_files():
+    """docs/guidance.md shows per rule the wording and the date of the text it was checked on."""
+    from axilla.guidance.catalogue import rules_markdown
+
+    docs = (Path(__file__).parents[2] / "docs" / "guidance.md").read_text(encoding="utf-8")
+    assert rules_markdown(load_rules()) in docs, "regenerate the 'Rules by topic' tables"
+
+
+def test_every_nice_rule_records_its_check_against_the_text():
+    """Issue 9 item 1: verified tag, date of the text and the guideline's wording, per rule."""
+    dates = {"NICE NG101": "2025-04-14", "NICE CG81": "2026-06-30"}
+    for rule in load_rules().rules:
+        c = rule.citation
+        if c.guideline in dates and c.number:
+            assert c.text_date == dates[c.guideline], rule.id
+            assert c.wording, rule.id
+            assert c.tag_verified, rule.id
 
 
 def test_docs_list_every_rule():

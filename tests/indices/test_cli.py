@@ -42,7 +42,7 @@ def test_batch_reproduces_every_public_case(tmp_path):
     risk = [r for r in got if r["output"] == "risk_5_10y_pct"]
     assert all("RECONSTRUCTED" in r["provenance"] for r in risk)
     assert all("approximate" in r["warnings"] for r in risk)
-    assert _read(tmp_path / "values.errors.csv") == []
+    assert not (tmp_path / "values.errors.csv").exists()  # no row refused, no errors file
 
 
 def test_batch_sends_bad_rows_to_the_error_file_and_computes_the_rest(tmp_path):
@@ -166,3 +166,50 @@ def test_er_negative_cts5_is_refused():
                 "--positive-nodes", "0", "--er-negative")
     assert done.returncode == 2
     assert "er_positive" in done.stderr
+
+
+# --- issue 8: one batch layer --------------------------------------------------------------
+
+
+def test_batch_writes_newline_endings_and_removes_a_stale_errors_file(tmp_path):
+    out = tmp_path / "values.csv"
+    stale = tmp_path / "values.errors.csv"
+    stale.write_text("row,field,value,reason\n1,size_mm,-1,old run\n")
+    done = _run("--input", str(CASES), "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert b"\r\n" not in out.read_bytes()
+    assert not stale.exists()
+
+
+def test_batch_refuses_text_and_booleans_where_numbers_belong(tmp_path):
+    source = tmp_path / "strict.csv"
+    rows = [("s1", '{"size_mm": "3_0", "positive_nodes": 0, "grade": 2}'),
+            ("s2", '{"size_mm": 20, "positive_nodes": true, "grade": 2}'),
+            ("s3", '{"size_mm": 20, "positive_nodes": 0, "grade": 2, '
+                   '"neoadjuvant_therapy": 1}'),
+            ("s4", '{"size_mm": 20, "positive_nodes": 0, "grade": 2}')]
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["case_id", "index", "inputs", "output"])
+        writer.writerows((case_id, "NPI", inputs, "score") for case_id, inputs in rows)
+    out = tmp_path / "out.csv"
+    done = _run("--input", str(source), "--output", str(out))
+    assert done.returncode == 1
+    values = {r["case_id"]: r["value"] for r in _read(out)}
+    assert values == {"s1": "", "s2": "", "s3": "", "s4": "3.400"}  # 0.2 x 2 cm + 1 + 2
+    errors = [(e["row"], e["field"]) for e in _read(tmp_path / "out.errors.csv")]
+    assert errors == [("1", "size_mm"), ("2", "positive_nodes"), ("3", "neoadjuvant_therapy")]
+
+
+def test_batch_reads_parquet(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "cases.parquet"
+    pq.write_table(pa.table({"case_id": ["q1"], "index": ["NPI"], "output": ["score"],
+                             "inputs": ['{"size_mm": 15, "positive_nodes": 0, "grade": 1}']}),
+                   source)
+    out = tmp_path / "out.parquet"
+    done = _run("--input", str(source), "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert pq.read_table(out).to_pydict()["value"] == ["2.300"]

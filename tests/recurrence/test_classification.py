@@ -1,4 +1,4 @@
-"""Recurrence event classification (spec recurrence.md §1) and the §Q rules that apply."""
+"""Recurrence event classification (spec recurrence.md §1) and the facts it gives guidance."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from axilla.case.recurrence import (
     ALL_SITES,
     CONTRALATERAL_BREAST_SITES,
     DISTANT_SITES,
+    IN_TRANSIT_SITES,
     LOCAL_SITES,
     REGIONAL_SITES,
     RecurrenceEvent,
@@ -69,7 +70,6 @@ def test_contralateral_with_suspicious_other_sites_flags_metastasis():
     c = classify(sites=["contralateral_breast"], distant_disease_suspected=True)
     assert c.event_class == "contralateral_new_primary"
     assert c.consider_metastasis is True
-    assert "RC81-01" in c.guidance_rule_ids  # staging of suspected distant disease
 
 
 # --- step 3: regional nodes --------------------------------------------------------------------
@@ -167,14 +167,14 @@ def test_second_non_breast_primary_is_not_a_recurrence():
     c = classify(sites=["other_distant"], second_non_breast_primary=True)
     assert c.event_class == "second_non_breast_primary"
     assert c.recurrence_event == "none"
-    assert c.guidance_rule_ids == ()
+    assert not hasattr(c, "guidance_rule_ids")
 
 
 def test_de_novo_metastatic_is_not_a_recurrence():
     c = classify(sites=["bone"], metastatic_at_primary_diagnosis=True)
     assert c.event_class == "de_novo_metastatic"
     assert c.recurrence_event == "none"
-    assert c.guidance_rule_ids == ()
+    assert not hasattr(c, "guidance_rule_ids")
 
 
 # --- isolated, timing ---------------------------------------------------------------------------
@@ -199,65 +199,75 @@ def test_interval_from_surgery_used_when_diagnosis_interval_missing():
     assert any("from surgery" in n for n in c.uncertainty_notes)
 
 
-# --- guidance rule ids (guidance spec §Q) ------------------------------------------------------
+# --- sites near the scar, in transit; events during primary treatment (issue 9 item 3) -------
 
-def test_rules_for_distant_bone_and_brain():
-    c = classify(sites=["bone", "brain"])
-    assert c.guidance_rule_ids == ("RC81-01", "RC81-02", "RC81-03", "RC81-04", "RC81-05",
-                                   "RC81-06", "RC81-07", "RC81-09", "RC81-10")
-
-
-def test_rules_for_distant_liver_only():
-    c = classify(sites=["liver"])
-    assert c.guidance_rule_ids == ("RC81-01", "RC81-02", "RC81-03", "RC81-05", "RC81-06",
-                                   "RC81-07")
+def test_soft_tissue_near_the_axillary_scar_is_a_regional_recurrence():
+    c = classify(sites=["ipsilateral_axillary_scar_soft_tissue"])
+    assert c.event_class == "regional"
+    assert any("axillary scar" in r for r in c.reasons)
+    assert any("node, a soft-tissue deposit or scar" in n for n in c.uncertainty_notes)
 
 
-def test_spinal_metastases_suspected_fires_rc81_04():
-    assert "RC81-04" in classify(sites=["bone"], spinal_metastases_suspected=True).guidance_rule_ids
+@pytest.mark.parametrize("sites", [["ipsilateral_in_transit"],
+                                   ["ipsilateral_in_transit", "ipsilateral_axillary_nodes"],
+                                   ["ipsilateral_in_transit", "ipsilateral_chest_wall"]])
+def test_in_transit_deposits_are_locoregional(sites):
+    c = classify(sites=sites, breast_surgery="mastectomy")
+    assert c.event_class == "locoregional"
+    assert any("in-transit" in r for r in c.reasons)
 
 
-def test_rules_for_in_breast_recurrence_after_bcs():
-    c = classify(sites=["ipsilateral_breast"], breast_surgery="bcs")
-    assert c.guidance_rule_ids == ("RC81-05", "LR-01", "LR-02", "LR-03")
+def test_in_transit_with_distant_disease_is_a_locoregional_component():
+    c = classify(sites=["ipsilateral_in_transit", "lung"])
+    assert c.event_class == "distant" and c.locoregional_component
 
 
-def test_rules_for_isolated_chest_wall_recurrence():
-    c = classify(sites=["ipsilateral_chest_wall"], breast_surgery="mastectomy",
-                 restaging_complete=True)
-    assert c.guidance_rule_ids == ("RC81-05", "LR-01", "LR-02", "LR-04", "LR-06")
-
-
-def test_rules_for_regional_and_locoregional():
-    assert classify(sites=["ipsilateral_axillary_nodes"]).guidance_rule_ids == (
-        "RC81-05", "LR-01", "LR-02", "LR-05")
-    c = classify(sites=["ipsilateral_breast", "ipsilateral_axillary_nodes"],
-                 breast_surgery="bcs")
-    # LR-03 is worded for recurrence_event == local only
-    assert c.guidance_rule_ids == ("RC81-05", "LR-01", "LR-02", "LR-05")
-
-
-def test_uncontrolled_local_disease_and_recurrence_on_chemotherapy():
-    c = classify(sites=["ipsilateral_chest_wall"], breast_surgery="mastectomy",
-                 uncontrolled_local_disease=True, on_adjuvant_chemotherapy=True)
-    assert "RC81-08" in c.guidance_rule_ids
-    assert "LR-07" in c.guidance_rule_ids
-
-
-def test_contralateral_new_primary_gets_no_recurrence_treatment_rules():
-    c = classify(sites=["contralateral_breast"])
-    assert c.guidance_rule_ids == ()
-
-
-def test_every_rule_has_a_topic_and_basis():
-    c = classify(sites=["bone", "brain"], uncontrolled_local_disease=True,
+def test_node_near_the_scar_six_weeks_after_clearance_during_chemotherapy():
+    # the forum case behind issue 9: a node near the clearance scar six weeks after mastectomy
+    # and axillary clearance, during the first cycle of EC chemotherapy
+    c = classify(sites=["ipsilateral_axillary_scar_soft_tissue"], breast_surgery="mastectomy",
+                 prior_axillary_surgery="anc", months_since_primary_surgery=1.5,
                  on_adjuvant_chemotherapy=True)
-    for rule in c.guidance_rules:
-        assert rule.topic and rule.basis
-    assert all(r.basis.startswith("NICE CG81") for r in c.guidance_rules
-               if r.rule_id.startswith("RC81"))
-    practice = classify(sites=["ipsilateral_axillary_nodes"]).guidance_rules
-    assert all(r.basis == "practice (not NICE)" for r in practice if r.rule_id.startswith("LR"))
+    assert c.event_class == "regional"
+    assert c.course == "on_primary_treatment" and c.primary_treatment_ongoing
+    assert any("not a recurrence after a disease-free interval" in r for r in c.reasons)
+    assert c.guidance_facts["primary_treatment_ongoing"] is True
+    assert c.guidance_facts["months_since_primary_surgery"] == 1.5
+
+
+@pytest.mark.parametrize(("kw", "course"), [
+    ({"disease_course": "residual_disease"}, "on_primary_treatment"),
+    ({"disease_course": "progression_on_treatment"}, "on_primary_treatment"),
+    ({"on_primary_treatment": True}, "on_primary_treatment"),
+    ({"disease_course": "recurrence_after_disease_free_interval"},
+     "after_disease_free_interval"),
+    ({"on_primary_treatment": False}, None),
+    ({}, None),
+])
+def test_course_relative_to_primary_treatment(kw, course):
+    c = classify(sites=["ipsilateral_axillary_nodes"], **kw)
+    assert c.course == course
+    assert c.primary_treatment_ongoing is (course == "on_primary_treatment")
+    if kw:  # recorded: guidance is told; not recorded: guidance assumes false and says so
+        assert c.guidance_facts["primary_treatment_ongoing"] is c.primary_treatment_ongoing
+    else:
+        assert "primary_treatment_ongoing" not in c.guidance_facts
+
+
+def test_unrecorded_treatment_state_soon_after_surgery_is_named():
+    c = classify(sites=["ipsilateral_axillary_nodes"], months_since_primary_surgery=3)
+    assert any("on_primary_treatment" in n for n in c.uncertainty_notes)
+
+
+def test_suspected_event_keeps_its_class_for_guidance():
+    c = classify(sites=["ipsilateral_breast"], breast_surgery="bcs", pathology_confirmed=False)
+    assert c.guidance_facts["recurrence_event"] == "suspected"
+    assert c.guidance_facts["recurrence_class"] == "local"
+
+
+def test_existing_event_json_stays_valid_without_the_new_fields():
+    c = classify_recurrence(RecurrenceEvent(sites=["ipsilateral_axillary_nodes"]))
+    assert c.course is None and c.primary_treatment_ongoing is False
 
 
 # --- property: first match wins ------------------------------------------------------------------
@@ -267,6 +277,8 @@ def test_first_match_wins(sites):
     c = classify(sites=sites)
     if any(s in DISTANT_SITES for s in sites):
         expected = "distant"
+    elif any(s in IN_TRANSIT_SITES for s in sites):
+        expected = "locoregional"
     elif any(s in REGIONAL_SITES for s in sites):
         expected = ("locoregional" if any(s in LOCAL_SITES for s in sites) else "regional")
     elif any(s in LOCAL_SITES for s in sites):
@@ -291,6 +303,11 @@ def test_first_match_wins(sites):
     ({"sites": ["bone"], "months_since_primary_diagnosis": 10,
       "months_since_primary_surgery": 12}, "months_since_primary_surgery"),
     ({"sites": ["bone"], "unknown_field": 1}, "unknown_field"),
+    ({"sites": ["bone"], "on_adjuvant_chemotherapy": True, "on_primary_treatment": False},
+     "on_primary_treatment"),
+    ({"sites": ["bone"], "on_primary_treatment": True,
+      "disease_course": "recurrence_after_disease_free_interval"}, "disease_course"),
+    ({"sites": ["bone"], "disease_course": "relapse"}, "disease_course"),
 ])
 def test_bad_events_are_refused_naming_the_field(kw, field):
     with pytest.raises(InputError) as info:

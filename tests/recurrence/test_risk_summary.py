@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -70,7 +71,6 @@ def test_all_unknown_when_nothing_is_known_and_missing_data_listed():
     assert all(f.present is None for f in summary.factors)
     assert {"radial_margin_min_mm", "age_years", "grade", "lvi", "germline_brca"} <= set(
         summary.missing_data)
-    assert all(v is None for v in summary.nice_local_risk_flags.values())
 
 
 @pytest.mark.parametrize(("margin", "dcis_only", "involved", "close"), [
@@ -185,7 +185,9 @@ def test_missing_data_only_for_unknown_factors():
 def test_micrometastasis_note_and_mitigation_links():
     f = factors()
     assert "uncertain" in f["micromets_only"].note
-    assert "SX-03" in f["margin_involved"].mitigation
+    assert "surgery guidance" in f["margin_involved"].mitigation
+    # rule ids belong to the guidance engine alone
+    assert not any(re.search(r"\b[A-Z]{2}-\d\d\b", x.mitigation or "") for x in f.values())
 
 
 def test_validated_models_are_passed_through_unchanged():
@@ -194,20 +196,10 @@ def test_validated_models_are_passed_through_unchanged():
     assert summary.validated_models == models
 
 
-def test_nice_rt_flags():
-    very_low = dict(dcis_only=False, breast_surgery="bcs", pn_category="pN0", er_status="positive",
-                    her2_status="negative", grade=2, endocrine_therapy_5y_planned=True,
-                    histology="nst", age_years=66, size_mm=15, t_category="T1c")
-    s = risk_factor_summary(RecurrenceRiskInputs(**very_low))
-    assert s.nice_local_risk_flags == {"partial_breast_rt_low_risk_criteria_met": True,
-                                       "rt_omission_very_low_risk_criteria_met": True}
-    s = risk_factor_summary(RecurrenceRiskInputs(**{**very_low, "age_years": 55}))
-    assert s.nice_local_risk_flags["rt_omission_very_low_risk_criteria_met"] is False
-    assert s.nice_local_risk_flags["partial_breast_rt_low_risk_criteria_met"] is True
-    s = risk_factor_summary(RecurrenceRiskInputs(**{**very_low, "histology": "lobular",
-                                                    "size_mm": 31, "t_category": "T2"}))
-    assert s.nice_local_risk_flags == {"partial_breast_rt_low_risk_criteria_met": False,
-                                       "rt_omission_very_low_risk_criteria_met": False}
+def test_no_nice_criteria_are_restated_in_the_checklist():
+    # NG101 1.13.4 / 1.13.7 are the guidance engine's (RT-04, RT-07), with clear margins
+    summary = risk_factor_summary(RecurrenceRiskInputs())
+    assert not hasattr(summary, "nice_local_risk_flags")
 
 
 @pytest.mark.parametrize(("kw", "field"), [

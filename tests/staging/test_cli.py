@@ -112,3 +112,77 @@ def test_option_flag_changes_the_uncertain_point(tmp_path: Path) -> None:
     by_count = json.loads(axilla(*common, "--micro-only-nodes", "by_count").stdout)
     assert default["pN"]["display"] == "pN1mi"
     assert by_count["pN"]["display"] == "pN2a"
+
+
+# --- issue 8: one vocabulary, the full case file, one batch layer --------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_the_full_case_file_is_accepted_by_case() -> None:
+    done = axilla("--case", str(EXAMPLES / "a_micrometastasis_sentinel.json"), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["pN"]["category"] == "N1mi"
+    assert result["predict_nodes"] == 0.5
+
+
+def test_a_refused_full_case_names_the_dotted_path(tmp_path: Path) -> None:
+    case = json.loads((EXAMPLES / "a_micrometastasis_sentinel.json").read_text())
+    case["nodes"][0]["deposit_mm"] = True
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(case))
+    done = axilla("--case", str(path))
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "nodes.0.deposit_mm" in line and "True" in line
+
+
+def test_flags_speak_the_case_vocabulary_and_keep_old_spellings() -> None:
+    new = axilla("--procedure", "sentinel", "--axillary-nodes-mm", "1.4;0", "--tumour-sizes-mm",
+                 "14", "--er", "positive", "--json")
+    old = axilla("--procedure", "sln", "--axillary-nodes-mm", "1.4;0", "--tumor-sizes-mm",
+                 "14", "--er", "pos", "--json")
+    assert new.returncode == old.returncode == 0, new.stderr + old.stderr
+    assert json.loads(new.stdout) == json.loads(old.stdout)
+
+
+def test_batch_keeps_case_id_when_the_file_starts_with_a_bom(tmp_path: Path) -> None:
+    src = tmp_path / "bom.csv"
+    src.write_bytes(b"\xef\xbb\xbfcase_id,procedure,axillary_nodes_mm,tumor_sizes_mm\r\n"
+                    b"B1,sln,1.2;0,18\r\n")
+    out = tmp_path / "out.csv"
+    done = axilla("--input", str(src), "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    with out.open(newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["case_id"] == "B1"
+    assert row["pN"] == "pN1mi"
+
+
+def test_batch_reads_parquet_and_refuses_unreadable_cells_row_by_row(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "cases.parquet"
+    pq.write_table(pa.table({"case_id": ["P1", "P2"], "procedure": ["sentinel", "sln"],
+                             "axillary_nodes_mm": ["3;0", "3_0"],
+                             "tumour_sizes_mm": ["20", "20"], "grade": ["2", "III"]}), src)
+    out = tmp_path / "out.csv"
+    done = axilla("--input", str(src), "--output", str(out))
+    assert done.returncode == 1
+    with out.open(newline="") as fh:
+        assert [r["case_id"] for r in csv.DictReader(fh)] == ["P1"]
+    with (tmp_path / "out.errors.csv").open(newline="") as fh:
+        errors = [(e["row"], e["field"], e["value"]) for e in csv.DictReader(fh)]
+    assert errors == [("2", "axillary_nodes_mm", "3_0"), ("2", "grade", "III")]
+    assert "1 of 2 row(s) computed" in done.stderr
+
+
+def test_help_quotes_the_ranges_of_the_case_vocabulary() -> None:
+    from axilla.case.ranges import RANGES
+
+    done = axilla("--help")
+    text = " ".join(done.stdout.split())
+    assert RANGES["nodes.deposit_mm"].describe() in text
+    assert RANGES["nodes.cells_per_section"].describe() in text

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from axilla.case.assessment import PREDICT_KI67_POSITIVE_ABOVE_PCT
-from axilla.case.predict import validate_predict_columns
+from axilla.case.predict import PREDICT_INPUT_RULES, NumericRule, validate_predict_columns
 from axilla.case.recurrence import RecurrenceRiskInputs
 from axilla.columns import CaseTable
 from axilla.guidance import FIELDS
@@ -34,13 +34,34 @@ def _flag(x: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.asarray(x, dtype=float))
 
 
+#: PREDICT's validated ranges that a valid case can fall outside, in words for people; the
+#: bounds are the ones ``axilla.case.predict`` checks.
+_PREDICT_RANGES = (
+    ("age", "PREDICT was validated for ages {lo:g} to {hi:g} years; the age given is {x:g}"),
+    ("size", "PREDICT was validated for invasive sizes of {lo:g} to {hi:g} mm; the size given "
+             "is {x:g} mm"),
+    ("nodes", "PREDICT takes {lo:g} to {hi:g} positive nodes; {x:g} are counted"),
+)
+
+
+def _outside_predict_ranges(cols: Mapping[str, np.ndarray], i: int) -> list[str]:
+    out = []
+    for name, text in _PREDICT_RANGES:
+        rule, x = PREDICT_INPUT_RULES[name], float(cols[name][i])
+        assert isinstance(rule, NumericRule)
+        if not np.isnan(x) and not rule.lo <= x <= rule.hi:
+            out.append(text.format(lo=rule.lo, hi=rule.hi, x=x))
+    return out
+
+
 def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
                    ) -> tuple[dict[str, np.ndarray], list[list[str]], list[list[str]]]:
     """PREDICT's input columns, the reasons it does not apply and notes on defaults, by case.
 
     PREDICT is for women after primary surgery for early invasive breast cancer (model papers
     and web tool): not for in-situ disease, M1, neoadjuvant treatment, a recurrence or men.
-    Missing markers take the source's missing codes; nothing is clamped.
+    Missing markers take the source's missing codes; nothing is clamped. A value outside
+    PREDICT's validated range makes it not applicable, said in words for people.
     """
     n = len(t)
     size = t["tumour.size_mm"]
@@ -85,6 +106,7 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
             why.append("PREDICT was developed and validated in women")
         if t["tumour.er_status"][i] is None:
             why.append("PREDICT needs ER status")
+        why.extend(_outside_predict_ranges(cols, i))
         if np.isnan(heart[i]) and t["treatment.radiotherapy"][i] == 1:
             notes[i].append("Mean heart dose not given: taken as 0 Gy, so PREDICT's heart-dose "
                             "harm of radiotherapy is not included")

@@ -178,9 +178,9 @@ def validate_facts(
             continue
         if value is None:  # null = not known
             continue
-        normalised, reason = spec.check(value)
-        if reason:
-            problems.append(FieldProblem(name, value, reason))
+        normalised, why = spec.check(value)
+        if why:
+            problems.append(FieldProblem(name, value, why))
         else:
             clean[name] = normalised
     if clean.get("invasive") is True and clean.get("dcis_only") is True:

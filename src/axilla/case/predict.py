@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from axilla.case.codes import ALIASES, RECEPTOR_STATUSES
+from axilla.case.strict import StrictModel, number_from_text
 from axilla.errors import FieldProblem, InputError
 
 # --------------------------------------------------------------------------------------------
@@ -135,21 +137,66 @@ class ColumnValidation:
         return [m for m, rows in self.warnings.items() if np.isin(row, rows)]
 
 
-def _as_column(raw: object, n: int | None) -> np.ndarray:
+#: Words a PREDICT code may also be written as, besides its meaning: the vocabulary's
+#: deprecated receptor aliases (pos, neg) and the short form of screen-detected.
+_EXTRA_WORDS = {**{a: c for a, c in ALIASES.items() if c in RECEPTOR_STATUSES},
+                "screen": "screen-detected"}
+
+
+def code_words(name: str) -> dict[str, float]:
+    """The words a coded PREDICT input may be written as (its meanings), lower case -> code."""
+    rule = PREDICT_INPUT_RULES[name]
+    if not isinstance(rule, CodeRule):
+        return {}
+    words = {meaning.lower(): float(code) for code, meaning in rule.codes.items()}
+    words.update({alias: words[word] for alias, word in _EXTRA_WORDS.items() if word in words})
+    return words
+
+
+def value_from_text(name: str, text: str) -> float:
+    """One PREDICT input written as text: a plain number or a code's word; ValueError else."""
+    try:
+        return number_from_text(text)
+    except ValueError:
+        pass
+    found = code_words(name).get(text.strip().lower())
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+def _as_column(raw: object, n: int | None, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(values, unreadable mask): empty cells are NaN (missing); a value that is neither a
+    number nor one of the input's words (``III``, ``true``, ``3_0``) is unreadable, never
+    taken as missing."""
     arr = np.asarray(raw, dtype=object if not isinstance(raw, np.ndarray) else None)
+    unreadable = np.zeros(arr.shape, dtype=bool)
     if arr.dtype == object:
         out = np.empty(arr.shape, dtype=float)
-        flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
+        flat_in, flat_out, bad = arr.reshape(-1), out.reshape(-1), unreadable.reshape(-1)
+        seen: dict[str, float] = {}  # a column holds few distinct texts: read each once
         for i, v in enumerate(flat_in):
-            try:
-                flat_out[i] = math.nan if v is None or v == "" else float(v)
-            except (TypeError, ValueError):
+            if v is None or (isinstance(v, str) and not v.strip()):
                 flat_out[i] = math.nan
+            elif isinstance(v, str):
+                if v not in seen:
+                    try:
+                        seen[v] = value_from_text(name, v)
+                    except ValueError:
+                        seen[v] = -math.inf  # unreadable: never a valid value
+                flat_out[i] = seen[v]
+                if flat_out[i] == -math.inf:
+                    flat_out[i], bad[i] = math.nan, True
+            elif isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number):
+                flat_out[i], bad[i] = math.nan, True
+            else:
+                flat_out[i] = float(v)
         arr = out
     arr = np.atleast_1d(arr.astype(float, copy=False))
+    unreadable = np.atleast_1d(unreadable)
     if n is not None and arr.shape[0] != n:
         raise InputError([FieldProblem("inputs", arr.shape[0], f"every column needs {n} rows")])
-    return arr
+    return arr, unreadable
 
 
 def validate_predict_columns(
@@ -169,10 +216,11 @@ def validate_predict_columns(
     n = None
     cols: dict[str, np.ndarray] = {}
     raw_values: dict[str, object] = {}
+    unreadable: dict[str, np.ndarray] = {}
     for name in names:
         if name in columns:
             raw = columns[name]
-            arr = _as_column(raw, n)
+            arr, unreadable[name] = _as_column(raw, n, name)
             raw_values[name] = raw
         else:
             arr = None
@@ -193,6 +241,8 @@ def validate_predict_columns(
     for name in names:
         rule = PREDICT_INPUT_RULES[name]
         ok = rule.ok(cols[name])
+        if name in unreadable:
+            ok &= ~unreadable[name]
         for i in np.flatnonzero(~ok):
             raw = raw_values.get(name)
             try:
@@ -228,13 +278,12 @@ def validate_predict_columns(
     return ColumnValidation(valid, problems, warnings, cols)
 
 
-class PredictInputs(BaseModel):
+class PredictInputs(StrictModel):
     """One patient's PREDICT Breast inputs, as codes the source model understands.
 
-    Missing markers may be given as ``None``; they become the version's own missing code.
+    Missing markers may be given as ``None``; they become the version's own missing code. Codes
+    are numbers: ``true`` or ``"1"`` is refused, never read as 1.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     age: float = Field(description="Age at diagnosis, years (25-85)")
     size: float = Field(description="Invasive tumour size, mm (1-500)")

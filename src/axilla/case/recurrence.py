@@ -29,13 +29,19 @@ from axilla.errors import FieldProblem, InputError
 #: the chest wall (skin, subcutaneous tissue, pectoral muscle, scar) after mastectomy.
 LOCAL_SITES: tuple[str, ...] = ("ipsilateral_breast", "ipsilateral_chest_wall")
 
-#: Regional sites: ipsilateral regional nodes (AJCC 8th).
+#: Regional sites: ipsilateral regional nodes (AJCC 8th), and the soft tissue at or near the
+#: axillary scar (an axillary recurrence whether or not a node is identified in it).
 REGIONAL_SITES: tuple[str, ...] = (
     "ipsilateral_axillary_nodes",  # levels I-II (and intramammary nodes)
     "ipsilateral_infraclavicular_nodes",  # axillary level III
     "ipsilateral_internal_mammary_nodes",
     "ipsilateral_supraclavicular_nodes",
+    "ipsilateral_axillary_scar_soft_tissue",
 )
+
+#: In-transit deposits: skin or subcutaneous tissue between the tumour bed and the regional
+#: nodes (lymphatic spread); locoregional, neither breast/chest wall alone nor a node.
+IN_TRANSIT_SITES: tuple[str, ...] = ("ipsilateral_in_transit",)
 
 #: The opposite breast: a new (second) primary unless there is evidence of metastasis.
 CONTRALATERAL_BREAST_SITES: tuple[str, ...] = ("contralateral_breast",)
@@ -62,7 +68,7 @@ DISTANT_SITES: tuple[str, ...] = (
 )
 
 ALL_SITES: tuple[str, ...] = (
-    *LOCAL_SITES, *REGIONAL_SITES, *CONTRALATERAL_BREAST_SITES, *DISTANT_SITES
+    *LOCAL_SITES, *REGIONAL_SITES, *IN_TRANSIT_SITES, *CONTRALATERAL_BREAST_SITES, *DISTANT_SITES
 )
 
 RecurrenceSite = Literal[ALL_SITES]  # type: ignore[valid-type]  # the sites listed above
@@ -70,6 +76,15 @@ RecurrenceSite = Literal[ALL_SITES]  # type: ignore[valid-type]  # the sites lis
 BreastSurgery = Literal["bcs", "mastectomy", "none"]
 ReceptorStatus = Literal["positive", "negative"]
 SameOrDifferent = Literal["same", "different"]
+
+#: How the new disease relates to the primary treatment: progression or residual disease while
+#: that treatment is under way, or recurrence after a disease-free interval.
+DISEASE_COURSES: tuple[str, ...] = (
+    "progression_on_treatment",
+    "residual_disease",
+    "recurrence_after_disease_free_interval",
+)
+DiseaseCourse = Literal[DISEASE_COURSES]  # type: ignore[valid-type]  # the courses listed above
 
 #: Longest interval accepted between the primary diagnosis and a recurrence, months (60 years).
 MAX_INTERVAL_MONTHS = 720.0
@@ -185,6 +200,17 @@ class RecurrenceEvent(_Vocabulary):
     on_adjuvant_chemotherapy: bool = Field(
         False, description="Found while (neo)adjuvant chemotherapy was under way"
     )
+    on_primary_treatment: bool | None = Field(
+        None,
+        description="Found while the planned primary treatment (surgery, chemotherapy, "
+        "radiotherapy, HER2-targeted therapy) was still under way; long-term adjuvant endocrine "
+        "therapy alone does not count",
+    )
+    disease_course: DiseaseCourse | None = Field(
+        None,
+        description="Progression or residual disease on primary treatment, or recurrence after "
+        "a disease-free interval",
+    )
     uncontrolled_local_disease: bool = Field(
         False, description="Fungating, ulcerating or otherwise uncontrolled local disease"
     )
@@ -226,6 +252,19 @@ class RecurrenceEvent(_Vocabulary):
                 "months_since_primary_surgery", s,
                 f"surgery follows diagnosis, so this must be at most "
                 f"months_since_primary_diagnosis ({d:g})",
+            ))
+        if self.on_adjuvant_chemotherapy and self.on_primary_treatment is False:
+            problems.append(FieldProblem(
+                "on_primary_treatment", False,
+                "(neo)adjuvant chemotherapy is primary treatment: with on_adjuvant_chemotherapy "
+                "true this must be true or empty",
+            ))
+        if (self.disease_course == "recurrence_after_disease_free_interval"
+                and (self.on_adjuvant_chemotherapy or self.on_primary_treatment)):
+            problems.append(FieldProblem(
+                "disease_course", self.disease_course,
+                "there is no disease-free interval while primary treatment is under way: use "
+                "progression_on_treatment or residual_disease",
             ))
         if self.second_non_breast_primary and self.metastatic_at_primary_diagnosis:
             problems.append(FieldProblem(

@@ -185,10 +185,12 @@ def staging_case_from_row(row: Mapping[str, str | None]) -> StagingCase:
         if cell("procedure") else None
     node_mm = numbers("axillary_nodes_mm")
     node_cells = numbers("axillary_node_cells", whole=True)
-    im = choice("im_nodes", {"none": None, "sln": "sln", "clinical": "clinical"}, "none")
+    im = choice("im_nodes", {"none": None, "sentinel": "sln", "sln": "sln",
+                             "clinical": "clinical"}, "none")
     infra = choice("infraclavicular", flag, "0")
     supra = choice("supraclavicular", flag, "0")
-    rtpcr = choice("node_rtpcr", {"": False, "pos": True, "neg": False})
+    rtpcr = choice("node_rtpcr", {"": False, **{k: c == "positive" for k, c in
+                                                _codes(RECEPTOR_STATUSES).items()}})
     m = choice("m", {k: k for k in M_STATUSES}, "cM0")
     grade = choice("grade", {"": None, **{str(g): g for g in GRADES}})
     receptor = {"": None, **_codes(RECEPTOR_STATUSES)}

@@ -101,22 +101,33 @@ class StrictModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _strict_types(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict) and not isinstance(data, Mapping):
             return data
         problems = []
-        for name, value in data.items():
-            entry = cls._kinds.get(name) if isinstance(name, str) else None
-            if entry is None:
+        codes = False
+        for name, (kind, annotation) in cls._kinds.items():
+            if name not in data:
                 continue
-            reason = refusal(entry[0], value, entry[1])
+            value = data[name]
+            if value is None or type(value) in _PLAIN_OK[kind]:
+                continue
+            reason = refusal(kind, value, annotation)
             if reason:
                 problems.append(FieldProblem(name, value, reason))
+            codes = codes or kind == "code"
         if problems:
             raise InputError(problems)
-        if "code" in {k for k, _ in cls._kinds.values()}:
+        if codes:
             data = {k: _as_code(v) if cls._kinds.get(k, ("", None))[0] == "code" else v
                     for k, v in data.items()}
         return data
+
+
+#: Exact Python types that need no further look (the common case, checked without a call).
+_PLAIN_OK: dict[str, tuple[type, ...]] = {
+    "number": (int, float), "whole": (int, float), "flag": (bool,), "code": (int,),
+    "numbers": (),
+}
 
 
 def _as_code(value: object) -> object:

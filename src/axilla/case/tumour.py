@@ -67,7 +67,7 @@ class Tumour(StrictModel):
         """ER or PR status, from the status or else from the percent (>= 1 % positive)."""
         status, pct = getattr(self, name), getattr(self, f"{name}_percent")
         if status is not None:
-            return status  # type: ignore[no-any-return]
+            return status
         if pct is not None:
             return "positive" if pct >= 1 else "negative"
         return None

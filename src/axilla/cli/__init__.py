@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "fhir": "read a case from a FHIR R4 / mCODE bundle (import report)",
     "guidance": "which NICE guidance rules fire for a set of facts (JSON), and why",
     "indices": "prognostic indices: NPI, CTS5, VNPI (one case, or a CSV batch)",
+    "pathology": "tumour annotations or heatmaps -> node category and patient pN",
     "predict": "PREDICT Breast survival and treatment benefit",
     "serve": "start the web app and REST API",
     "stage": "AJCC 8th edition breast staging (one case, or a CSV batch)",

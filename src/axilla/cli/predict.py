@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
-import sys
+import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from axilla.case.predict import predict_input_names, validate_predict_columns
-from axilla.cli import EXIT_OK, EXIT_ROWS_FAILED, fail
+from axilla.case.predict import (
+    PREDICT_INPUT_RULES,
+    PREDICT_MISSING_CODES,
+    code_words,
+    predict_input_names,
+    validate_predict_columns,
+    value_from_text,
+)
+from axilla.cli import EXIT_OK, fail
 from axilla.errors import AxillaError
 from axilla.models.predict import (
     CURRENT_VERSION,
@@ -24,20 +32,28 @@ from axilla.models.predict import (
 )
 from axilla.models.predict.results import PredictResult, predict_one
 
-POS_NEG = {"pos": 1.0, "positive": 1.0, "neg": 0.0, "negative": 0.0, "unknown": 9.0}
-SCREEN = {"symptomatic": 0.0, "screen": 1.0, "screen-detected": 1.0, "unknown": 2.0}
-GENERATION = {"none": 0.0, "0": 0.0, "2": 2.0, "second": 2.0, "3": 3.0, "third": 3.0}
+if TYPE_CHECKING:
+    from axilla.io import Chunk, ErrorSink
 
 
-def _choice(mapping: dict[str, float], name: str):
+def _code(name: str) -> Callable[[str], float]:
+    """An argparse type for a coded PREDICT input: its words (case/predict.py) or its number."""
     def parse(text: str) -> float:
-        key = text.strip().lower()
-        if key not in mapping:
+        try:
+            value = value_from_text(name, text)
+        except ValueError:
+            value = math.nan
+        if not PREDICT_INPUT_RULES[name].ok(np.array([value]))[0]:
             raise argparse.ArgumentTypeError(
-                f"{name}: {text!r} is not one of {', '.join(sorted(set(mapping)))}")
-        return mapping[key]
+                f"{name}: {text!r} is not one of {', '.join(sorted(code_words(name)))} "
+                f"({PREDICT_INPUT_RULES[name].describe()})")
+        return value
     parse.__name__ = name
     return parse
+
+
+def _range(name: str, what: str) -> str:
+    return f"{what}: {PREDICT_INPUT_RULES[name].describe()}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,31 +66,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--version", dest="model_version", default=CURRENT_VERSION,
                    help="model version: " + ", ".join(available_versions()))
     one = p.add_argument_group("one patient")
-    one.add_argument("--age", type=float, help="age at diagnosis, years (25-85)")
-    one.add_argument("--size-mm", type=float, help="invasive tumour size, mm (1-500)")
-    one.add_argument("--nodes", type=float,
-                     help="positive nodes (0-50); 0.5 = one node with micrometastases only")
-    one.add_argument("--grade", type=_choice({"1": 1, "2": 2, "3": 3, "unknown": 9}, "grade"),
-                     default=9.0, help="1, 2, 3 or unknown (default unknown)")
-    one.add_argument("--er", type=_choice({"pos": 1, "positive": 1, "neg": 0, "negative": 0},
-                                          "er"), help="pos or neg")
+    one.add_argument("--age", type=float, help=_range("age", "age at diagnosis"))
+    one.add_argument("--size-mm", type=float, help=_range("size", "invasive tumour size"))
+    one.add_argument("--nodes", type=float, help=_range("nodes", "positive nodes"))
+    one.add_argument("--grade", type=_code("grade"), default=9.0,
+                     help="1, 2, 3 or unknown (default unknown)")
+    one.add_argument("--er", type=_code("er"), help="positive or negative (pos/neg accepted)")
     for marker in ("her2", "ki67", "pr"):
-        one.add_argument(f"--{marker}", type=_choice(POS_NEG, marker), default=9.0,
-                         help="pos, neg or unknown (default unknown)")
-    one.add_argument("--screen", type=_choice(SCREEN, "screen"), default=2.0,
+        one.add_argument(f"--{marker}", type=_code(marker), default=9.0,
+                         help="positive, negative or unknown (default unknown)")
+    one.add_argument("--screen", type=_code("screen"), default=2.0,
                      help="symptomatic, screen-detected or unknown (default unknown)")
-    one.add_argument("--generation", type=_choice(GENERATION, "generation"), default=0.0,
-                     help="chemotherapy: none, 2 (second) or 3 (third generation)")
+    one.add_argument("--generation", type=_code("generation"), default=0.0,
+                     help="chemotherapy: none, second or third generation (or 0, 2, 3)")
     one.add_argument("--horm", action="store_true", help="endocrine therapy")
     one.add_argument("--traz", action="store_true", help="trastuzumab")
     one.add_argument("--bis", action="store_true", help="bisphosphonates")
     one.add_argument("--radio", action="store_true", help="radiotherapy")
-    one.add_argument("--heart-gy", type=float, default=0.0, help="mean heart dose, Gy")
+    one.add_argument("--heart-gy", type=float, default=0.0,
+                     help=_range("heart_gy", "mean heart dose"))
     one.add_argument("--smoker", action="store_true", help="current smoker")
     one.add_argument("--json", action="store_true", help="machine-readable output")
     many = p.add_argument_group("many patients")
-    many.add_argument("--input", type=Path, help="CSV of inputs (reference column names)")
-    many.add_argument("--output", type=Path, help="CSV to write")
+    many.add_argument("--input", type=Path,
+                      help="CSV or Parquet of inputs (reference column names; codes as numbers "
+                      "or words, e.g. her2 positive); refused rows go to OUT.errors.csv")
+    many.add_argument("--output", type=Path, help="CSV or Parquet to write")
     many.add_argument("--full", action="store_true",
                       help="every quantity the version defines, under the source's names")
     p.set_defaults(handler=run)
@@ -150,58 +167,48 @@ def print_result(r: PredictResult) -> None:
                   "prediction for one person; decision support, not a medical device.")
 
 
-def _fmt(x: object) -> str:
-    """Shortest text that reads back as the identical double (or the text itself)."""
-    if isinstance(x, str):
-        return x
-    return repr(float(x)) if np.isfinite(x) else ""
-
-
 def run_file(src: Path, dst: Path, version: str, full: bool) -> int:
-    """Validate every row, compute the valid ones in one batch, report the rest row by row."""
+    """Validate every row, compute the valid ones chunk by chunk, report the rest row by row."""
+    from axilla.io import run_batch  # pyarrow: only when a file is read
+
     v = load_version(version)
-    with src.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        header = list(reader.fieldnames or [])
-        rows = list(reader)
     names = predict_input_names(v.uses_v3_inputs)
-    needed = [n for n in names if n not in header and n not in ("screen", "grade", "her2",
-                                                                "ki67", "pr")]
-    if needed:
-        return fail(f"{src}: missing input column(s) {', '.join(needed)}; expected "
-                    f"{', '.join(names)}")
-    columns = {n: [r.get(n) for r in rows] for n in names if n in header}
-    checked = validate_predict_columns(columns, uses_v3_inputs=v.uses_v3_inputs)
-    good = np.flatnonzero(checked.valid)
-    batch = {k: col[good] for k, col in checked.columns.items()}
-    out_cols: dict[str, np.ndarray] = {}
-    if good.size:
-        if full:
-            out_cols = flat_columns(compute(batch, v.id, validate=False))
+    required = [n for n in names if n not in PREDICT_MISSING_CODES]
+    outputs = list(_outputs(_REFERENCE_ROW, v.id, full))
+
+    def columns(header: list[str]) -> list[str]:
+        return ["row", *[h for h in header if h not in outputs], *outputs]
+
+    def work(chunk: Chunk, sink: ErrorSink) -> dict[str, Any]:
+        given = {n: chunk.columns[n] for n in names if n in chunk.columns}
+        checked = validate_predict_columns(given, uses_v3_inputs=v.uses_v3_inputs)
+        for i, problem in checked.problems:
+            sink.add(chunk.first_row + i, problem)
+        good = np.flatnonzero(checked.valid)
+        out: dict[str, Any] = {
+            "row": [chunk.first_row + int(i) for i in good],
+            **{h: [cells[i] for i in good] for h, cells in chunk.columns.items()},
+        }
+        if good.size:
+            out.update(_outputs({k: col[good] for k, col in checked.columns.items()}, v.id, full))
         else:
-            out_cols = _summary_columns(batch, v.id)
-    passthrough = [h for h in header if h not in out_cols]
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    with dst.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["row", *passthrough, *out_cols])
-        arrays = list(out_cols.values())
-        for k, i in enumerate(good):
-            w.writerow([i + 1, *[rows[i][h] for h in passthrough], *[_fmt(a[k]) for a in arrays]])
-    errors_path = dst.with_name(dst.stem + ".errors.csv")
-    if checked.problems:
-        with errors_path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["row", "field", "value", "reason"])
-            for i, p in checked.problems:
-                w.writerow([i + 1, p.field, "" if p.value is None else p.value, p.reason])
-        n_bad = len({i for i, _ in checked.problems})
-        print(f"axilla: {n_bad} of {len(rows)} rows refused; see {errors_path}", file=sys.stderr)
-        return EXIT_ROWS_FAILED
-    if errors_path.exists():
-        errors_path.unlink()
-    print(f"axilla: {len(rows)} rows written to {dst} (PREDICT {v.id})", file=sys.stderr)
-    return EXIT_OK
+            out.update({name: [] for name in outputs})
+        return out
+
+    return run_batch("predict", src, dst, work, columns, required, note=f"PREDICT {v.id}")
+
+
+#: A valid row of inputs, computed once to learn the names of the output columns.
+_REFERENCE_ROW = {name: np.array([value]) for name, value in {
+    "age": 50.0, "screen": 0.0, "size": 20.0, "grade": 2.0, "nodes": 1.0, "er": 1.0,
+    "her2": 0.0, "ki67": 0.0, "pr": 1.0, "generation": 0.0, "horm": 0.0, "traz": 0.0,
+    "bis": 0.0, "radio": 0.0, "heart_gy": 0.0, "smoker": 0.0}.items()}
+
+
+def _outputs(batch: dict[str, np.ndarray], version: str, full: bool) -> dict[str, np.ndarray]:
+    if full:
+        return flat_columns(compute(batch, version, validate=False))
+    return _summary_columns(batch, version)
 
 
 def _summary_columns(batch: dict[str, np.ndarray], version: str) -> dict[str, np.ndarray]:

@@ -1,7 +1,8 @@
 """`axilla stage`: AJCC 8th edition (revised 2018) breast staging of one case or a CSV batch.
 
 One case: flags named after the columns of the staging case format, or ``--case case.json``
-(a StagingCase as JSON). Batch: ``--input FILE.csv --output FILE.csv`` reads the input columns
+(a whole case or its staging fields, as JSON). Batch: ``--input FILE.csv --output FILE.csv``
+(or Parquet, through ``axilla.io``) reads the input columns
 of the staging case format (tests/data/staging/README.md) and writes case_id plus
 node_classes, positive_nodes, pT, pN, pN_suffix, anatomic_stage, path_prognostic_stage
 (``NA`` = no group). Rules and sources: docs/staging.md.
@@ -10,23 +11,40 @@ node_classes, positive_nodes, pT, pN, pN_suffix, anatomic_stage, path_prognostic
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
-from axilla.case.staging import ROW_COLUMNS, ROW_REQUIRED, parse_staging_case, staging_case_from_row
+from axilla.case.assessment import parse_case
+from axilla.case.codes import (
+    ALIASES,
+    GRADES,
+    M_STATUSES,
+    PRIMARY_KINDS,
+    RECEPTOR_STATUSES,
+    T4_EXTENSIONS,
+)
+from axilla.case.ranges import RANGES
+from axilla.case.staging import (
+    ROW_COLUMNS,
+    ROW_REQUIRED,
+    StagingCase,
+    parse_staging_case,
+    staging_case_from_row,
+)
 from axilla.cli import fail, one_line_errors
-from axilla.errors import FieldProblem, InputError
+from axilla.errors import InputError
 from axilla.staging import StagingOptions, StagingResult, predict_nodes, stage
+
+if TYPE_CHECKING:
+    from axilla.io import Chunk, ErrorSink
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
 OUTPUT_COLUMNS = ("case_id", "node_classes", "positive_nodes", "pT", "pN", "pN_suffix",
                   "anatomic_stage", "path_prognostic_stage")
-ERROR_COLUMNS = ("row", "field", "value", "reason")
 NOT_ASSIGNED = "NA"
 
 
@@ -42,30 +60,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "with row = data row number, 1 for the first row after the header; exit 1 if any row "
         "failed). One case: --case case.json, or the flags below (staging CSV column names).",
     ))
-    p.add_argument("--input", type=Path, help="CSV in the staging case format")
-    p.add_argument("--output", type=Path, help="CSV to write")
-    p.add_argument("--case", type=Path, help="one case as JSON (a StagingCase)")
+    p.add_argument("--input", type=Path, help="CSV or Parquet in the staging case format")
+    p.add_argument("--output", type=Path, help="CSV or Parquet to write")
+    p.add_argument("--case", type=Path, help="one case as JSON: a whole case file (as "
+                   "`axilla assess` reads it, e.g. examples/*.json) or its staging fields only")
     one = p.add_argument_group("one case by flags (values as in the staging CSV format)")
     one.add_argument("--case-id", default="")
     one.add_argument("--neoadjuvant", choices=("0", "1"), default="0")
-    one.add_argument("--primary", choices=("invasive", "dcis", "paget", "none"),
+    one.add_argument("--primary", choices=[k for k in PRIMARY_KINDS if k != "not_assessed"],
                      default="invasive")
     one.add_argument("--tumour-sizes-mm", "--tumor-sizes-mm", dest="tumour_sizes_mm", default="",
-                     help="e.g. 14;9 (one per invasive tumour; --tumor-sizes-mm is a deprecated "
-                     "spelling)")
-    one.add_argument("--t4", choices=("", "a", "b", "c", "d"), default="")
-    one.add_argument("--procedure", choices=("sln", "alnd"))
-    one.add_argument("--axillary-nodes-mm", help="largest deposit per node, e.g. 1.4;0;0")
+                     help="e.g. 14;9, one per invasive tumour, each "
+                     f"{RANGES['tumour.invasive_sizes_mm'].describe()} (--tumor-sizes-mm is a "
+                     "deprecated spelling)")
+    one.add_argument("--t4", choices=("", *T4_EXTENSIONS), default="")
+    _coded(one, "--procedure", ("sentinel", "dissection"), None)
+    one.add_argument("--axillary-nodes-mm", help="largest deposit per node, e.g. 1.4;0;0, each "
+                     f"{RANGES['nodes.deposit_mm'].describe()}")
     one.add_argument("--axillary-node-cells", default="",
-                     help="largest cell count in one cross-section per node, aligned")
-    one.add_argument("--im-nodes", choices=("none", "sln", "clinical"), default="none")
+                     help="largest cell count in one cross-section per node, aligned, each "
+                     f"{RANGES['nodes.cells_per_section'].describe()}")
+    _coded(one, "--im-nodes", ("none", "sentinel", "clinical"), "none")
     one.add_argument("--infraclavicular", choices=("0", "1"), default="0")
     one.add_argument("--supraclavicular", choices=("0", "1"), default="0")
-    one.add_argument("--node-rtpcr", choices=("", "pos", "neg"), default="")
-    one.add_argument("--m", choices=("cM0", "cM0(i+)", "cM1", "pM1"), default="cM0")
-    one.add_argument("--grade", choices=("", "1", "2", "3"), default="")
+    _coded(one, "--node-rtpcr", ("", *RECEPTOR_STATUSES), "")
+    one.add_argument("--m", choices=M_STATUSES, default="cM0")
+    one.add_argument("--grade", choices=("", *map(str, GRADES)), default="")
     for name in ("er", "pr", "her2"):
-        one.add_argument(f"--{name}", choices=("", "pos", "neg"), default="")
+        _coded(one, f"--{name}", ("", *RECEPTOR_STATUSES), "")
     one.add_argument("--oncotype-rs", default="")
     one.add_argument("--json", action="store_true", help="print the result as JSON")
     opt = p.add_argument_group("choices on uncertain points (defaults: docs/staging.md)")
@@ -81,6 +103,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opt.add_argument("--oncotype-scope", choices=("ajcc", "seer"), default="ajcc",
                      help="recurrence-score rule scope (default ajcc: T1-T2 N0 only)")
     p.set_defaults(handler=run)
+
+
+def _coded(group: argparse._ArgumentGroup, flag: str, codes: tuple[str, ...],
+           default: str | None) -> None:
+    """A coded flag: the vocabulary's codes, with older spellings (sln, alnd, pos, neg) still
+    accepted but not advertised."""
+    aliases = [a for a, c in ALIASES.items() if c in codes]
+    shown = "{" + ",".join(c for c in codes if c) + "}"
+    extra = f" ({', '.join(aliases)}: deprecated spellings)" if aliases else ""
+    group.add_argument(flag, choices=(*codes, *aliases), default=default, metavar=shown,
+                       help=f"one of {shown}{extra}")
 
 
 def _options(args: argparse.Namespace) -> StagingOptions:
@@ -109,8 +142,8 @@ def run(args: argparse.Namespace) -> int:
             return fail(f"stage: {args.case}: not valid JSON ({exc.msg}, line {exc.lineno})")
         if not isinstance(data, dict):
             return fail(f"stage: {args.case}: expected a JSON object")
-        case_id = str(data.pop("case_id", args.case.stem))
-        case = parse_staging_case(data)
+        case_id = str(data.get("case_id") or args.case.stem)
+        case = _staging_case(data)
     else:
         if args.procedure is None or args.axillary_nodes_mm is None:
             return fail("stage: give --case FILE.json, --input/--output, or at least "
@@ -120,6 +153,14 @@ def run(args: argparse.Namespace) -> int:
         case_id = args.case_id
     result = stage(case, options)
     return _show(case_id, result, args.json)
+
+
+def _staging_case(data: dict[str, Any]) -> StagingCase:
+    """The staging part of a case file: a whole case (as ``axilla assess`` reads it) or the
+    staging fields only."""
+    if set(data) - set(StagingCase.model_fields) - {"case_id"}:
+        return parse_case(data).staging_case()
+    return parse_staging_case({k: v for k, v in data.items() if k != "case_id"})
 
 
 def _show(case_id: str, r: StagingResult, as_json: bool) -> int:
@@ -173,37 +214,18 @@ def _output_row(case_id: str, r: StagingResult) -> dict[str, str]:
 
 
 def run_batch(source: Path, target: Path, options: StagingOptions) -> int:
-    """Stage every row of a staging CSV; refused rows go to <output stem>.errors.csv."""
-    with source.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        absent = [c for c in ROW_REQUIRED if c not in header]
-        if absent:
-            return fail(f"stage: {source}: missing column(s) {', '.join(absent)}")
-        rows = list(reader)
-    out: list[dict[str, str]] = []
-    errors: list[tuple[int, FieldProblem]] = []
-    for i, row in enumerate(rows, start=1):
-        try:
-            out.append(_output_row(row.get("case_id") or "", stage(staging_case_from_row(row),
-                                                                 options)))
-        except InputError as exc:
-            errors.extend((i, p) for p in exc.problems)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(out)
-    error_path = target.with_name(f"{target.stem}.errors.csv")
-    if errors:
-        with error_path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(ERROR_COLUMNS)
-            writer.writerows((i, p.field, p.value, p.reason) for i, p in errors)
-        failed = len({i for i, _ in errors})
-        print(f"axilla stage: {failed} of {len(rows)} row(s) refused; see {error_path}",
-              file=sys.stderr)
-        return EXIT_ROWS_FAILED
-    if error_path.exists():
-        error_path.unlink()
-    return EXIT_OK
+    """Stage every row of a staging table; refused rows go to OUT.errors.csv (axilla.io)."""
+    from axilla.io import run_batch as run_table  # pyarrow: only when a file is read
+
+    def work(chunk: Chunk, sink: ErrorSink) -> dict[str, list[str]]:
+        out: list[dict[str, str]] = []
+        for number, record in enumerate(chunk.records(), start=chunk.first_row):
+            try:
+                case = staging_case_from_row(record)
+            except InputError as exc:
+                sink.extend(number, exc.problems)
+                continue
+            out.append(_output_row(record.get("case_id") or "", stage(case, options)))
+        return {c: [r[c] for r in out] for c in OUTPUT_COLUMNS}
+
+    return run_table("stage", source, target, work, lambda _: list(OUTPUT_COLUMNS), ROW_REQUIRED)

@@ -18,7 +18,15 @@ import yaml
 from axilla.case.facts import FieldSpec, load_fields
 from axilla.case.facts import validate_facts as _validate_against
 from axilla.guidance.engine import evaluate, load_rules
-from axilla.guidance.models import Citation, GuidanceResult, Recommendation, Undecided
+from axilla.guidance.models import (
+    Assumption,
+    Caveat,
+    Citation,
+    Conflict,
+    GuidanceResult,
+    Recommendation,
+    Undecided,
+)
 
 #: The field schema: every fact a condition may use, with type, allowed values and unit.
 FIELDS: Mapping[str, FieldSpec] = load_fields()
@@ -39,7 +47,10 @@ def validate_facts(facts: Mapping[str, Any]) -> dict[str, object]:
 __all__ = [
     "FIELDS",
     "RULESET_VERSION",
+    "Assumption",
+    "Caveat",
     "Citation",
+    "Conflict",
     "FieldSpec",
     "GuidanceResult",
     "Recommendation",

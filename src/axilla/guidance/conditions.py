@@ -296,7 +296,8 @@ class ConditionParser:
             if not isinstance(val, list) or len(val) != 2:
                 raise DataFileError(f"{where}: needs [low, high]")
             low, high = (self._value(spec, v, where) for v in val)
-            if not isinstance(low, ParamRef) and not isinstance(high, ParamRef) and low > high:
+            if (not isinstance(low, ParamRef) and not isinstance(high, ParamRef)
+                    and low > high):  # type: ignore[operator]  # numbers, checked by _value
                 raise DataFileError(f"{where}: low {low!r} is above high {high!r}")
             return op, (low, high)
         if shape == "member":

@@ -8,6 +8,7 @@ risk, an inference). Each function returns None when the facts do not decide the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 Facts = Mapping[str, object]
 
@@ -21,6 +22,12 @@ def _all(*terms: bool | None) -> bool | None:
     return None if any(t is None for t in terms) else True
 
 
+def _number(facts: Facts, name: str) -> float | None:
+    """A numeric fact (validated upstream), or None when absent."""
+    value = facts.get(name)
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _is(facts: Facts, name: str, value: object) -> bool | None:
     return None if name not in facts else facts[name] == value
 
@@ -32,13 +39,13 @@ def triple_negative(facts: Facts) -> bool | None:
 
 def node_positive_macro(facts: Facts) -> bool | None:
     """At least one node with macrometastasis: macromet_nodes_total >= 1 (spec 0.2)."""
-    total = facts.get("macromet_nodes_total")
+    total = _number(facts, "macromet_nodes_total")
     return None if total is None else total >= 1
 
 
 def margins_clear(facts: Facts) -> bool | None:
     """No tumour on ink after BCS: radial_margin_min_mm > 0 (spec 0.2; MDT may override)."""
-    margin = facts.get("radial_margin_min_mm")
+    margin = _number(facts, "radial_margin_min_mm")
     return None if margin is None else margin > 0
 
 
@@ -57,8 +64,19 @@ def node_negative(facts: Facts) -> bool | None:
 
 def endocrine_years_completed(facts: Facts) -> float | None:
     """Total years of adjuvant endocrine therapy: tamoxifen plus aromatase inhibitor (ET-12)."""
-    tamoxifen, ai = facts.get("tamoxifen_years_completed"), facts.get("ai_years_completed")
-    return None if tamoxifen is None or ai is None else float(tamoxifen) + float(ai)
+    tamoxifen = _number(facts, "tamoxifen_years_completed")
+    ai = _number(facts, "ai_years_completed")
+    return None if tamoxifen is None or ai is None else tamoxifen + ai
+
+
+RECURRENCE_CLASSES = frozenset(
+    {"local", "regional", "locoregional", "distant", "contralateral_new_primary"})
+
+
+def recurrence_class(facts: Facts) -> str | None:
+    """The class of the event once confirmed (recurrence_event); a suspected one must be given."""
+    event = facts.get("recurrence_event")
+    return event if isinstance(event, str) and event in RECURRENCE_CLASSES else None
 
 
 def recurrence_risk(facts: Facts) -> str | None:
@@ -67,9 +85,10 @@ def recurrence_risk(facts: Facts) -> str | None:
     low if node-negative, size <= 20 mm and grade 1-2; otherwise medium. Never high: high is
     always set by the clinician.
     """
-    size, grade = facts.get("size_mm"), facts.get("grade")
+    size, grade = _number(facts, "size_mm"), _number(facts, "grade")
+    negative = facts.get("node_negative")
     low = _all(
-        facts.get("node_negative"),  # type: ignore[arg-type]
+        negative if isinstance(negative, bool) else None,
         None if size is None else size <= 20,
         None if grade is None else grade <= 2,
     )
@@ -85,22 +104,63 @@ DERIVATIONS: dict[str, Callable[[Facts], object]] = {
     "node_negative": node_negative,
     "endocrine_years_completed": endocrine_years_completed,
     "recurrence_risk": recurrence_risk,
+    "recurrence_class": recurrence_class,
 }
 
 
-def complete(facts: Facts, derived_fields: Mapping[str, str]) -> tuple[dict, dict]:
-    """Add the derived fields the facts do not give; return (all facts, derived values only).
+#: The base facts each derivation reads (named in conflict reports).
+SOURCES: dict[str, tuple[str, ...]] = {
+    "triple_negative": ("er_status", "pr_status", "her2_status"),
+    "node_positive_macro": ("macromet_nodes_total",),
+    "margins_clear": ("radial_margin_min_mm",),
+    "primary_surgery": ("neoadjuvant_chemo_given", "neoadjuvant_et_given"),
+    "node_negative": ("pn_category",),
+    "endocrine_years_completed": ("tamoxifen_years_completed", "ai_years_completed"),
+    "recurrence_risk": ("node_negative", "size_mm", "grade"),
+    "recurrence_class": ("recurrence_event",),
+}
 
-    ``derived_fields`` maps field name to derivation name (from fields.yaml).
+#: Derivations that only give a default: a clinician's value is kept when it differs
+#: (margins: the MDT may override; recurrence risk: high is always clinician-set).
+OVERRIDABLE = frozenset({"margins_clear", "recurrence_risk"})
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A derived fact given directly that its sources contradict."""
+
+    field: str
+    given: object
+    derived: object
+    sources: tuple[str, ...]
+    kept: bool  # True: the given value is used (overridable); False: treated as unknown
+
+
+def complete(
+    facts: Facts, derived_fields: Mapping[str, str]
+) -> tuple[dict, dict, list[Disagreement]]:
+    """Add the derived fields the facts do not give; check those they give against sources.
+
+    ``derived_fields`` maps field name to derivation name (from fields.yaml). Returns (all
+    facts, derived values only, disagreements). A given value its sources contradict is
+    removed (unknown), unless the derivation is only a default (OVERRIDABLE).
     """
     full = dict(facts)
     derived: dict[str, object] = {}
+    found: list[Disagreement] = []
     by_derivation = {d: f for f, d in derived_fields.items()}
     for name, function in DERIVATIONS.items():
         field = by_derivation.get(name)
-        if field is None or field in full:
+        if field is None:
             continue
-        value = function(full)
+        value = function({k: v for k, v in full.items() if k != field})
+        if field in full:
+            if value is not None and value != full[field]:
+                kept = name in OVERRIDABLE
+                found.append(Disagreement(field, full[field], value, SOURCES[name], kept))
+                if not kept:
+                    del full[field]
+            continue
         if value is not None:
             full[field] = derived[field] = value
-    return full, derived
+    return full, derived, found

@@ -13,8 +13,16 @@ from typing import Any
 
 from axilla.errors import FieldProblem, InputError
 from axilla.guidance import derive
+from axilla.guidance.annotations import CaveatSpec, add_caveats, conditional_on
 from axilla.guidance.conditions import Context, Outcome
-from axilla.guidance.models import GuidanceResult, Recommendation, Undecided
+from axilla.guidance.consistency import Contradiction, contradictions
+from axilla.guidance.models import (
+    Assumption,
+    Conflict,
+    GuidanceResult,
+    Recommendation,
+    Undecided,
+)
 from axilla.guidance.rules import Rule, RuleSet, Variant, packaged_rule_set
 from axilla.guidance.schema import validate_facts
 
@@ -79,7 +87,10 @@ def evaluate(
         if spec.default is not None and spec.name not in clean:
             clean[spec.name] = spec.default
     derived_fields = {f.name: f.derived for f in rules.fields.values() if f.derived}
-    full, derived = derive.complete(clean, derived_fields)
+    contradicted = contradictions(clean)
+    unknown = {f for c in contradicted for f in c.fields}
+    full, derived, disagreements = derive.complete(
+        {k: v for k, v in clean.items() if k not in unknown}, derived_fields)
     defaulted = {
         name: value
         for name, value in clean.items()
@@ -89,10 +100,16 @@ def evaluate(
     fired: dict[str, dict[str, object]] = {}
     undecided: dict[str, frozenset[str]] = {}
     chosen: dict[str, Variant | None] = {}
+    conditional: dict[str, str | None] = {}
+    gates: dict[int, Outcome] = {}  # a file's gate reads facts only: evaluated once
     for rule in rules.rules:
         ctx = Context(full, values, fired, undecided)
         if rule.gate is not None:
-            gate = rule.gate.evaluate(ctx)
+            gate = gates.get(id(rule.gate))
+            if gate is None:
+                gate = rule.gate.evaluate(ctx)
+                if not rule.gate.rule_refs():
+                    gates[id(rule.gate)] = gate
             if gate.value is not True:
                 if gate.value is None:
                     undecided[rule.id] = gate.missing
@@ -105,28 +122,72 @@ def evaluate(
         if out.value is True:
             fired[rule.id] = dict(out.facts)
             chosen[rule.id] = variant
+            conditional[rule.id] = conditional_on(rule.conditional, ctx)
         elif out.value is None:
             undecided[rule.id] = out.missing
 
     topic_rank = {t: i for i, t in enumerate(rules.topics)}
     declared = {r: i for i, r in enumerate(rules.declared)}
     order = sorted(fired, key=lambda r: (topic_rank[rules.rule(r).topic], declared.get(r, 0)))
-    recs = tuple(_recommendation(rules.rule(r), fired[r], chosen[r]) for r in order)
+    recs = [_recommendation(rules.rule(r), fired[r], chosen[r], conditional[r]) for r in order]
+    caveats: dict[str, tuple[CaveatSpec, str]] = {}
+    for r in order:
+        caveat = rules.rule(r).caveat
+        if caveat is not None:
+            caveats[r] = (caveat, str(rules.rule(r).citation))
     pending = tuple(
-        Undecided(id=r, topic=rules.rule(r).topic, missing=tuple(sorted(m)))
+        _undecided(rules.rule(r), _base_facts(m, derived_fields, full))
         for r, m in sorted(undecided.items(), key=lambda kv: declared.get(kv[0], 0))
     )
     return GuidanceResult(
         ruleset_version=rules.version,
-        recommendations=recs,
+        recommendations=add_caveats(recs, caveats),
         undecided=pending,
         derived={**defaulted, **derived},
         parameters=values,
+        assumptions=tuple(_assumption(n, v) for n, v in defaulted.items()),
+        conflicts=(*(_contradiction(c) for c in contradicted),
+                   *(_conflict(d) for d in disagreements)),
     )
 
 
+def _base_facts(missing: frozenset[str], derived_fields: Mapping[str, str],
+                facts: Mapping[str, object]) -> frozenset[str]:
+    """Missing derived fields named by the missing facts they derive from (what to ask for)."""
+    out: set[str] = set()
+    for name in missing:
+        sources = derive.SOURCES.get(derived_fields.get(name, ""), ())
+        absent = frozenset(s for s in sources if s not in facts)
+        out |= _base_facts(absent, derived_fields, facts) if absent else {name}
+    return frozenset(out)
+
+
+def _undecided(rule: Rule, missing: frozenset[str]) -> Undecided:
+    return Undecided(id=rule.id, topic=rule.topic, missing=tuple(sorted(missing)),
+                     strength=rule.strength, text=rule.text, cite=str(rule.citation))
+
+
+def _assumption(name: str, value: object) -> Assumption:
+    shown = {True: "true", False: "false"}.get(value, value) if isinstance(value, bool) else value
+    return Assumption(field=name, value=value, text=f"{name} not given: taken as {shown}")
+
+
+def _contradiction(c: Contradiction) -> Conflict:
+    return Conflict(field=c.fields[0], given=c.values[0], derived=None, sources=c.fields[1:],
+                    text=f"{', '.join(c.fields)}: {c.text}; treated as unknown until resolved")
+
+
+def _conflict(d: derive.Disagreement) -> Conflict:
+    sources = ", ".join(d.sources)
+    outcome = ("the given value is kept (clinician-set)" if d.kept
+               else "treated as unknown until resolved")
+    return Conflict(field=d.field, given=d.given, derived=d.derived, sources=d.sources,
+                    text=f"{d.field} given as {d.given} but {sources} imply {d.derived}: "
+                         f"{outcome}")
+
+
 def _recommendation(
-    rule: Rule, facts: dict[str, object], variant: Variant | None
+    rule: Rule, facts: dict[str, object], variant: Variant | None, conditional: str | None
 ) -> Recommendation:
     return Recommendation(
         id=rule.id,
@@ -141,4 +202,5 @@ def _recommendation(
         note=rule.note,
         uncertain=rule.uncertain,
         also_fires=rule.also_fires,
+        conditional_on=conditional,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,18 +19,27 @@ from typing import Any
 import yaml
 
 from axilla.errors import DataFileError
+from axilla.guidance.annotations import (
+    CaveatSpec,
+    ConditionalSpec,
+    parse_caveat,
+    parse_conditionals,
+)
 from axilla.guidance.conditions import Condition, ConditionParser, ParamSpec
 from axilla.guidance.derive import DERIVATIONS
 from axilla.guidance.models import Citation
 from axilla.guidance.schema import FieldSpec, load_fields
 
 _FILE_KEYS = {"source", "source_kind", "applies_when", "rules"}
-_SOURCE_KEYS = {"guideline", "title", "version", "url", "note"}
+_SOURCE_KEYS = {"guideline", "title", "version", "url", "note", "text_date"}
 _RULE_KEYS = {
     "id", "topic", "strength", "source_kind", "text", "cite", "when", "variants", "note",
-    "uncertain", "also_fires",
+    "uncertain", "also_fires", "caveat", "conditional",
 }
-_CITE_KEYS = {"guideline", "number", "year_tag", "note", "tag_verified", "url", "version"}
+_CITE_KEYS = {
+    "guideline", "number", "year_tag", "note", "tag_verified", "url", "version", "text_date",
+    "wording",
+}
 _VARIANT_KEYS = {"name", "when", "text", "strength"}
 
 
@@ -60,12 +70,16 @@ class Rule:
     uncertain: str | None
     also_fires: tuple[str, ...]
     source_file: str
+    caveat: CaveatSpec | None = None
+    conditional: tuple[ConditionalSpec, ...] = ()
 
     def rule_refs(self) -> frozenset[str]:
         refs = set(self.when.rule_refs())
         for v in self.variants:
             if v.when is not None:
                 refs |= v.when.rule_refs()
+        for c in self.conditional:
+            refs |= c.when.rule_refs()
         return frozenset(refs)
 
 
@@ -83,7 +97,12 @@ class RuleSet:
     declared: tuple[str, ...] = ()  # rule ids in file order (display order within a topic)
 
     def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+        return self.by_id[rule_id]
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        """Rules by id (built once)."""
+        return {r.id: r for r in self.rules}
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -153,7 +172,19 @@ def _citation(raw: object, source: Mapping, where: str) -> Citation:
         version=raw.get("version", source.get("version")),
         url=raw.get("url", source.get("url")),
         tag_verified=bool(raw.get("tag_verified", True)),
+        text_date=_date(raw.get("text_date", source.get("text_date")), where),
+        wording=raw.get("wording"),
     )
+
+
+def _date(value: object, where: str) -> str | None:
+    """An ISO date (YAML reads 2025-04-14 as a date) kept as text; None when absent."""
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise DataFileError(f"{where}: text_date {value!r} is not an ISO date (YYYY-MM-DD)")
+    return text
 
 
 def parse_rule_file(
@@ -200,7 +231,7 @@ def parse_rule_file(
         rules.append(
             Rule(
                 id=raw["id"],
-                topic=topic,
+                topic=str(topic),
                 strength=strength,
                 source_kind=kind,
                 text=_text(raw["text"], where) if "text" in raw else variants[0].text,
@@ -212,6 +243,10 @@ def parse_rule_file(
                 uncertain=_text(raw["uncertain"], where) if raw.get("uncertain") else None,
                 also_fires=tuple(raw.get("also_fires") or ()),
                 source_file=source_name,
+                caveat=(parse_caveat(raw["caveat"], header["topics"], where)
+                        if "caveat" in raw else None),
+                conditional=(parse_conditionals(raw["conditional"], parser, where)
+                             if "conditional" in raw else ()),
             )
         )
     return rules
@@ -256,7 +291,8 @@ def order_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
         by_id[rule.id] = rule
     graph: dict[str, set[str]] = {}
     for rule in by_id.values():
-        for ref in rule.rule_refs() | set(rule.also_fires):
+        caveat_refs = set(rule.caveat.rules) if rule.caveat else set()
+        for ref in rule.rule_refs() | set(rule.also_fires) | caveat_refs:
             if ref not in by_id:
                 raise DataFileError(f"{rule.source_file}: rule {rule.id}: unknown rule id {ref!r}")
         graph[rule.id] = set(rule.rule_refs())

@@ -139,3 +139,72 @@ def test_batch_with_missing_column_is_unusable(tmp_path):
     done = axilla("predict", "--input", str(tmp_path / "absent.csv"),
                   "--output", str(tmp_path / "o.csv"))
     assert done.returncode == 2 and "absent.csv" in done.stderr
+
+
+# --- issue 8: unreadable codes are row errors, never "unknown" -----------------------------
+
+HEADER = ["id", "age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
+          "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker"]
+
+
+def _batch(tmp_path: Path, rows: list[list[object]]) -> tuple[subprocess.CompletedProcess,
+                                                              list[dict], list[dict]]:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    with src.open("w", newline="") as fh:
+        csv.writer(fh).writerows([HEADER, *rows])
+    done = axilla("predict", "--input", str(src), "--output", str(out))
+    with out.open(newline="") as fh:
+        written = list(csv.DictReader(fh))
+    errors_file = tmp_path / "out.errors.csv"
+    errors = list(csv.DictReader(errors_file.open(newline=""))) if errors_file.exists() else []
+    return done, written, errors
+
+
+def test_roman_grade_is_a_row_error_not_unknown(tmp_path):
+    row = ["r", 50, 0, 20, "III", 2, 1, 0, 1, 1, 3, 1, 1, 1, 1, 4, 1]
+    unknown = ["u", 50, 0, 20, "", 2, 1, 0, 1, 1, 3, 1, 1, 1, 1, 4, 1]
+    done, written, errors = _batch(tmp_path, [row, unknown])
+    assert done.returncode == 1
+    assert [r["id"] for r in written] == ["u"]
+    assert [(e["row"], e["field"], e["value"]) for e in errors] == [("1", "grade", "III")]
+    assert "3 (grade 3)" in errors[0]["reason"]
+
+
+def test_her2_written_as_a_word_is_read_as_that_code_not_unknown(tmp_path):
+    words = ["w", 50, "symptomatic", 20, 2, 2, "positive", "positive", "negative", "pos",
+             "third", 1, 1, 1, 1, 4, 1]
+    codes = ["c", 50, 0, 20, 2, 2, 1, 1, 0, 1, 3, 1, 1, 1, 1, 4, 1]
+    done, written, errors = _batch(tmp_path, [words, codes])
+    assert done.returncode == 0, done.stderr
+    assert errors == []
+    by_id = {r["id"]: r for r in written}
+    outputs = [k for k in by_id["c"] if k.startswith(("os_", "benefit_"))]
+    assert outputs and all(by_id["w"][k] == by_id["c"][k] for k in outputs)
+
+
+@pytest.mark.parametrize(("column", "value"), [("her2", "maybe"), ("age", "5_0"),
+                                               ("horm", "true"), ("size", "nan")])
+def test_unreadable_cells_are_row_errors(tmp_path, column, value):
+    row = ["x", 50, 0, 20, 2, 2, 1, 0, 1, 1, 3, 1, 1, 1, 1, 4, 1]
+    row[HEADER.index(column)] = value
+    done, written, errors = _batch(tmp_path, [row])
+    assert done.returncode == 1
+    assert written == []
+    assert [(e["row"], e["field"], e["value"]) for e in errors] == [("1", column, value)]
+
+
+def test_stale_errors_file_is_removed_and_the_summary_is_one_line(tmp_path):
+    (tmp_path / "out.errors.csv").write_text("row,field,value,reason\n1,age,86,old\n")
+    row = ["x", 50, 0, 20, 2, 2, 1, 0, 1, 1, 3, 1, 1, 1, 1, 4, 1]
+    done, _, errors = _batch(tmp_path, [row])
+    assert done.returncode == 0 and errors == []
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("axilla predict: 1 of 1 row(s) computed")
+
+
+def test_help_quotes_the_ranges_of_the_inputs():
+    from axilla.case.predict import PREDICT_INPUT_RULES
+
+    text = " ".join(axilla("predict", "--help").stdout.split())
+    for name in ("age", "size", "nodes", "heart_gy"):
+        assert PREDICT_INPUT_RULES[name].describe() in text, name
