@@ -112,8 +112,32 @@ def test_pdf_letter_of_example_a_fits_two_a4_pages(tmp_path: Path) -> None:
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (
         210, 297)
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    from axilla.guidance import RULESET_VERSION
+
     for needle in ("Inputs used", "Date of this assessment", "PREDICT Breast 3.2",
-                   "ng101-2025.1", "pN1mi", "NICE NG101 1.4.14", "If added to the chosen plan",
+                   RULESET_VERSION, "pN1mi", "NICE NG101 1.4.14", "If added to the chosen plan",
                    "What was found in my lymph nodes?", "Tumour: invasive sizes (mm) 18"):
         assert needle in text, needle
     assert "testes_present" not in text and "invasive_sizes_mm" not in text
+
+
+def test_pregnancy_caveats_and_conditions_show_beside_the_options() -> None:
+    """Example (e) with pregnancy: RCOG Green-top 12 defers radiotherapy until after delivery;
+    the caveat stands beside the option it qualifies, on the terminal and in the letter."""
+    data = json.loads(Path(E).read_text())
+    data["guidance_facts"] = {"pregnant": True}
+    done = subprocess.run([sys.executable, "-m", "axilla", "assess", "-"], input=json.dumps(data),
+                          capture_output=True, text=True, timeout=120,
+                          env={"COLUMNS": "400", "PATH": ""})
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "caveat: Pregnant - radiotherapy is deferred until after delivery" in out
+    assert "holds only if:" in out
+
+    from axilla.assess import assess
+    from axilla.case.assessment import parse_case
+    from axilla.explain.report import render_html
+
+    case = parse_case(data)
+    letter = render_html(assess(case), case=case)
+    assert "Caveat:</strong> Pregnant - radiotherapy is deferred" in letter

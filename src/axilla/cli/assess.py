@@ -115,6 +115,10 @@ def print_summary(a: Assessment, lang: str = DEFAULT_LANGUAGE) -> None:
         for r in topic.recommendations:
             kind = "" if r.source_kind == "nice" else f" [{r.source_kind}]"
             c.print(f"   {r.id} {r.strength}{kind}: {r.text} ({r.cite})")
+            if r.conditional_on:
+                c.print(f"     holds only if: {r.conditional_on}")
+            for caveat in r.caveats:
+                c.print(f"     caveat: {caveat}")
     if v.recurrence_class:
         c.print(f"[bold]Recurrence[/bold] {v.recurrence_class}")
     for w in v.warnings:

@@ -75,6 +75,8 @@ class RecommendationView:
     source_kind: str
     note: str | None
     because: str
+    caveats: tuple[str, ...] = ()
+    conditional_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,9 @@ def recommendation_view(rec: Recommendation) -> RecommendationView:
         id=rec.id, topic=rec.topic, strength=rec.strength,
         strength_label=rec.strength.replace("_", " "), text=rec.text, cite=rec.cite,
         source_kind=rec.source_kind, note=rec.note,
-        because=", ".join(f"{k} = {v}" for k, v in rec.facts.items()))
+        because=", ".join(f"{k} = {v}" for k, v in rec.facts.items()),
+        caveats=tuple(f"{c.text} ({c.cite}; rule {c.rule_id})" for c in rec.caveats),
+        conditional_on=rec.conditional_on)
 
 
 def _glossary(a: Assessment) -> tuple[tuple[str, str], ...]:
