@@ -188,7 +188,10 @@ def node_field(i: int, f: FormField) -> FormField:
                      f.lo, f.hi, f.step, f.default)
 
 
-ALL_FIELDS: dict[str, FormField] = {f.name: f for s in SECTIONS for f in s.fields}
+#: The fields of an empty form (the rows it shows); ``form_field`` finds a node field of any row.
+ALL_FIELDS: dict[str, FormField] = {
+    f.name: f for s in SECTIONS for f in s.fields
+} | {node_field(i, f).name: node_field(i, f) for i in range(NODE_ROWS) for f in NODE_FIELDS}
 
 
 def form_field(name: str) -> FormField | None:
