@@ -174,10 +174,10 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     x["horm"] = np.where(x["er"] == 1, 1.0, x["horm"])
     x["traz"] = np.where(x["her2"] == 1, 1.0, x["traz"])
     x["bis"] = np.ones_like(x["bis"])
-    names = [k for k in _INPUT_NAMES if k in inputs]
+    names = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
     wanted: set[str] = set()
     rows = np.stack([np.asarray(inputs[k], dtype=float) for k in names], axis=1)
-    for row in np.unique(rows, axis=0).tolist():
+    for row in np.unique(rows, axis=0).tolist():  # at most a few dozen distinct plans
         plan = _plan(v, dict(zip(names, row, strict=True)))
         for extra in [set(), *({t} for t in letters & set(_ADDABLE) if t not in plan)]:
             name = by_terms.get(plan | extra)
