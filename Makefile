@@ -18,10 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-service
 
-# The web app and REST API on http://127.0.0.1:8000 with the SQLite default (./var/axilla.db).
+# The web app and REST API on http://127.0.0.1:8000 (or the next free port up to 8020, which it
+# prints) with the SQLite default (./var/axilla.db); the API reference is at /docs.
 run: $(VENV)/.installed-service
-	@echo "axilla: open http://127.0.0.1:8000 (API description at http://127.0.0.1:8000/docs)"
-	$(BIN)/axilla serve --host 127.0.0.1 --port 8000
+	$(BIN)/axilla serve --host 127.0.0.1 --port 8000 --port-search 20
 
 # Lint and the whole suite. scripts/test-services.sh installs chromium and postgresql when
 # missing (as root), starts a throwaway PostgreSQL cluster for the store tests and stops it after.

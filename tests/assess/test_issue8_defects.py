@@ -100,3 +100,22 @@ def test_public_names_at_the_top_of_the_package():
     case = parse_case(NEEDLE_MICRO)
     assert isinstance(case, axilla.Case)
     assert assess(case) == assess_many([case])[0]
+
+
+def test_internal_mammary_sentinel_macrometastasis_is_not_axillary() -> None:
+    """NG101 1.4.12-1.4.15 speak of axillary sentinel nodes: an internal mammary sentinel
+    macrometastasis with a negative axilla gets no axillary clearance or axillary radiotherapy
+    (AX-06) and no "no nodal radiotherapy" (AX-11); the internal mammary chain is considered
+    (RT-21, 1.13.23)."""
+    a = assess({
+        "patient": {"age_years": 54, "menopausal_status": "post"},
+        "tumour": {"invasive_sizes_mm": [18], "grade": 2, "er": "positive", "pr": "positive",
+                   "her2": "negative"},
+        "nodes": [{"site": "axillary", "found_by": "sentinel", "deposit_mm": 0},
+                  {"site": "internal_mammary", "found_by": "sentinel", "deposit_mm": 4.0}],
+        "procedure": {"kind": "sentinel", "nodes_removed": 2},
+        "treatment": {"breast_surgery": "bcs", "radiotherapy": True}})
+    ids = {r.id for r in a.guidance.recommendations}
+    assert a.staging.pN.display == "pN1b(sn)"
+    assert "AX-06" not in ids and "AX-11" not in ids
+    assert "RT-21" in ids

@@ -97,7 +97,7 @@ RULE_CASES: list[Case] = [
                "sln_micromet_count": 0, "sln_itc_count": 1}, {"sln_itc_count": 0}),
     ("AX-10", {"anc_done": True}, {"anc_done": False}),
     ("AX-11", {**INV, "slnb_done": True, "sln_macromet_count": 0, "sln_micromet_count": 0,
-               "sln_itc_count": 0}, {"sln_itc_count": 1}),
+               "sln_itc_count": 0, "pn_category": "pN0"}, {"pn_category": "pN1b"}),
     # F. systemic therapy planning, PREDICT, profiling
     ("ST-01", INV, {"invasive": False}),
     ("ST-02", INV, {"invasive": False}),

@@ -36,8 +36,9 @@ def axilla_ids(facts):
 )
 def test_axillary_decision_table(counts, surgery, expected):
     macro, micro, itc = counts
+    pn = ("pN1a" if macro else "pN1mi" if micro else "pN0(i+)" if itc else "pN0")  # staging's
     facts = {**SLN, **BCS_PLAN, "breast_surgery": surgery, "sln_macromet_count": macro,
-             "sln_micromet_count": micro, "sln_itc_count": itc}
+             "sln_micromet_count": micro, "sln_itc_count": itc, "pn_category": pn}
     assert axilla_ids(facts) == expected
 
 

@@ -213,3 +213,17 @@ def test_batch_reads_parquet(tmp_path):
     done = _run("--input", str(source), "--output", str(out))
     assert done.returncode == 0, done.stderr
     assert pq.read_table(out).to_pydict()["value"] == ["2.300"]
+
+
+def test_a_size_beyond_the_case_range_is_refused_not_computed_as_infinity() -> None:
+    """Issue 11: `--size-mm 1e308` used to print NPI `inf` with exit 0."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "axilla", "indices", "npi", "--size-mm", "1e308",
+                          "--grade", "2", "--positive-nodes", "1"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.strip().splitlines() == [
+        "axilla: error: size_mm: must be a number greater than 0 and at most 500 mm (got '1e308')"]

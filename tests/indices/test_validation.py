@@ -33,17 +33,17 @@ def _refused(model, base, field, value):
 @pytest.mark.parametrize(
     ("field", "value", "range_text"),
     [
-        ("size_mm", 0, "greater than 0 mm"),
-        ("size_mm", -4, "greater than 0 mm"),
-        ("size_mm", math.nan, "greater than 0 mm"),
-        ("size_mm", "big", "greater than 0 mm"),
-        ("size_mm", True, "greater than 0 mm"),
-        ("positive_nodes", -1, "whole number of at least 0"),
-        ("positive_nodes", 1.5, "whole number of at least 0"),
+        ("size_mm", 0, "greater than 0 and at most 500 mm"),
+        ("size_mm", -4, "greater than 0 and at most 500 mm"),
+        ("size_mm", math.nan, "greater than 0 and at most 500 mm"),
+        ("size_mm", "big", "greater than 0 and at most 500 mm"),
+        ("size_mm", True, "greater than 0 and at most 500 mm"),
+        ("positive_nodes", -1, "whole number from 0 to 100"),
+        ("positive_nodes", 1.5, "whole number from 0 to 100"),
         ("grade", 0, "one of 1"),
         ("grade", 4, "one of 1"),
         ("grade", 2.5, "one of 1"),
-        ("micrometastatic_nodes", -2, "whole number of at least 0"),
+        ("micrometastatic_nodes", -2, "whole number from 0 to 100"),
         ("neoadjuvant_therapy", "perhaps", "true or false"),
     ],
 )
@@ -60,7 +60,7 @@ def test_npi_refusals_name_field_value_and_range(field, value, range_text):
     [
         ("age_years", 17, "from 18 to 100 years"),
         ("age_years", 101, "from 18 to 100 years"),
-        ("size_mm", 0, "greater than 0 mm"),
+        ("size_mm", 0, "greater than 0 and at most 500 mm"),
         ("grade", 9, "one of 1"),
         ("positive_nodes", -3, "whole number"),
         ("er_positive", False, "ER-positive"),
@@ -76,7 +76,7 @@ def test_cts5_refusals(field, value, range_text):
 @pytest.mark.parametrize(
     ("field", "value", "range_text"),
     [
-        ("size_mm", 0, "greater than 0 mm"),
+        ("size_mm", 0, "greater than 0 and at most 500 mm"),
         ("margin_mm", -0.1, "at least 0 mm"),
         ("nuclear_grade", 4, "one of 1"),
         ("comedo_necrosis", "maybe", "true or false"),

@@ -130,3 +130,12 @@ def test_refused_input_is_announced(page: Any) -> None:
     assert page.locator("#err-f-tumour-invasive-sizes-mm").inner_text()
     # the page itself comes with status 422 (chromium notes that on the console); nothing else
     assert [p for p in page.problems if "422" not in p] == []
+
+
+def test_api_reference_renders_offline(page: Any) -> None:
+    """/docs shows the operations with every request kept on this server (no CDN), and the
+    Content Security Policy (no inline script) raises no complaint."""
+    page.goto("/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert page.locator(".opblock-summary-path", has_text="/v1/assessments").count() >= 1
+    assert page.problems == []

@@ -1,6 +1,7 @@
-"""Durability: `axilla serve` is killed with SIGKILL while clients are saving cases; after a
-restart every case that was acknowledged with 201 is there (SQLite WAL + synchronous=FULL;
-PostgreSQL's synchronous commit)."""
+"""Durability: `axilla serve` (one process, or two workers) is killed with SIGKILL while clients
+are saving cases with a write-only token; after a restart a read-only token of the same team
+finds every case that was acknowledged with 201, and the access log holds its creation (SQLite
+WAL + synchronous=FULL; PostgreSQL's synchronous commit)."""
 
 from __future__ import annotations
 
@@ -37,18 +38,20 @@ def _writer(url: str, token: str, example: dict[str, Any], who: int, acked: list
                     acked.append((r.json()["id"], case_id))
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_every_acknowledged_case_survives_sigkill(
-    backend: str, serve, tmp_path: Path, example_a: dict[str, Any],
+    backend: str, workers: int, serve, tmp_path: Path, example_a: dict[str, Any],
     request: pytest.FixtureRequest,
 ) -> None:
     url = (f"sqlite:///{tmp_path / 'durable.db'}" if backend == "sqlite"
            else request.getfixturevalue("postgres_url"))
     store = Store(url)
-    token = store.create_token("durability")
+    token = store.create_token("durability", team="unit-a", scopes=("write",))
+    reader = store.create_token("checker", team="unit-a", scopes=("read",))
     store.close()
 
-    server = serve(url)
+    server = serve(url, "--workers", str(workers))
     acked: list[tuple[str, str]] = []
     lock, stop = threading.Lock(), threading.Event()
     threads = [threading.Thread(target=_writer, args=(server.url, token, example_a, i, acked,
@@ -68,7 +71,7 @@ def test_every_acknowledged_case_survives_sigkill(
     assert len(confirmed) >= MIN_ACKED_BEFORE_KILL
 
     again = serve(url)
-    with httpx.Client(base_url=again.url, headers={"Authorization": f"Bearer {token}"},
+    with httpx.Client(base_url=again.url, headers={"Authorization": f"Bearer {reader}"},
                       timeout=10) as client:
         missing = []
         for record_id, case_id in confirmed:
@@ -78,3 +81,10 @@ def test_every_acknowledged_case_survives_sigkill(
         total = client.get("/v1/cases?limit=1").json()["total"]
     assert missing == []
     assert total >= len(confirmed)  # a commit may land just before its reply was cut off
+    store = Store(url)
+    try:
+        created = {e.case_id for e in store.access_entries(limit=100_000)
+                   if e.action == "create" and e.token_name == "durability"}
+    finally:
+        store.close()
+    assert {record_id for record_id, _ in confirmed} <= created

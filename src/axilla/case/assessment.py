@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from axilla.case.codes import (
     BreastSurgery,
@@ -31,7 +31,7 @@ from axilla.case.problems import input_error, prefixed
 from axilla.case.procedure import NodalProcedure
 from axilla.case.ranges import bounded
 from axilla.case.recurrence import RecurrenceEvent
-from axilla.case.staging import StagingCase
+from axilla.case.staging import StagingCase, check_procedure_matches_nodes
 from axilla.case.strict import StrictModel
 from axilla.case.tumour import Tumour
 from axilla.errors import InputError
@@ -101,6 +101,11 @@ class Case(StrictModel):
         except InputError as exc:
             raise InputError(prefixed(exc.problems, "guidance_facts")) from None
         return facts
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        check_procedure_matches_nodes(self.procedure, self.nodes)
+        return self
 
     def staging_case(self) -> StagingCase:
         return StagingCase(tumour=self.tumour, nodes=self.nodes, procedure=self.procedure,

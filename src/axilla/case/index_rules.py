@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from axilla.case.predict import CodeRule
+from axilla.case.ranges import RANGES
 from axilla.case.strict import number_from_text
 from axilla.errors import FieldProblem, InputError
 
@@ -50,6 +51,8 @@ class NumberRule:
         if math.isinf(self.hi):
             relation = "of at least" if self.lo_inclusive else "greater than"
             return f"{kind} {relation} {self.lo:g}{unit}"
+        if not self.lo_inclusive:
+            return f"{kind} greater than {self.lo:g} and at most {self.hi:g}{unit}"
         return f"{kind} from {self.lo:g} to {self.hi:g}{unit}"
 
     def ok(self, x: np.ndarray) -> np.ndarray:
@@ -85,8 +88,9 @@ class InputField:
 
 
 GRADE = CodeRule({1: "grade 1", 2: "grade 2", 3: "grade 3"})
-SIZE_MM = NumberRule(0, unit="mm", lo_inclusive=False)
-NODE_COUNT = NumberRule(0, whole=True)
+#: The same bounds as the case vocabulary (one range each: ``axilla.case.ranges``).
+SIZE_MM = NumberRule(0, RANGES["tumour.invasive_sizes_mm"].hi, unit="mm", lo_inclusive=False)
+NODE_COUNT = NumberRule(0, RANGES["procedure.nodes_removed"].hi, whole=True)
 
 _NODAL = {
     "positive_nodes": InputField(

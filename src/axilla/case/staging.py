@@ -49,7 +49,8 @@ RANGES: dict[str, str] = {path.rsplit(".", 1)[1]: r.describe() for path, r in _R
 __all__ = [
     "EXCISED", "RANGES", "ROW_COLUMNS", "ROW_REQUIRED", "ClinicalN", "ClinicalT",
     "DetectionMethod", "FoundBy", "InvasiveSize", "MStatus", "NodalProcedure", "NodeFinding",
-    "NodeSite", "PrimaryKind", "Receptor", "StagingCase", "Tumour", "input_error_from",
+    "NodeSite", "PrimaryKind", "Receptor", "StagingCase", "Tumour",
+    "check_procedure_matches_nodes", "input_error_from",
     "parse_staging_case", "staging_case_from_row",
 ]
 
@@ -66,15 +67,22 @@ class StagingCase(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> StagingCase:
-        excised = sum(1 for n in self.nodes if n.excised)
-        if self.procedure.kind == "none" and excised:
-            raise problem("procedure.kind", "none", f"{excised} node(s) are marked as excised "
-                           "(sentinel or dissection) but no procedure is given")
-        removed = self.procedure.nodes_removed
-        if removed is not None and removed < excised:
-            raise problem("procedure.nodes_removed", removed, f"fewer than the {excised} "
-                           "excised nodes described")
+        check_procedure_matches_nodes(self.procedure, self.nodes)
         return self
+
+
+def check_procedure_matches_nodes(procedure: NodalProcedure,
+                                  nodes: tuple[NodeFinding, ...]) -> None:
+    """Excised nodes need a procedure, and no fewer nodes removed than excised nodes listed;
+    every model holding both (StagingCase, Case) runs this rule."""
+    excised = sum(1 for n in nodes if n.excised)
+    if procedure.kind == "none" and excised:
+        raise problem("procedure.kind", "none", f"{excised} node(s) are marked as excised "
+                      "(sentinel or dissection) but no procedure is given")
+    removed = procedure.nodes_removed
+    if removed is not None and removed < excised:
+        raise problem("procedure.nodes_removed", removed, f"fewer than the {excised} "
+                      "excised nodes described")
 
 
 def input_error_from(

@@ -23,6 +23,8 @@ EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE = 0, 1, 2
 #: Sub-command -> one line of help. The module ``axilla.cli.<name>`` registers its own parser.
 COMMANDS: dict[str, str] = {
     "assess": "staging, PREDICT, indices, guidance and explanations for one case",
+    "audit": "read the access log of stored cases (who created, read or listed which case)",
+    "cohort": "registry-scale runs, column mappings, validation reports, synthetic cohorts",
     "fhir": "read a case from a FHIR R4 / mCODE bundle (import report)",
     "guidance": "which NICE guidance rules fire for a set of facts (JSON), and why",
     "indices": "prognostic indices: NPI, CTS5, VNPI (one case, or a CSV batch)",

@@ -63,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return fail(f"{args.case}: not valid JSON ({exc.msg} at line {exc.lineno})")
+    except UnicodeDecodeError as exc:
+        return fail(f"{args.case}: not UTF-8 text (byte {exc.start})")
+    except RecursionError:
+        return fail(f"{args.case}: JSON nested too deeply")
     if not isinstance(data, dict):
         return fail(f"{args.case}: a case is a JSON object")
     case = parse_case(data)

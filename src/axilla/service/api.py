@@ -7,12 +7,15 @@ never disagree. Errors are raised (errors.py), never returned with a 200.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
-from functools import cache
-from typing import Annotated, Any
+from functools import cache, partial
+from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from axilla import __version__
@@ -24,15 +27,37 @@ from axilla.guidance import RULESET_VERSION, Citation, load_rules
 from axilla.models.data import index_parameters
 from axilla.models.predict import CURRENT_VERSION, available_versions, load_version
 from axilla.models.predict.results import PredictResult, predict_one
-from axilla.service.auth import require_author
+from axilla.service.auth import require_scope
 from axilla.service.errors import ErrorBody
-from axilla.service.store import CaseRecord
+from axilla.service.safejson import SafeJSONResponse as JSONResponse
+from axilla.service.store import CASE_ID_PATTERN, CaseRecord, Principal
+from axilla.service.strict import StrictRoute
 from axilla.staging import StagingOptions, StagingResult, stage
 
-router = APIRouter()
+router = APIRouter(route_class=StrictRoute)
+
+#: Assessments computed at once for each queue (each in a worker thread): a flood of stateless
+#: assessments queues in "compute" and never holds the threads that health checks and
+#: stored-case reads use, nor delays the assessments of cases being stored ("store").
+COMPUTE_THREADS = {"compute": 2, "store": 1}
+#: Largest list offset (far beyond any store; keeps the value inside a 64-bit integer).
+MAX_OFFSET = 1_000_000_000
+T = TypeVar("T")
+
+
+async def compute(request: Request, fn: Callable[..., T], *args: Any, queue: str = "compute",
+                  **kwargs: Any) -> T:
+    """Run a CPU-bound computation in one of the application's compute queues."""
+    limiters = request.app.state.__dict__.setdefault("compute_limiters", {})
+    if queue not in limiters:
+        limiters[queue] = anyio.CapacityLimiter(COMPUTE_THREADS[queue])
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs),
+                                          limiter=limiters[queue])
+
 
 ERRORS_422: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed JSON"},
+    408: {"model": ErrorBody, "description": "Body not received in time"},
     413: {"model": ErrorBody, "description": "Body larger than the limit"},
     422: {"model": ErrorBody, "description": "Refused input: one problem per field"},
 }
@@ -70,23 +95,23 @@ def healthz(request: Request) -> JSONResponse:
 @router.post("/v1/predict", response_model=PredictResult, responses=ERRORS_422,
              tags=["compute"])
 async def predict(
-    inputs: PredictInputs,
+    inputs: PredictInputs, request: Request,
     version: Annotated[str, Query(description="PREDICT version; see /v1/models")] =
     CURRENT_VERSION,
 ) -> Response:
     """PREDICT Breast for one patient: survival by treatment and each treatment's benefit."""
-    return json_response(predict_one(inputs, version))
+    return json_response(await compute(request, predict_one, inputs, version))
 
 
 @router.post("/v1/stage", response_model=StagingResult, responses=ERRORS_422, tags=["compute"])
 async def stage_case(
-    case: StagingCase, options: Annotated[StagingOptions, Query()]
+    case: StagingCase, options: Annotated[StagingOptions, Query()], request: Request
 ) -> Response:
     """AJCC 8th edition (revised 2018) staging with the reason for every category.
 
     The choices on uncertain points are query parameters (defaults: docs/staging.md).
     """
-    return json_response(stage(case, options))
+    return json_response(await compute(request, stage, case, options))
 
 
 # --- provenance ------------------------------------------------------------------------------
@@ -205,13 +230,14 @@ PredictVersionQuery = Annotated[
 
 @router.post("/v1/assessments", response_model=Assessment, responses=ERRORS_422,
              tags=["compute"])
-async def assessments(case: Case, predict_version: PredictVersionQuery = CURRENT_VERSION
-                      ) -> Response:
+async def assessments(case: Case, request: Request,
+                      predict_version: PredictVersionQuery = CURRENT_VERSION) -> Response:
     """Assess one case: staging, PREDICT, indices, guidance, recurrence, texts and charts.
 
     Nothing is stored; use POST /v1/cases to keep the case and its assessment.
     """
-    return json_response(assess(case, predict_version=predict_version))
+    return json_response(await compute(request, assess, case,
+                                       predict_version=predict_version))
 
 
 # --- stored cases ----------------------------------------------------------------------------
@@ -249,7 +275,10 @@ class CaseList(BaseModel):
 
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing, malformed or invalid bearer token"},
+    403: {"model": ErrorBody, "description": "The token lacks the scope this needs"},
 }
+ReadToken = Annotated[Principal, Depends(require_scope("read"))]
+WriteToken = Annotated[Principal, Depends(require_scope("write"))]
 
 
 def _record_json(r: CaseRecord) -> dict[str, Any]:
@@ -263,35 +292,44 @@ def _record_json(r: CaseRecord) -> dict[str, Any]:
 
 @router.post("/v1/cases", status_code=201, response_model=StoredCase,
              responses={**ERRORS_422, **AUTH_ERRORS}, tags=["cases"])
-def save_case(
-    case: Case, request: Request, author: Annotated[str, Depends(require_author)],
+async def save_case(
+    case: Case, request: Request, principal: WriteToken,
     predict_version: PredictVersionQuery = CURRENT_VERSION,
 ) -> JSONResponse:
-    """Assess a case and store both; 201 only once the record is committed to disk."""
-    assessment = assess(case, predict_version=predict_version)
-    record = request.app.state.store.save_case(
+    """Assess a case and store both for the token's team; 201 only once the record (and its
+    access-log line) is committed to disk. Needs the write scope."""
+    assessment = await compute(request, assess, case, queue="store",
+                               predict_version=predict_version)
+    record = await anyio.to_thread.run_sync(partial(
+        request.app.state.store.save_case,
         case=case.model_dump(mode="json"),
         assessment=assessment.model_dump(mode="json"),
-        author=author,
+        author=principal.name,
         input_hash=assessment.provenance.input_sha256,
         model_version=predict_version,
         ruleset_version=assessment.provenance.ruleset_version,
         axilla_version=assessment.provenance.axilla_version,
-    )
+        team=principal.team,
+        token_id=principal.token_id,
+    ))
     return JSONResponse(_record_json(record), status_code=201,
                         headers={"Location": f"/v1/cases/{record.id}"})
 
 
 @router.get("/v1/cases", response_model=CaseList, responses=AUTH_ERRORS, tags=["cases"])
 def list_cases(
-    request: Request, _author: Annotated[str, Depends(require_author)],
+    request: Request, principal: ReadToken,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JSONResponse:
-    """Stored cases, newest first, a page at a time (ids and versions only)."""
-    items, total = request.app.state.store.list_cases(limit=limit, offset=offset)
+    """The team's stored cases, newest first, a page at a time (ids and versions only).
+    Needs the read scope; recorded in the access log."""
+    store = request.app.state.store
+    items, total = store.list_cases(limit=limit, offset=offset, team=principal.team)
+    store.record_access(principal.token_id, "list", None, 200)
     return JSONResponse({
-        "items": [{**s.__dict__, "created_at": s.created_at.isoformat()} for s in items],
+        "items": [{k: v for k, v in s.__dict__.items() if k != "team"}
+                  | {"created_at": s.created_at.isoformat()} for s in items],
         "total": total, "limit": limit, "offset": offset,
     })
 
@@ -299,11 +337,15 @@ def list_cases(
 @router.get("/v1/cases/{case_id}", response_model=StoredCase,
             responses={**AUTH_ERRORS, 404: {"model": ErrorBody}}, tags=["cases"])
 def get_case(
-    case_id: Annotated[str, Path(max_length=64)], request: Request,
-    _author: Annotated[str, Depends(require_author)],
+    case_id: Annotated[str, Path(max_length=64)], request: Request, principal: ReadToken,
 ) -> JSONResponse:
-    """One stored case with its assessment."""
-    record = request.app.state.store.get_case(case_id)
+    """One of the team's stored cases with its assessment. Needs the read scope; every read,
+    found or not, is recorded in the access log (a case of another team is not found)."""
+    store = request.app.state.store
+    valid_id = re.fullmatch(CASE_ID_PATTERN, case_id) is not None
+    record = store.get_case(case_id, team=principal.team) if valid_id else None
+    store.record_access(principal.token_id, "read", case_id if valid_id else None,
+                        200 if record else 404)
     if record is None:
-        raise HTTPException(404, f"no stored case with id {case_id}")
+        raise HTTPException(404, "no stored case with this id for your team")
     return JSONResponse(_record_json(record))

@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -27,6 +26,7 @@ from axilla.errors import (
     InputError,
     UnknownModelVersionError,
 )
+from axilla.service.safejson import SafeJSONResponse as JSONResponse
 
 log = logging.getLogger("axilla.service")
 
@@ -67,8 +67,13 @@ def problems_from_pydantic(errors: Iterable[dict[str, Any]]) -> list[FieldProble
     return problems_from_errors(errors)
 
 
+#: The most problems one reply lists: a body of thousands of bad rows is answered small.
+LISTED_PROBLEMS = 50
+
+
 def problem_response(problems: Sequence[FieldProblem], status: int = 422) -> JSONResponse:
-    """A 422 (by default) naming every refused field."""
+    """A 422 (by default) naming every refused field (the first LISTED_PROBLEMS of them)."""
+    problems = list(problems)[:LISTED_PROBLEMS]
     body = {
         "detail": "; ".join(str(p) for p in problems)[:2000] or "invalid input",
         "problems": [{"field": p.field, "value": _safe(p.value), "reason": p.reason}

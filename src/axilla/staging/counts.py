@@ -13,8 +13,11 @@ model reads is stated once here, with its source:
   pathologically, exactly as the pN category does not count it.
 * PREDICT: the same excised nodes plus excised infraclavicular (level III) nodes, with one
   micrometastatic node entered as 0.5 (``predict_nodes_from_counts``; PREDICT web tool).
-* Guidance (docs/guidance.md section 0.2): ``sln_*_count`` over the nodes excised as sentinel
-  nodes, ``macromet_nodes_total`` over the excised axillary nodes.
+* Guidance (docs/guidance.md section 0.2): ``sln_*_count`` over the axillary nodes excised as
+  sentinel nodes (NICE NG101 1.4.12-1.4.15 speak of the axilla: an internal mammary sentinel
+  node is not one of them), ``macromet_nodes_total`` over the excised axillary nodes, and
+  ``im_macromet_nodes`` over the excised internal mammary nodes with a macrometastasis (or
+  tumour without a size), which NG101 1.13 radiotherapy rules read separately.
 
 Everything is columnar: one element per node in, one element per case out.
 """
@@ -59,6 +62,7 @@ class NodeCounts(BaseModel):
     infraclavicular_micro: int
     infraclavicular_positive: int
     internal_mammary_positive: int
+    internal_mammary_macro: int  # excised, macrometastasis or tumour without a size
     supraclavicular_positive: int
     extranodal_extension: int
     nodes_excised: int
@@ -101,8 +105,9 @@ def count_nodes(
     excised = np.isin(found, EXCISED_BY)
     axillary = np.isin(site_a, AXILLARY_SITES)
     ax = axillary & excised
-    sentinel = found == "sentinel"
+    sentinel = (found == "sentinel") & axillary
     positive = np.isin(cat, (MICRO, MACRO, POSITIVE_SIZE_UNKNOWN))
+    im_excised = (site_a == "internal_mammary") & excised
     infra = (site_a == "infraclavicular") & excised
     out = {
         "axillary_macro": per_case(ax & (cat == MACRO)),
@@ -120,6 +125,8 @@ def count_nodes(
         "infraclavicular_micro": per_case(infra & (cat == MICRO)),
         "infraclavicular_positive": per_case(infra & positive),
         "internal_mammary_positive": per_case((site_a == "internal_mammary") & positive),
+        "internal_mammary_macro": per_case(im_excised & np.isin(cat, (MACRO,
+                                                                      POSITIVE_SIZE_UNKNOWN))),
         "supraclavicular_positive": per_case((site_a == "supraclavicular") & positive),
         "extranodal_extension": per_case(ene),
         "nodes_excised": per_case(excised & (site_a != "supraclavicular")),
@@ -173,4 +180,5 @@ def guidance_node_facts(c: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         "macromet_nodes_total": np.asarray(c["axillary_macro"])
         + np.asarray(c["axillary_unknown_size"]),
         "positive_nodes_total": positive,
+        "im_macromet_nodes": np.asarray(c["internal_mammary_macro"]),
     }

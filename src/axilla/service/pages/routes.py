@@ -154,5 +154,6 @@ def glossary_page() -> HTMLResponse:
 
 @router.get("/docs", response_class=HTMLResponse)
 def api_docs() -> HTMLResponse:
-    """Interactive API documentation (Swagger UI, loaded from a CDN) of /openapi.json."""
+    """Interactive API documentation of /openapi.json (Swagger UI from the installed
+    fastapi-offline package, served under /docs-assets)."""
     return render("docs.html")
