@@ -23,11 +23,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-service
 	$(BIN)/axilla serve --host 127.0.0.1 --port 8000 --port-search 20
 
-# Lint and the whole suite. scripts/test-services.sh installs chromium and postgresql when
+# Lint, the layer contracts, type checks (mypy over src/) and the whole suite. scripts/test-services.sh installs chromium and postgresql when
 # missing (as root), starts a throwaway PostgreSQL cluster for the store tests and stops it after.
 test: $(VENV)/.installed
 	PYTHON=$(BIN)/python scripts/test-services.sh sh -c \
-	  '$(BIN)/ruff check src tests benchmarks && $(BIN)/lint-imports && $(BIN)/python -m pytest'
+	  '$(BIN)/ruff check src tests benchmarks && $(BIN)/lint-imports && $(BIN)/mypy && $(BIN)/python -m pytest'
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/predict_throughput.py

@@ -6,11 +6,14 @@
                 compute(split=False) + incremental_benefits + r_round
      compute    today's compute(split=False) + incremental_benefits + r_round
      table      benefit_table(), the kernel for exactly this table
-   Time: best of --repeat runs, variants interleaved; peak resident memory: each variant alone
-   in a fresh process; cells that differ from the baseline's rounded table, and the largest
-   unrounded difference.
-2. Per-patient cost of compute + typed results (as the assessment calls them: ladder columns,
-   every year, inputs validated) for n = 1, 10, 100, 10^3, 10^4, 10^5, baseline beside today.
+   Time: best of --repeat runs, variants interleaved, wall clock and CPU (both threads); peak
+   resident memory: each variant alone in a fresh process; cells that differ from the
+   baseline's rounded table, and the largest unrounded difference.
+2. One patient through the kernel alone (compute without input validation), and the
+   per-patient cost of compute + typed results (as the assessment calls them: ladder columns,
+   every year, inputs validated) for n = 1, 10, 100, 10^3, 10^4, 10^5 (above --batch, in
+   batches kept one at a time), baseline beside today, in CPU time (on a shared machine the
+   other load inflates wall time, not process time).
 
     .venv/bin/python benchmarks/predict_throughput.py [--n 1000000] [--repeat 5]
 """
@@ -139,13 +142,16 @@ def rss_of(variant: str, args: argparse.Namespace) -> str:
     return f"{done.stdout.strip()} MiB" if done.returncode == 0 else "failed"
 
 
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def best_cpu(fn, repeat: int, rounds: int = 3) -> float:
+    """Least CPU seconds of one call (process time: what a shared machine's other load does
+    not add), over ``rounds`` rounds of ``repeat`` calls."""
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.process_time()
+        for _ in range(repeat):
+            fn()
+        best = min(best, (time.process_time() - t0) / repeat)
+    return best
 
 
 def table_benchmark(args: argparse.Namespace, baseline) -> None:
@@ -155,26 +161,28 @@ def table_benchmark(args: argparse.Namespace, baseline) -> None:
     for fn in runs.values():
         fn(small)  # warm up: tables built, modules loaded
     best = dict.fromkeys(runs, float("inf"))
+    cpu = dict.fromkeys(runs, float("inf"))
     tables = {}
     for _ in range(args.repeat):  # interleaved, so that a busy moment hits every variant
         for name, fn in runs.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             tables[name] = fn(x)
             best[name] = min(best[name], time.perf_counter() - t0)
+            cpu[name] = min(cpu[name], time.process_time() - c0)
     ref = tables.get("baseline")
     print(f"PREDICT {args.version} benefit table, {args.n:,} patients, 12 benefits x 3 years, "
           f"best of {args.repeat}, {args.threads_note}:")
-    print(f"  {'variant':10s} {'seconds':>8s} {'x baseline':>10s} {'peak RSS':>10s} "
-          f"{'cells != baseline':>18s}")
-    print(f"  {'inputs':10s} {'':>8s} {'':>10s} {rss_of('inputs', args):>10s}")
+    print(f"  {'variant':10s} {'seconds':>8s} {'x baseline':>10s} {'CPU s':>7s} "
+          f"{'peak RSS':>10s} {'cells != baseline':>18s}")
+    print(f"  {'inputs':10s} {'':>8s} {'':>10s} {'':>7s} {rss_of('inputs', args):>10s}")
     for name in runs:
         ratio = f"{best['baseline'] / best[name]:.1f}" if ref is not None else "-"
         if ref is None:
             differ = "-"
         else:
             differ = str(sum(int(np.sum(tables[name][k] != ref[k])) for k in ref))
-        print(f"  {name:10s} {best[name]:8.3f} {ratio:>10s} {rss_of(name, args):>10s} "
-              f"{differ:>18s}")
+        print(f"  {name:10s} {best[name]:8.3f} {ratio:>10s} {cpu[name]:7.3f} "
+              f"{rss_of(name, args):>10s} {differ:>18s}")
     if ref is not None:
         exact = benefit_table(x, args.version, validate=False, rounded=False)
         out = baseline.engine.compute(x, args.version, columns=ladder_columns(args.version),
@@ -191,34 +199,53 @@ def per_patient_benchmark(args: argparse.Namespace, baseline) -> None:
     x = synthetic(max(SIZES))
 
     def run(mod_compute, mod_results, n, with_results):
-        batch = {k: c[:n] for k, c in x.items()}
-        out = mod_compute(batch, args.version, columns=columns)
-        if with_results:
-            mod_results(out, every_year)
+        """One batch of n, or above --batch, batches of --batch kept one at a time (typed
+        results take about 100 kB a patient, so a run keeps memory bounded by its batch)."""
+        for start in range(0, n, args.batch):
+            batch = {k: c[start:min(n, start + args.batch)] for k, c in x.items()}
+            out = mod_compute(batch, args.version, columns=columns)
+            if with_results:
+                mod_results(out, every_year)
 
     print(f"\nPREDICT {args.version} per patient, compute + typed results as the assessment "
-          f"asks (ladder columns, 15 years, validated), microseconds a patient:")
+          f"asks (ladder columns, 15 years, validated), CPU microseconds a patient:")
     print(f"  {'n':>7s} {'compute':>9s} {'baseline':>9s} {'+results':>9s} {'baseline':>9s} "
           f"{'x faster':>8s}")
     for n in SIZES:
-        repeat = max(3, min(200, 20_000 // n))
+        repeat = max(1, min(100, 2_000 // n))
         cells = []
         for with_results in (False, True):
-            now = best_of(lambda n=n, w=with_results: run(
+            now = best_cpu(lambda n=n, w=with_results: run(
                 compute, results_module.results, n, w), repeat) / n * 1e6
             if baseline is not None and n <= args.baseline_max_n:
-                before = best_of(lambda n=n, w=with_results: run(
+                before = best_cpu(lambda n=n, w=with_results: run(
                     baseline.engine.compute, baseline.results.results, n, w),
-                    1 if n >= 10_000 else repeat) / n * 1e6
+                    1 if n >= 10_000 else repeat, 1 if n >= 10_000 else 3) / n * 1e6
                 cells += [f"{now:9.1f}", f"{before:9.1f}"]
             else:
                 before = None
                 cells += [f"{now:9.1f}", f"{'skipped':>9s}"]
         ratio = f"{before / now:8.1f}" if before else f"{'-':>8s}"
         print(f"  {n:7,d} {' '.join(cells)} {ratio}")
+    print(f"  (n above {args.batch:,}: batches of {args.batch:,}, one kept at a time)")
     if baseline is not None:
         print(f"  (baseline skipped above n = {args.baseline_max_n:,}: its results() is "
               "quadratic in n; raise --baseline-max-n to run it)")
+
+
+def one_patient_benchmark(args: argparse.Namespace, baseline) -> None:
+    """The kernel alone for one patient: compute(validate=False), ladder columns, 15 years."""
+    x = synthetic(1)
+    columns = ladder_columns(args.version)
+    print(f"\nPREDICT {args.version}, one patient, compute(validate=False), ladder columns, "
+          "15 years, CPU microseconds:")
+    engines = [("today", compute)]
+    if baseline is not None:
+        engines.append(("baseline", baseline.engine.compute))
+    for label, fn in engines:
+        cost = best_cpu(lambda fn=fn: fn(x, args.version, columns=columns, validate=False),
+                        300, 5) * 1e6
+        print(f"  {label:9s} {cost:8.1f}")
 
 
 def main() -> None:
@@ -228,6 +255,8 @@ def main() -> None:
     ap.add_argument("--version", default=CURRENT_VERSION)
     ap.add_argument("--baseline", default=BASELINE_REV, help="git revision of the baseline")
     ap.add_argument("--baseline-max-n", type=int, default=10_000)
+    ap.add_argument("--batch", type=int, default=10_000,
+                    help="per-patient figures: largest batch kept in memory at once")
     ap.add_argument("--skip-table", action="store_true")
     ap.add_argument("--skip-per-patient", action="store_true")
     ap.add_argument("--rss-variant", dest="variant", help=argparse.SUPPRESS)
@@ -242,6 +271,7 @@ def main() -> None:
               "today's figures only")
     if not args.skip_table:
         table_benchmark(args, baseline)
+    one_patient_benchmark(args, baseline)
     if not args.skip_per_patient:
         per_patient_benchmark(args, baseline)
 

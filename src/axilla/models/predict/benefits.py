@@ -41,14 +41,11 @@ def benefit_table(
 ) -> dict[str, np.ndarray]:
     """{benefit name: percentage points [patient, year]} for every step of every ladder.
 
-    Years are kept in ascending order.
-
     Names and steps are the version's ``benefits`` table (for 3.2: r_benefit ... b_benefit,
-    total_benefit, and the same with 10 years of endocrine therapy); ``rounded`` gives them as
-    the source displays them, to 0.1 pp with R's rule. Values equal
-    ``incremental_benefits(compute(...))`` within 1e-12 pp (rounded: identical) at a fraction
-    of the time and
-    memory. Inputs are validated as by ``compute`` unless ``validate=False``.
+    total_benefit, and the same with 10 years of endocrine therapy); years in ascending order.
+    ``rounded`` gives them as the source displays them, to 0.1 pp with R's rule. Values equal
+    ``incremental_benefits(compute(...))`` within 1e-12 pp (rounded: identical), at a fraction
+    of the time and memory. Inputs are validated as by ``compute`` unless ``validate=False``.
     """
     v = load_version(version)
     if not v.ladders or v.logic["output"] not in ("benefit_matrix", "survival"):

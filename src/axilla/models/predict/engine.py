@@ -9,6 +9,7 @@ chunks of patients run on all cores (NumPy releases the GIL in its loops).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,8 @@ from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load
 N_YEARS = eq.N_YEARS
 CONDITIONAL_FROM = k.CONDITIONAL_FROM
 DEFAULT_CHUNK = 16_384  # patients at most in one chunk
+CORES = os.cpu_count() or 1  # read once: os.cpu_count() reads /sys on every call
+THREADS_FROM = 2_048  # patients: below this a thread pool costs more than it saves
 CHUNK_CELLS = 1 << 17  # year x column cells of one array in a chunk (stays in the caches)
 
 
@@ -134,10 +137,12 @@ def _check_years(years: Sequence[int] | None) -> np.ndarray:
 
 def run_chunks(n: int, chunk_size: int, threads: int | None, run) -> None:
     """Call ``run(slice)`` over chunks of n patients, on ``threads`` threads (default: all
-    cores; NumPy releases the GIL inside its loops)."""
+    cores from THREADS_FROM patients, else one; NumPy releases the GIL inside its loops)."""
     chunk_size = max(1, chunk_size)
     starts = range(0, n, chunk_size)
-    workers = min(len(starts), threads or os.cpu_count() or 1)
+    if threads is None:
+        threads = CORES if n >= THREADS_FROM else 1
+    workers = min(len(starts), threads)
     slices = [slice(s, min(n, s + chunk_size)) for s in starts]
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -156,33 +161,73 @@ def chunk_for(cells_per_patient: int, cap: int) -> int:
 # One chunk of the full computation
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What a call asks for, resolved once per (version, columns, years, split) and cached."""
+
+    plan: k.Plan
+    keep: np.ndarray  # [15] years kept
+    kept_years: tuple[int, ...]
+    rows: tuple[int, ...]  # year indices computed
+    kept_rows: np.ndarray | slice  # which computed rows are kept
+    split: bool
+    cond_columns: tuple[str, ...]
+    cond_years: tuple[int, ...]
+    cond_rows: tuple[int, ...]
+    cond_index: np.ndarray
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(
+    version_id: str, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool
+) -> _Layout:
+    v = load_version(version_id)
+    col_names = _check_columns(v, columns)
+    keep = _check_years(years)
+    rows = tuple(range(N_YEARS)) if split else tuple(int(r) for r in np.flatnonzero(keep))
+    kept_rows = keep[list(rows)]
+    conditional = v.conditional_columns
+    cond_cols = tuple(c for c in col_names if c in conditional)
+    cond_years = tuple(int(t) for t in np.arange(CONDITIONAL_FROM + 1, 16)[keep[CONDITIONAL_FROM:]])
+    return _Layout(
+        plan=k.plan_for(v.id, col_names), keep=keep,
+        kept_years=tuple(int(t) for t in np.arange(1, 16)[keep]), rows=rows,
+        kept_rows=slice(None) if kept_rows.all() else kept_rows, split=split,
+        cond_columns=cond_cols, cond_years=cond_years if cond_cols else (),
+        cond_rows=tuple(t - 1 for t in cond_years),
+        cond_index=np.array([col_names.index(c) for c in cond_cols], dtype=np.intp),
+    )
+
+
+def required(a: np.ndarray | None, what: str) -> np.ndarray:
+    """An optional output array that this version and request must have produced."""
+    if a is None:
+        raise AssertionError(f"PREDICT output {what!r} was not computed for this request")
+    return a
+
+
 @dataclass
 class _Results:
     """Where a chunk writes: arrays [year, column, patient] of the whole batch."""
 
-    plan: k.Plan
-    keep: np.ndarray
-    rows: tuple[int, ...]  # year indices computed
-    split: bool
+    layout: _Layout
     pi: np.ndarray
     mi: np.ndarray
     all_cause: np.ndarray
     breast: np.ndarray | None
     other: np.ndarray | None
     conditional: np.ndarray | None
-    cond_rows: tuple[int, ...]
-    cond_index: np.ndarray
     relapse: np.ndarray | None
     ext0: np.ndarray | None
     ext5: np.ndarray | None
 
 
 def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> None:
-    plan = res.plan
+    lay = res.layout
+    plan = lay.plan
     v = plan.version
-    keep = res.keep
     p = k.patients(plan, x)
-    res.pi[:, sl] = (plan.her2[p.group].T + p.pi_fixed)[keep]
+    res.pi[:, sl] = (plan.her2[p.group].T + p.pi_fixed)[lay.keep]
     shared = v.logic["treatment_harms"] in ("shared_index", "shared_index_twice")
     res.mi[sl] = p.mi + p.harm[0] + p.harm[1] if shared else p.mi
     kind = v.logic["output"]
@@ -191,35 +236,37 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
     s_oth_all = k.other_survival(plan.other_base, p) if need_all_other else None
     if kind == "extended_endocrine_benefit":
         hazard_pi = plan.increments[p.group].T * p.scale
-        m_oth = k.difference_in_place(1.0 - s_oth_all[:, plan.keys.index((False, False))])
+        s_oth_none = required(s_oth_all, "other-cause survival")[:, plan.keys.index((False, False))]
+        m_oth = k.difference_in_place(1.0 - s_oth_none)
         terms = eq.treatment_terms(v, x)
-        res.ext0[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 0)
-        res.ext5[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 5)
+        required(res.ext0, "ext0")[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 0)
+        required(res.ext5, "ext5")[:, sl] = k.extended_endocrine(v, terms, hazard_pi, m_oth, 5)
         res.all_cause[:, :, sl] = np.nan
         return
-    rows = res.rows
+    rows = lay.rows
     s_br = k.breast_survival(plan, p, rows)
     s_oth = k.other_survival(plan.other_base[list(rows)], p)
     f_all = k.all_cause(s_oth, s_br, plan.key_of_column)
-    kept_rows = keep[list(rows)]
-    res.all_cause[:, :, sl] = f_all[kept_rows]
-    if res.split:
+    res.all_cause[:, :, sl] = f_all[lay.kept_rows]
+    if lay.split:
         pred_br, pred_oth = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
-        res.breast[:, :, sl] = pred_br[keep]
-        res.other[:, :, sl] = pred_oth[keep]
-    if res.conditional is not None and res.cond_rows:
-        jc = res.cond_index
-        s_c = k.breast_survival(plan, p, res.cond_rows, origin=CONDITIONAL_FROM - 1, columns=jc)
-        at = [r - CONDITIONAL_FROM for r in res.cond_rows]
+        required(res.breast, "breast")[:, :, sl] = pred_br[lay.kept_rows]
+        required(res.other, "other")[:, :, sl] = pred_oth[lay.kept_rows]
+    if res.conditional is not None and lay.cond_rows:
+        jc = lay.cond_index
+        s_c = k.breast_survival(plan, p, lay.cond_rows, origin=CONDITIONAL_FROM - 1, columns=jc)
+        at = [r - CONDITIONAL_FROM for r in lay.cond_rows]
         if v.logic["conditional"] == "unconditional_other_cause":  # Q9: 1 - sum of unconditional
-            m_oth = k.difference_in_place(1.0 - s_oth_all)[CONDITIONAL_FROM:]
+            s_all = required(s_oth_all, "other-cause survival")
+            m_oth = k.difference_in_place(1.0 - s_all)[CONDITIONAL_FROM:]
             o_c = 1.0 - k.running_sum_in_place(m_oth)[at]
         else:
             o_c = k.other_survival(plan.other_base_from5[at], p)
         res.conditional[:, :, sl] = k.all_cause(o_c, s_c, plan.key_of_column[jc])
     if kind == "dfs_benefit":
         s_rel = k.breast_survival(plan, p, rows, table="relapse")
-        res.relapse[:, :, sl] = k.all_cause(s_oth, s_rel, plan.key_of_column)[kept_rows]
+        required(res.relapse, "relapse")[:, :, sl] = (
+            k.all_cause(s_oth, s_rel, plan.key_of_column)[lay.kept_rows])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,31 +299,21 @@ def compute(
     """
     v = load_version(version)
     x, coded, warnings = prepare_inputs(v, inputs, validate)
-    col_names = _check_columns(v, columns)
-    keep = _check_years(years)
-    kept_years = tuple(int(t) for t in np.arange(1, 16)[keep])
-    plan = k.plan_for(v.id, col_names)
-    cond_cols = tuple(c for c in col_names if c in v.conditional_columns)
-    cond_keep = keep[CONDITIONAL_FROM:]
-    cond_years = tuple(int(t) for t in np.arange(CONDITIONAL_FROM + 1, 16)[cond_keep])
-    all_rows = tuple(range(N_YEARS))
-
+    lay = _layout(v.id, None if columns is None else tuple(columns),
+                  None if years is None else tuple(int(t) for t in years), bool(split))
+    col_names = lay.plan.columns
     n = x["age"].shape[0]
-    J, T = len(col_names), len(kept_years)
+    J, T = len(col_names), len(lay.kept_years)
     kind = v.logic["output"]
     res = _Results(
-        plan=plan,
-        keep=keep,
-        rows=all_rows if split else tuple(int(r) for r in np.flatnonzero(keep)),
-        split=split,
+        layout=lay,
         pi=np.empty((T, n)),
         mi=np.empty(n),
         all_cause=np.empty((T, J, n)),
         breast=np.empty((T, J, n)) if split else None,
         other=np.empty((T, J, n)) if split else None,
-        conditional=np.empty((len(cond_years), len(cond_cols), n)) if cond_cols else None,
-        cond_rows=tuple(t - 1 for t in cond_years),
-        cond_index=np.array([col_names.index(c) for c in cond_cols], dtype=np.intp),
+        conditional=np.empty((len(lay.cond_years), len(lay.cond_columns), n))
+        if lay.cond_columns else None,
         relapse=np.empty((T, J, n)) if kind == "dfs_benefit" else None,
         ext0=np.empty((N_YEARS, n)) if kind == "extended_endocrine_benefit" else None,
         ext5=np.empty((N_YEARS - 5, n)) if kind == "extended_endocrine_benefit" else None,
@@ -296,14 +333,14 @@ def compute(
     return PredictOutput(
         version=v,
         columns=col_names,
-        years=kept_years,
-        pi=patient_first(res.pi),
+        years=lay.kept_years,
+        pi=required(patient_first(res.pi), "pi"),
         mi=res.mi,
-        all_cause=patient_first(res.all_cause),
+        all_cause=required(patient_first(res.all_cause), "all_cause"),
         breast=patient_first(res.breast),
         other=patient_first(res.other),
-        conditional_columns=cond_cols,
-        conditional_years=cond_years if cond_cols else (),
+        conditional_columns=lay.cond_columns,
+        conditional_years=lay.cond_years,
         conditional_all=patient_first(res.conditional),
         relapse_or_death=patient_first(res.relapse),
         extended_benefit_from_diagnosis=patient_first(res.ext0),

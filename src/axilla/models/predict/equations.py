@@ -9,7 +9,8 @@ by a patient's group and treatment state; the kernel multiplies them out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -35,19 +36,26 @@ def _marker(code: np.ndarray, positive, negative) -> np.ndarray:
     return np.where(code == 1, positive, np.where(code == 0, negative, 0.0))
 
 
-def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Breast-cancer log relative hazard without its HER2 term, [patient] (constant in time)."""
-    age, size, nodes = x["age"], x["size"], x["nodes"]
-    grade, screen, er = x["grade"], x["screen"], x["er"]
-    er_pos = er == 1
-    mk = "prognostic_index.markers"
+def _by_er_lazy(er_pos: np.ndarray, pos: Callable[[], Any], neg: Callable[[], Any]) -> Any:
+    """``np.where(er_pos, pos(), neg())``, evaluating only the side a batch needs (a single
+    patient, or a batch of one ER status, needs one)."""
+    if er_pos.all():
+        return pos()
+    if not er_pos.any():
+        return neg()
+    return np.where(er_pos, pos(), neg())
+
+
+def _index_v2(v: PredictVersion, x: Mapping[str, np.ndarray], er_pos: np.ndarray) -> np.ndarray:
+    """Version 2 / 3.0 fractional-polynomial index (Candido dos Reis 2017), by ER status."""
     p, q = "prognostic_index.er_positive", "prognostic_index.er_negative"
-    log_nodes = np.log(nodes + 1.0)
-    if v.logic["prognostic_index"] == "v2":
+    age, size, grade, screen = x["age"], x["size"], x["grade"], x["screen"]
+    nodes_term = np.log((x["nodes"] + 1.0) / 10.0)
+
+    def pos() -> np.ndarray:
         a10 = age / 10.0
         inv2 = np.power(a10, -2.0)
-        nodes_term = np.log((nodes + 1.0) / 10.0)
-        pos = (
+        return (
             v.coef(p, "age_1_beta") * (inv2 + v.coef(p, "age_1_offset"))
             + v.coef(p, "age_2_beta") * (inv2 * np.log(a10) + v.coef(p, "age_2_offset"))
             + v.coef(p, "size_beta") * (np.log(size / 100.0) + v.coef(p, "size_offset"))
@@ -55,19 +63,31 @@ def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np
             + v.coef(p, "grade_beta") * grade
             + v.coef(p, "screen_beta") * screen
         )
+
+    def neg() -> np.ndarray:
         rule = v.logic["er_negative_grade"]
         high = (grade == 2) | (grade == 3) if rule == "exactly_2_or_3" else grade >= 2
-        neg = (
+        return (
             v.coef(q, "age_beta") * (age + v.coef(q, "age_offset"))
             + v.coef(q, "size_beta") * (np.power(size / 100.0, 0.5) + v.coef(q, "size_offset"))
             + v.coef(q, "nodes_beta") * (nodes_term + v.coef(q, "nodes_offset"))
             + v.coef(q, "grade_beta") * high
             + v.coef(q, "screen_beta") * screen
         )
-    else:
-        A = (age - v.coef("prognostic_index", "age_origin")) / 100.0
-        year = float(v.coef("prognostic_index", "calendar_year"))
-        pos = (
+
+    return _by_er_lazy(er_pos, pos, neg)
+
+
+def _index_v3(v: PredictVersion, x: Mapping[str, np.ndarray], er_pos: np.ndarray) -> np.ndarray:
+    """Version 3.1 / 3.2 index, A = (age - 24)/100, calendar year fixed (Grootes 2022)."""
+    p, q = "prognostic_index.er_positive", "prognostic_index.er_negative"
+    size, grade, screen = x["size"], x["grade"], x["screen"]
+    A = (x["age"] - v.coef("prognostic_index", "age_origin")) / 100.0
+    year = float(v.coef("prognostic_index", "calendar_year"))
+    log_nodes = np.log(x["nodes"] + 1.0)
+
+    def pos() -> np.ndarray:
+        return (
             v.coef(p, "ag1") / np.sqrt(A)
             + v.coef(p, "ag2") * (A * A)
             + v.coef(p, "sz1") * (1.0 - np.exp(-size / 20.0))
@@ -76,7 +96,9 @@ def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np
             + v.coef(p, "sc1") * screen
             + v.coef(p, "yr1") * year
         )
-        neg = (
+
+    def neg() -> np.ndarray:
+        return (
             v.coef(q, "ag1") * A
             + v.coef(q, "ag2") * (A * np.log(A))
             + v.coef(q, "sz1") * np.log(size)
@@ -85,19 +107,30 @@ def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np
             + v.coef(q, "sc1") * screen
             + v.coef(q, "yr1") * year
         )
-    pi = _by_er(er_pos, pos, neg)
-    pi += np.where(er_pos, _marker(x["ki67"], v.coef(mk, "ki67_positive_er_positive"),
-                                   v.coef(mk, "ki67_negative_er_positive")), 0.0)
+
+    return _by_er_lazy(er_pos, pos, neg)
+
+
+def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Breast-cancer log relative hazard without its HER2 term, [patient] (constant in time)."""
+    er_pos = x["er"] == 1
+    mk = "prognostic_index.markers"
+    index = _index_v2 if v.logic["prognostic_index"] == "v2" else _index_v3
+    pi = np.asarray(index(v, x, er_pos), dtype=float)  # freshly computed: summed in place
+    if er_pos.any():
+        pi += np.where(er_pos, _marker(x["ki67"], v.coef(mk, "ki67_positive_er_positive"),
+                                       v.coef(mk, "ki67_negative_er_positive")), 0.0)
     if v.uses_v3_inputs:
-        pi += _by_er(
+        pi += _by_er_lazy(
             er_pos,
-            _marker(x["pr"], v.coef(mk, "pr_positive_er_positive"),
-                    v.coef(mk, "pr_negative_er_positive")),
-            _marker(x["pr"], v.coef(mk, "pr_positive_er_negative"),
-                    v.coef(mk, "pr_negative_er_negative")),
+            lambda: _marker(x["pr"], v.coef(mk, "pr_positive_er_positive"),
+                            v.coef(mk, "pr_negative_er_positive")),
+            lambda: _marker(x["pr"], v.coef(mk, "pr_positive_er_negative"),
+                            v.coef(mk, "pr_negative_er_negative")),
         )
-        pi += _by_er(er_pos, v.coef("prognostic_index", "radiotherapy_baseline_er_positive"),
-                     v.coef("prognostic_index", "radiotherapy_baseline_er_negative"))
+        pi += _by_er_lazy(
+            er_pos, lambda: v.coef("prognostic_index", "radiotherapy_baseline_er_positive"),
+            lambda: v.coef("prognostic_index", "radiotherapy_baseline_er_negative"))
     return pi
 
 

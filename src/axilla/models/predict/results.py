@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.case.predict import PredictInputs
 from axilla.errors import FieldProblem, InputError
-from axilla.models.predict.engine import PredictOutput, compute
+from axilla.models.predict.engine import PredictOutput, compute, required
 from axilla.models.predict.tables import r_round
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
@@ -226,18 +226,20 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     inputs = np.stack([np.asarray(out.inputs[k], dtype=float) for k in names], axis=1).tolist()
     columns = sorted({c for steps in v.ladders.values() for c in steps}, key=v.columns.index)
     years_of = tuple(years)
+    breast, other = required(out.breast, "breast"), required(out.other, "other")
     figures = {c: (_rows(100.0 * (1.0 - out.all_cause[:, out.col(c)]), at),
-                   _rows(100.0 * out.breast[:, out.col(c)], at),
-                   _rows(100.0 * out.other[:, out.col(c)], at)) for c in columns}
+                   _rows(100.0 * breast[:, out.col(c)], at),
+                   _rows(100.0 * other[:, out.col(c)], at)) for c in columns}
     treatments = {c: [TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)]]
                   for c in columns}
-    steps_of = {}
-    for ladder, steps in v.ladders.items():
-        pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(steps)]
-        pairs.append((steps[0], steps[-1], "all chosen"))
-        values = [out.benefit_vs(b, a) for a, b, _ in pairs]
-        steps_of[ladder] = (steps, pairs, [_rows(x, at) for x in values],
-                            [_rows(r_round(x, 1), at) for x in values])
+    steps_of: dict[str, tuple[tuple[str, ...], list[tuple[str, str, str]],
+                              list[list[list[float]]], list[list[list[float]]]]] = {}
+    for ladder, ladder_columns in v.ladders.items():
+        pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(ladder_columns)]
+        pairs.append((ladder_columns[0], ladder_columns[-1], "all chosen"))
+        gains = [out.benefit_vs(b, a) for a, b, _ in pairs]
+        steps_of[ladder] = (ladder_columns, pairs, [_rows(x, at) for x in gains],
+                            [_rows(r_round(x, 1), at) for x in gains])
 
     def row(i: int, c: str) -> SurvivalByTreatment:
         os_, bcm, ocm = figures[c]
@@ -251,9 +253,10 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
-        gains = _if_added(v, added, years_of, x, i) if added is not None else {}
-        ladders = {}
-        for ladder, (steps, pairs, values, shown) in steps_of.items():
+        if_added = _if_added(v, added, years_of, x, i) if added is not None else {}
+        ladders: dict[str, tuple[list[SurvivalByTreatment], list[TreatmentBenefit],
+                                 TreatmentBenefit]] = {}
+        for ladder, (columns_of, pairs, values, shown) in steps_of.items():
             bens = [
                 _built(
                     TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
@@ -261,10 +264,10 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
                     chosen=letter == "all chosen" or _chosen(letter, x),
                     benefit_pp=dict(zip(years_of, value[i], strict=True)),
                     displayed_pp=dict(zip(years_of, disp[i], strict=True)),
-                    if_added_pp=gains.get(letter))
+                    if_added_pp=if_added.get(letter))
                 for (a, b, letter), value, disp in zip(pairs, values, shown, strict=True)
             ]
-            ladders[ladder] = ([row(i, c) for c in steps[1:]], bens[:-1], bens[-1])
+            ladders[ladder] = ([row(i, c) for c in columns_of[1:]], bens[:-1], bens[-1])
         steps, bens, total = ladders["standard"]
         ext = ladders.get("extended")
         found.append(_built(

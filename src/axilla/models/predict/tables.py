@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from axilla.models.predict.engine import PredictOutput, compute, prepare_inputs
+from axilla.models.predict.engine import PredictOutput, compute, prepare_inputs, required
 from axilla.models.predict.versions import PredictVersion, load_version
 
 
@@ -78,11 +78,13 @@ def flat_columns(out: PredictOutput) -> dict[str, np.ndarray]:
     kind = v.logic["output"]
     cols: dict[str, np.ndarray] = {}
     if kind == "extended_endocrine_benefit":
-        cols.update(_by_year("h10_d0", out.extended_benefit_from_diagnosis, tuple(range(1, 16))))
-        cols.update(_by_year("h10_d5", out.extended_benefit_from_year5, tuple(range(6, 16))))
+        cols.update(_by_year("h10_d0", required(out.extended_benefit_from_diagnosis, "h10_d0"),
+                             tuple(range(1, 16))))
+        cols.update(_by_year("h10_d5", required(out.extended_benefit_from_year5, "h10_d5"),
+                             tuple(range(6, 16))))
         return cols
     if kind == "dfs_benefit":
-        rel = out.relapse_or_death
+        rel = required(out.relapse_or_death, "relapse_or_death")
         base = out.columns.index(v.columns[0])
         for j, c in enumerate(out.columns):
             cols.update(_by_year(f"dfs_{c}", 100.0 * (rel[:, base, :] - rel[:, j, :]), out.years))
@@ -96,15 +98,17 @@ def flat_columns(out: PredictOutput) -> dict[str, np.ndarray]:
             values = out.overall_survival(c) if c == surg else out.benefit_vs(c, surg)
             cols.update(_by_year(f"{v.reference_prefix}_{c}", values, out.years))
         if "pi" in cols:
+            breast = required(out.breast, "breast")
             for j, c in enumerate(out.columns):
-                cols.update(_by_year(f"bcm_{c}", out.breast[:, j, :], out.years))
+                cols.update(_by_year(f"bcm_{c}", breast[:, j, :], out.years))
     else:  # survival (3.1, 3.2)
         cols.update(_by_year("pi", out.pi, out.years))
         cols["mi"] = out.mi
         for c in out.columns:
             cols.update(_by_year(f"os_{c}", out.overall_survival(c), out.years))
+        breast = required(out.breast, "breast")
         for j, c in enumerate(out.columns):
-            cols.update(_by_year(f"bcm_{c}", out.breast[:, j, :], out.years))
+            cols.update(_by_year(f"bcm_{c}", breast[:, j, :], out.years))
         if all(c in out.columns for ladder in v.ladders.values() for c in ladder):
             for ladder in v.ladders:
                 for name, values in incremental_benefits(out, ladder).items():
