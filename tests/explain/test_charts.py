@@ -231,3 +231,20 @@ def test_stacked_bars_show_each_group_of_each_bar_and_refuse_bad_sums() -> None:
     assert float(root.get("width")) <= 351  # fits a 375 px phone at full size
     with pytest.raises(InputError, match="sum to 100"):
         stacked_bars_svg({"5 years": {"Alive": 80.0, "Dead": 10.0}}, title="x")
+
+
+def test_stacked_bars_of_years_with_different_groups_share_one_set() -> None:
+    """A treatment whose benefit is 0 or less at 15 years drops out of that year's counts, and
+    that year's alive group is named for harms; every bar still shows the same groups."""
+    from axilla.assess.present import _same_groups
+
+    bars = {"5 years": {"Alive with surgery only": 95.0, "Extra alive with radiotherapy": 1.0,
+                        "Die of breast cancer": 3.0, "Die of other causes": 1.0},
+            "15 years": {"Alive, allowing for treatment harms": 80.0,
+                         "Die of breast cancer": 12.0, "Die of other causes": 8.0}}
+    out = _same_groups(bars, "en")
+    assert list(out["5 years"]) == list(out["15 years"]) == [
+        "Alive, allowing for treatment harms", "Extra alive with radiotherapy",
+        "Die of breast cancer", "Die of other causes"]
+    assert out["15 years"]["Extra alive with radiotherapy"] == 0.0
+    assert sum(out["5 years"].values()) == 100.0 and sum(out["15 years"].values()) == 100.0

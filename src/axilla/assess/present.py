@@ -67,6 +67,23 @@ def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, flo
     return counts
 
 
+def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict[str, float]]:
+    """The bars of ``chart_counts`` with one set of groups in one order: alive, extra alive
+    with each treatment (0 in a year it adds nothing), died of breast cancer, of other causes;
+    "alive, allowing for treatment harms" names the first group of every bar if of any."""
+    harms = message("chart.label_alive_after_harms", lang)
+    alive = harms if any(next(iter(b)) == harms for b in bars.values()) else (
+        next(iter(next(iter(bars.values())))))
+    extras = list(dict.fromkeys(k for b in bars.values() for k in list(b)[1:-2]))
+    dead = list(next(iter(bars.values())))[-2:]
+    out = {}
+    for label, b in bars.items():
+        values = list(b.values())
+        row = {alive: values[0]} | {g: b.get(g, 0.0) for g in extras}
+        out[label] = row | dict(zip(dead, values[-2:], strict=True))
+    return out
+
+
 def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     """The icon array and the survival curves of PREDICT's result (none without it)."""
     from axilla.explain import survival_curves_svg
@@ -87,9 +104,9 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                                                    for t in range(1, 16))]
     curves = survival_curves_svg(list(range(16)), series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
-    bars = stacked_bars_svg(
+    bars = stacked_bars_svg(_same_groups(
         {message("chart.bar_label", lang, years=t): chart_counts(r, t, lang)
-         for t in (5, 10, 15) if t in r.years},
+         for t in (5, 10, 15) if t in r.years}, lang),
         title=message("chart.bars_heading", lang, model=model), lang=lang)
     tally = dict(zip(counts, icon_counts(list(counts.values())), strict=True))
     return Charts(icon_array_year=year, icon_array_counts=tally, icon_array_svg=icons,
