@@ -205,3 +205,46 @@ def test_bad_curves_are_refused(years, series, field):
     with pytest.raises(InputError) as info:
         survival_curves_svg(years, series)
     assert info.value.problems[0].field == field
+
+
+def test_stacked_bars_show_each_group_of_each_bar_and_refuse_bad_sums() -> None:
+    """Hand-made bars: 3 groups summing to 100 at two years; one that sums to 90 is refused."""
+    import xml.etree.ElementTree as ET
+
+    import pytest
+
+    from axilla.errors import InputError
+    from axilla.explain.charts import stacked_bars_svg
+
+    bars = {"5 years": {"Alive": 90.0, "Breast cancer": 6.0, "Other causes": 4.0},
+            "10 years": {"Alive": 80.0, "Breast cancer": 12.0, "Other causes": 8.0}}
+    svg = stacked_bars_svg(bars, title="What happens (PREDICT 3.2)")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    segments = [r for r in root.iter(f"{ns}rect") if r.find(f"{ns}title") is not None]
+    assert len(segments) == 6
+    widths = [float(r.get("width")) for r in segments[:3]]
+    assert sum(widths) == pytest.approx(264.0)  # the whole bar is 100 women
+    assert widths[0] == pytest.approx(264.0 * 0.9)
+    sizes = [float(t.get("font-size")) for t in root.iter(f"{ns}text")]
+    assert min(sizes) >= 13
+    assert float(root.get("width")) <= 351  # fits a 375 px phone at full size
+    with pytest.raises(InputError, match="sum to 100"):
+        stacked_bars_svg({"5 years": {"Alive": 80.0, "Dead": 10.0}}, title="x")
+
+
+def test_stacked_bars_of_years_with_different_groups_share_one_set() -> None:
+    """A treatment whose benefit is 0 or less at 15 years drops out of that year's counts, and
+    that year's alive group is named for harms; every bar still shows the same groups."""
+    from axilla.assess.present import _same_groups
+
+    bars = {"5 years": {"Alive with surgery only": 95.0, "Extra alive with radiotherapy": 1.0,
+                        "Die of breast cancer": 3.0, "Die of other causes": 1.0},
+            "15 years": {"Alive, allowing for treatment harms": 80.0,
+                         "Die of breast cancer": 12.0, "Die of other causes": 8.0}}
+    out = _same_groups(bars, "en")
+    assert list(out["5 years"]) == list(out["15 years"]) == [
+        "Alive, allowing for treatment harms", "Extra alive with radiotherapy",
+        "Die of breast cancer", "Die of other causes"]
+    assert out["15 years"]["Extra alive with radiotherapy"] == 0.0
+    assert sum(out["5 years"].values()) == 100.0 and sum(out["15 years"].values()) == 100.0

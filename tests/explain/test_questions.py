@@ -17,6 +17,7 @@ import pytest
 import textstat
 
 from axilla.assess import assess
+from axilla.assess.present import question_facts
 from axilla.case.assessment import parse_case
 from axilla.explain import explain_recurrence_class
 from axilla.explain.catalogue import catalogue
@@ -28,7 +29,6 @@ from axilla.explain.questions import (
     NodeSeen,
     QuestionFacts,
     patient_questions,
-    question_facts,
 )
 from axilla.guidance import load_rules
 from axilla.recurrence import classify_recurrence
@@ -135,7 +135,7 @@ def test_every_treatment_is_shown_chosen_or_not() -> None:
     text = next(q.answer for q in patient_questions(_facts(benefits=benefits))
                 if q.id == "treatment_benefits")
     assert "Hormone therapy is in your plan, and adds about 2 more women alive" in text
-    assert "Chemotherapy is not in your plan. Adding it would give about 2 more women" in text
+    assert "Chemotherapy is not in your plan; with it, about 2 more women out of 100" in text
     assert "Targeted drug treatment for HER2 is not shown" in text
     assert "Bone drug treatment is in your plan, and adds about 1 more woman alive" in text
     assert "1 more women" not in text

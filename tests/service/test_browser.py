@@ -125,7 +125,8 @@ def test_refused_input_is_announced(page: Any) -> None:
     page.wait_for_load_state()
     summary = page.get_by_role("alert")
     assert summary.is_visible()
-    assert "tumour.invasive_sizes_mm" in summary.inner_text()
+    assert "Invasive tumour size (mm)" in summary.inner_text()
+    assert "tumour.invasive_sizes_mm" not in summary.inner_text()
     assert page.locator("#err-f-tumour-invasive-sizes-mm").inner_text()
     # the page itself comes with status 422 (chromium notes that on the console); nothing else
     assert [p for p in page.problems if "422" not in p] == []

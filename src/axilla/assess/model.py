@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.case.assessment import CASE_SCHEMA_VERSION
+from axilla.explain.questions import PatientQuestion
 from axilla.guidance import GuidanceResult
 from axilla.models.cts5 import CTS5Result
 from axilla.models.npi import NPIResult
@@ -20,7 +21,7 @@ from axilla.models.predict.results import PredictResult
 from axilla.recurrence import RecurrenceClassification, RiskFactorSummary
 from axilla.staging import StagingResult
 
-ASSESSMENT_SCHEMA_VERSION = "1.1"
+ASSESSMENT_SCHEMA_VERSION = "1.2"
 _FROZEN = ConfigDict(frozen=True)
 
 
@@ -105,6 +106,9 @@ class Charts(BaseModel):
         None, description="Icons out of 100 for each outcome; they sum to exactly 100")
     icon_array_svg: str | None = None
     survival_curves_svg: str | None = None
+    stacked_bars_svg: str | None = Field(
+        None, description="At 5, 10 and 15 years: alive with surgery only, extra alive with "
+        "each chosen treatment, died of breast cancer, died of other causes")
 
 
 class Figures(BaseModel):
@@ -137,4 +141,8 @@ class Assessment(Figures):
     """The whole assessment of one case: the figures, then explanations and charts."""
 
     explanations: list[Explanation]
+    patient_questions: list[PatientQuestion] = Field(
+        default_factory=list,
+        description="The questions patients ask, each answered from this case in plain words "
+        "(ids: axilla.explain.questions.QUESTION_IDS), in the order they are given")
     charts: Charts

@@ -37,7 +37,7 @@ from axilla.models.cts5 import CTS5Result, cts5_applicability, cts5_results
 from axilla.models.npi import NPIResult, npi_applicability, npi_results
 from axilla.models.predict import CURRENT_VERSION, load_version
 from axilla.models.predict import compute as predict_compute
-from axilla.models.predict.results import PredictResult, results
+from axilla.models.predict.results import PredictResult, every_treatment_on, results
 from axilla.recurrence import classify_recurrence, risk_factor_summary
 from axilla.staging import StagingResult, counts_columns, index_node_inputs, stage_many
 
@@ -54,9 +54,11 @@ def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: st
     if runnable.any():
         ladder = sorted({c for lad in version.ladders.values() for c in lad},
                         key=version.columns.index)
-        out = predict_compute({k: v[runnable] for k, v in cols.items()}, version.id,
-                              columns=ladder)
-        typed = dict(zip(np.flatnonzero(runnable).tolist(), results(out, PREDICT_YEARS),
+        x = {k: v[runnable] for k, v in cols.items()}
+        out = predict_compute(x, version.id, columns=ladder)
+        x_on, columns_on = every_treatment_on(version, x)
+        added = predict_compute(x_on, version.id, columns=columns_on) if columns_on else None
+        typed = dict(zip(np.flatnonzero(runnable).tolist(), results(out, PREDICT_YEARS, added),
                          strict=True))
     sections = [PredictSection(
         applicable=not reasons[i], not_applicable_reasons=reasons[i],

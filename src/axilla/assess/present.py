@@ -7,6 +7,9 @@ Source: the project design ("figures apart from words"); the texts and their sou
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
 from axilla.case.assessment import Case
 from axilla.explain import (
@@ -22,8 +25,19 @@ from axilla.explain import (
     icon_counts,
     message,
 )
+from axilla.explain.questions import (
+    DURING_TREATMENT_MONTHS,
+    Advice,
+    Benefit,
+    NodeSeen,
+    PatientQuestion,
+    QuestionFacts,
+    patient_questions,
+)
 from axilla.explain.texts import Explanation as Text
-from axilla.models.predict.results import PredictResult
+from axilla.guidance import GuidanceResult
+from axilla.models.predict.results import PredictResult, TreatmentBenefit
+from axilla.staging import StagingResult
 
 #: The year the icon array shows (PREDICT's usual reporting horizon).
 ICON_ARRAY_YEAR = 10
@@ -53,9 +67,27 @@ def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, flo
     return counts
 
 
+def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict[str, float]]:
+    """The bars of ``chart_counts`` with one set of groups in one order: alive, extra alive
+    with each treatment (0 in a year it adds nothing), died of breast cancer, of other causes;
+    "alive, allowing for treatment harms" names the first group of every bar if of any."""
+    harms = message("chart.label_alive_after_harms", lang)
+    alive = harms if any(next(iter(b)) == harms for b in bars.values()) else (
+        next(iter(next(iter(bars.values())))))
+    extras = list(dict.fromkeys(k for b in bars.values() for k in list(b)[1:-2]))
+    dead = list(next(iter(bars.values())))[-2:]
+    out = {}
+    for label, b in bars.items():
+        values = list(b.values())
+        row = {alive: values[0]} | {g: b.get(g, 0.0) for g in extras}
+        out[label] = row | dict(zip(dead, values[-2:], strict=True))
+    return out
+
+
 def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     """The icon array and the survival curves of PREDICT's result (none without it)."""
     from axilla.explain import survival_curves_svg
+    from axilla.explain.charts import stacked_bars_svg
 
     r = f.predict.result
     if r is None:
@@ -64,17 +96,21 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     model = f"{r.model.name} {r.model.version}"
     icons = icon_array_svg(counts, title=message("chart.icon_heading", lang, years=year,
                                                  model=model), lang=lang)
-    series = {
-        message("chart.label_series_surgery_only", lang):
-            [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))],
-        message("chart.label_series_chosen", lang):
-            [100.0, *(r.steps[-1].overall_survival_pct[t] for t in range(1, 16))],
-    }
+    series = {message("chart.label_series_surgery_only", lang):
+              [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))]}
+    for step, b in zip(r.steps, r.benefits, strict=True):  # one curve a treatment step
+        if b.chosen:
+            series[f"+ {b.treatment}"] = [100.0, *(step.overall_survival_pct[t]
+                                                   for t in range(1, 16))]
     curves = survival_curves_svg(list(range(16)), series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
+    bars = stacked_bars_svg(_same_groups(
+        {message("chart.bar_label", lang, years=t): chart_counts(r, t, lang)
+         for t in (5, 10, 15) if t in r.years}, lang),
+        title=message("chart.bars_heading", lang, model=model), lang=lang)
     tally = dict(zip(counts, icon_counts(list(counts.values())), strict=True))
     return Charts(icon_array_year=year, icon_array_counts=tally, icon_array_svg=icons,
-                  survival_curves_svg=curves)
+                  survival_curves_svg=curves, stacked_bars_svg=bars)
 
 
 def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
@@ -125,7 +161,66 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     return out
 
 
+def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
+                  if_added: Mapping[str, float | None] | None = None) -> tuple[Benefit, ...]:
+    """``Benefit`` entries from PREDICT's typed benefits (``letter``, ``chosen``,
+    ``benefit_pp``) and, for treatments not chosen, what adding each would give (their own
+    ``if_added_pp``, or ``if_added`` where given)."""
+    out = []
+    for b in predict_benefits:
+        own = None if b.if_added_pp is None else b.if_added_pp.get(year)
+        added = own if if_added is None else if_added.get(b.letter)
+        out.append(Benefit(b.letter, b.chosen, float(b.benefit_pp[year]), added))
+    return tuple(out)
+
+
+def question_facts(case: Case, staging: StagingResult, predict: PredictResult | None,
+                   guidance: GuidanceResult, event: Any | None = None,
+                   event_text: str | None = None,
+                   if_added: Mapping[str, float | None] | None = None,
+                   year: int = 10) -> QuestionFacts:
+    """The facts the answers need, read from a case and its typed results."""
+    plan = case.treatment
+    letters = {"r": plan.radiotherapy, "h": plan.endocrine_therapy,
+               "c": plan.chemotherapy != "none", "t": plan.trastuzumab,
+               "b": plan.bisphosphonates}
+    recurrence = case.recurrence
+    during = bool(recurrence is not None and (
+        getattr(recurrence, "on_adjuvant_chemotherapy", False)
+        or (recurrence.months_since_primary_surgery is not None
+            and recurrence.months_since_primary_surgery <= DURING_TREATMENT_MONTHS)))
+    return QuestionFacts(
+        nodes=tuple(NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
+                    for n in staging.nodes),
+        pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
+        anatomic_stage=staging.anatomic_stage,
+        prognostic_stage=staging.pathological_prognostic_stage,
+        recommendations=tuple(Advice(r.id, r.topic, r.uncertain)
+                              for r in guidance.recommendations),
+        undecided=tuple((u.id, tuple(u.missing)) for u in guidance.undecided),
+        predict_version=predict.model.version if predict else None,
+        benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
+        year=year,
+        plan=frozenset(k for k, v in letters.items() if v),
+        pregnant=bool(case.guidance_facts.get("pregnant", False)),
+        recurrence_class=None if event is None else str(event.event_class),
+        recurrence_patient_text=event_text,
+        during_primary_treatment=during,
+    )
+
+
+def questions(case: Case, f: Figures, lang: str = "en") -> list[PatientQuestion]:
+    """The questions a patient brings, answered from this case (``axilla.explain.questions``)."""
+    event = f.recurrence.event
+    text = None if event is None else explain_recurrence_class(
+        event.event_class, event.local_subclass, confirmed=event.confirmed,
+        isolated=event.isolated, lang=lang).patient
+    return patient_questions(question_facts(case, f.staging, f.predict.result, f.guidance,
+                                            event, text, year=ICON_ARRAY_YEAR), lang)
+
+
 def present(case: Case, f: Figures, *, lang: str = "en") -> Assessment:
-    """The assessment of one case: its figures with explanations and charts in ``lang``."""
+    """The assessment of one case: its figures with explanations, the patient's questions
+    answered, and charts, all in ``lang``."""
     return Assessment(**dict(f), explanations=explanations(case, f, lang),
-                      charts=charts(f, lang=lang))
+                      patient_questions=questions(case, f, lang), charts=charts(f, lang=lang))

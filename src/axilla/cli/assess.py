@@ -12,7 +12,8 @@ from rich.table import Table
 from axilla.assess import Assessment, assess
 from axilla.case.assessment import parse_case
 from axilla.cli import EXIT_OK, fail
-from axilla.explain.report import render_html
+from axilla.explain.catalogue import DEFAULT_LANGUAGE, available_languages
+from axilla.explain.report import render_html, render_pdf
 from axilla.explain.view import Table as ViewTable
 from axilla.explain.view import build_view
 from axilla.models.predict import CURRENT_VERSION, available_versions
@@ -30,6 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     out.add_argument("--json", action="store_true", help="the assessment as JSON")
     out.add_argument("--html", type=Path, metavar="REPORT.html",
                      help="write a standalone HTML report (clinician and patient sections)")
+    out.add_argument("--pdf", type=Path, metavar="OUT.pdf",
+                     help="write the same report as an A4 PDF (needs the 'pdf' extra)")
+    p.add_argument("--lang", default=DEFAULT_LANGUAGE, choices=available_languages(),
+                   help="language of the patient texts and report: "
+                   + ", ".join(available_languages()))
     p.add_argument("--fhir", type=Path, metavar="BUNDLE.json",
                    help="read the case from a FHIR R4 / mCODE bundle instead (docs/fhir.md)")
     p.add_argument("--fhir-out", type=Path, metavar="OUT.json",
@@ -63,14 +69,18 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"{args.case}: JSON nested too deeply")
     if not isinstance(data, dict):
         return fail(f"{args.case}: a case is a JSON object")
-    a = assess(parse_case(data), predict_version=args.predict_version)
+    case = parse_case(data)
+    a = assess(case, predict_version=args.predict_version, lang=args.lang)
     if args.json:
         print(a.model_dump_json(indent=2))
     elif args.html:
-        args.html.write_text(render_html(a), encoding="utf-8")
+        args.html.write_text(render_html(a, args.lang, case), encoding="utf-8")
         print(f"axilla: report written to {args.html}", file=sys.stderr)
+    elif args.pdf:
+        args.pdf.write_bytes(render_pdf(a, args.lang, case))
+        print(f"axilla: report written to {args.pdf}", file=sys.stderr)
     else:
-        print_summary(a)
+        print_summary(a, args.lang)
     return EXIT_OK
 
 
@@ -83,10 +93,10 @@ def _table(t: ViewTable) -> Table:
     return out
 
 
-def print_summary(a: Assessment) -> None:
+def print_summary(a: Assessment, lang: str = DEFAULT_LANGUAGE) -> None:
     """A terse terminal summary for the clinical team, then the patient sentences; it renders
     the same view model as the HTML report and the web pages (``axilla.explain.view``)."""
-    v = build_view(a)
+    v = build_view(a, lang=lang)
     c = Console()
     c.rule(v.title)
     c.print(f"[bold]Staging[/bold] {v.staging.summary}")
@@ -98,6 +108,8 @@ def print_summary(a: Assessment) -> None:
     else:
         c.print(_table(p.survival))
         c.print(_table(p.benefits))
+        if p.if_added is not None:
+            c.print(_table(p.if_added))
     for ix in v.indices:
         c.print(f"[bold]{ix.name}[/bold] " + (ix.line if ix.applicable else
                                               "not applicable: " + "; ".join(ix.reasons)))
@@ -107,10 +119,17 @@ def print_summary(a: Assessment) -> None:
         for r in topic.recommendations:
             kind = "" if r.source_kind == "nice" else f" [{r.source_kind}]"
             c.print(f"   {r.id} {r.strength}{kind}: {r.text} ({r.cite})")
+            if r.conditional_on:
+                c.print(f"     holds only if: {r.conditional_on}")
+            for caveat in r.caveats:
+                c.print(f"     caveat: {caveat}")
     if v.recurrence_class:
         c.print(f"[bold]Recurrence[/bold] {v.recurrence_class}")
     for w in v.warnings:
         c.print(f"[yellow]Note:[/yellow] {w}")
     c.rule("For the patient")
-    for text in v.patient_texts:
-        c.print(text)
+    if v.review_status:
+        c.print(f"[italic]{v.review_status}[/italic]")
+    for q in v.questions:
+        c.print(f"[bold]{q.question}[/bold]")
+        c.print(q.answer, highlight=False)

@@ -23,6 +23,7 @@ __all__ = [
     "OKABE_ITO",
     "icon_array_svg",
     "icon_counts",
+    "stacked_bars_svg",
     "survival_curves_svg",
 ]
 
@@ -94,6 +95,19 @@ def _svg_open(width: float, height: float, prefix: str, title: str, desc: str) -
     ]
 
 
+def _swatches(items: Sequence[str], fills: Sequence[str], x: float, top: float,
+              row: float) -> list[str]:
+    """A legend: a colour square and its text, one row an item (text 13 px)."""
+    out = []
+    for i, item in enumerate(items):
+        y = top + i * row
+        out.append(f'<rect x="{x:g}" y="{y:g}" width="14" height="14" '
+                   f'fill={quoteattr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
+        out.append(f'<text x="{x + 22:g}" y="{y + 12:g}" {FONT} font-size="13" '
+                   f'fill="#000000">{escape(item)}</text>')
+    return out
+
+
 def icon_array_svg(
     counts: Mapping[str, float],
     *,
@@ -138,13 +152,7 @@ def icon_array_svg(
             )
             icon += 1
     out.append("</g>")
-    legend_top = top + rows * cell + margin
-    for i, item in enumerate(items):
-        y = legend_top + i * legend_row
-        out.append(f'<rect x="{margin}" y="{y}" width="14" height="14" '
-                   f'fill={quoteattr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
-        out.append(f'<text x="{margin + 22}" y="{y + 12}" {FONT} font-size="13" '
-                   f'fill="#000000">{escape(item)}</text>')
+    out += _swatches(items, fills, margin, top + rows * cell + margin, legend_row)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -255,5 +263,66 @@ def survival_curves_svg(
         out.append(f'<text x="{left + 36}" y="{y + 10}" {FONT} font-size="13" '
                    f'fill="#000000">{escape(item)}</text>')
     out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def stacked_bars_svg(
+    bars: Mapping[str, Mapping[str, float]],
+    *,
+    title: str,
+    lang: str = DEFAULT_LANGUAGE,
+    id_prefix: str = "stacked",
+    colours: Sequence[str] | None = None,
+) -> str:
+    """One horizontal bar a year, each split into the same groups (percent of 100 women), with
+    the value written in each segment wide enough and a legend; text at 13 px or more.
+
+    ``bars`` maps each bar's label (e.g. "10 years") to {group label: percent} in display
+    order; every bar has the same groups and sums to 100 within ``SUM_TOLERANCE``.
+    """
+    labels = list(bars)
+    groups = list(bars[labels[0]]) if labels else []
+    problems: list[FieldProblem] = []
+    for bar, parts in bars.items():
+        if list(parts) != groups:
+            problems.append(FieldProblem(f"bars[{bar}]", list(parts), f"groups {groups}"))
+        elif abs(sum(parts.values()) - 100.0) > SUM_TOLERANCE:
+            problems.append(FieldProblem(f"bars[{bar}]", sum(parts.values()), "sum to 100"))
+    if not labels:
+        problems.append(FieldProblem("bars", {}, "give at least one bar"))
+    if problems:
+        raise InputError(problems)
+    fills = _colours(len(groups), colours)
+    items = [f"{bar}: " + "; ".join(f"{g} {patient_number(v)}" for g, v in parts.items())
+             for bar, parts in bars.items()]
+    desc = " ".join([message("chart.bars_intro", lang), *items])
+    left, top, bar_w, bar_h, gap, legend_row = 72, 58, 264, 34, 14, 22
+    width = left + bar_w + 8  # 344 px: fits a 375 px phone without shrinking the text
+    height = top + len(labels) * (bar_h + gap) + 8 + legend_row * len(groups) + 8
+    out = _svg_open(width, height, id_prefix, title, desc)
+    head, _, tail = title.partition(" (")
+    out.append(f'<text x="8" y="22" {FONT} font-size="15" font-weight="bold" '
+               f'fill="#000000">{escape(head)}</text>')
+    if tail:
+        out.append(f'<text x="8" y="42" {FONT} font-size="13" fill="#000000">'
+                   f'({escape(tail)}</text>')
+    for i, (bar, parts) in enumerate(bars.items()):
+        y = top + i * (bar_h + gap)
+        out.append(f'<text x="{left - 8}" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" '
+                   f'text-anchor="end" fill="#000000">{escape(bar)}</text>')
+        x = float(left)
+        for j, (group, value) in enumerate(parts.items()):
+            w = bar_w * max(value, 0.0) / 100.0
+            out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{bar_h}" '
+                       f'fill={quoteattr(fills[j])} stroke="#FFFFFF" stroke-width="1">'
+                       f'<title>{escape(group)}: {patient_number(value)}</title></rect>')
+            if w >= 30:
+                ink = "#FFFFFF" if fills[j] in ("#0072B2", "#000000", "#D55E00") else "#000000"
+                out.append(f'<text x="{x + w / 2:.2f}" y="{y + bar_h / 2 + 5:.1f}" {FONT} '
+                           f'font-size="13" text-anchor="middle" fill="{ink}">'
+                           f'{patient_number(value)}</text>')
+            x += w
+    out += _swatches(groups, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
     out.append("</svg>")
     return "\n".join(out) + "\n"

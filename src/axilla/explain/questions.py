@@ -16,18 +16,13 @@ Stable question ids, in the order they are given where they apply: ``nodes_found
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from axilla.case.assessment import Case
 from axilla.explain.catalogue import DEFAULT_LANGUAGE, catalogue, message
 from axilla.explain.texts import patient_number
-from axilla.guidance import GuidanceResult
-from axilla.models.predict.results import PredictResult, TreatmentBenefit
-from axilla.staging import StagingResult
 
 QUESTION_IDS = ("nodes_found", "has_it_spread", "stage", "axilla_treatment",
                 "treatment_benefits", "treatment_purpose", "pending", "recurrence_signs",
@@ -238,7 +233,8 @@ def _treatment_benefits(f: QuestionFacts, lang: str) -> PatientQuestion:
         if b.chosen:
             pp, stem = b.benefit_pp, "in_plan"
         elif b.if_added_pp is None:
-            parts.append(_m("treatment_benefits.not_for_you", lang, treatment=treatment))
+            if letter in _ONLY_FOR_SOME:
+                parts.append(_m("treatment_benefits.not_for_you", lang, treatment=treatment))
             continue
         else:
             pp, stem = b.if_added_pp, "if_added"
@@ -254,6 +250,9 @@ def _treatment_benefits(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("treatment_benefits", _join(parts), terms, lang)
 
 
+#: Treatments that work only for some cancers (ER-positive, HER2-positive): when PREDICT gives
+#: no gain for them, the answer says why instead of leaving them out.
+_ONLY_FOR_SOME = ("h", "t")
 _TERM = {"endocrine": "endocrine_therapy", "chemotherapy": "chemotherapy",
          "trastuzumab": "trastuzumab", "bisphosphonate": "bisphosphonate",
          "radiotherapy": "radiotherapy"}
@@ -353,49 +352,3 @@ def patient_questions(facts: QuestionFacts, lang: str = DEFAULT_LANGUAGE,
     if facts.recurrence_class is not None:
         out += [_recurrence_type(facts, lang), _what_next(facts, lang)]
     return out
-
-
-def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
-                  if_added: Mapping[str, float | None] | None = None) -> tuple[Benefit, ...]:
-    """``Benefit`` entries from PREDICT's typed benefits (``letter``, ``chosen``,
-    ``benefit_pp``) and, for treatments not chosen, what adding each would give."""
-    out = []
-    for b in predict_benefits:
-        added = None if if_added is None else if_added.get(b.letter)
-        out.append(Benefit(b.letter, b.chosen, float(b.benefit_pp[year]), added))
-    return tuple(out)
-
-
-def question_facts(case: Case, staging: StagingResult, predict: PredictResult | None,
-                   guidance: GuidanceResult, event: Any | None = None,
-                   event_text: str | None = None,
-                   if_added: Mapping[str, float | None] | None = None,
-                   year: int = 10) -> QuestionFacts:
-    """The facts the answers need, read from a case and its typed results."""
-    plan = case.treatment
-    letters = {"r": plan.radiotherapy, "h": plan.endocrine_therapy,
-               "c": plan.chemotherapy != "none", "t": plan.trastuzumab,
-               "b": plan.bisphosphonates}
-    recurrence = case.recurrence
-    during = bool(recurrence is not None and (
-        getattr(recurrence, "on_adjuvant_chemotherapy", False)
-        or (recurrence.months_since_primary_surgery is not None
-            and recurrence.months_since_primary_surgery <= DURING_TREATMENT_MONTHS)))
-    return QuestionFacts(
-        nodes=tuple(NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
-                    for n in staging.nodes),
-        pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
-        anatomic_stage=staging.anatomic_stage,
-        prognostic_stage=staging.pathological_prognostic_stage,
-        recommendations=tuple(Advice(r.id, r.topic, r.uncertain)
-                              for r in guidance.recommendations),
-        undecided=tuple((u.id, tuple(u.missing)) for u in guidance.undecided),
-        predict_version=predict.model.version if predict else None,
-        benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
-        year=year,
-        plan=frozenset(k for k, v in letters.items() if v),
-        pregnant=bool(case.guidance_facts.get("pregnant", False)),
-        recurrence_class=None if event is None else str(event.event_class),
-        recurrence_patient_text=event_text,
-        during_primary_treatment=during,
-    )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from axilla.assess import Assessment
+    from axilla.case.assessment import Case
 
 
 @cache
@@ -28,6 +29,15 @@ def environment() -> Environment:
                        lstrip_blocks=True)
 
 
-def render_html(a: Assessment) -> str:
-    """The report as one HTML document."""
-    return environment().get_template("report.html").render(v=build_view(a))
+def render_html(a: Assessment, lang: str = "en", case: Case | None = None) -> str:
+    """The clinic letter as one HTML document, in ``lang`` (the language ``a`` was presented
+    in), listing the inputs of ``case`` when given."""
+    return environment().get_template("report.html").render(
+        v=build_view(a, lang=lang, case=case))
+
+
+def render_pdf(a: Assessment, lang: str = "en", case: Case | None = None) -> bytes:
+    """The same letter as an A4 PDF (``axilla.explain.pdf``; needs the ``pdf`` extra)."""
+    from axilla.explain.pdf import pdf_from_html
+
+    return pdf_from_html(render_html(a, lang, case))

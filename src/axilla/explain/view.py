@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from axilla.errors import InputError
@@ -18,6 +19,7 @@ from axilla.models.npi import NPIResult
 
 if TYPE_CHECKING:
     from axilla.assess import Assessment
+    from axilla.case.assessment import Case
     from axilla.guidance.models import Recommendation
     from axilla.models.predict.results import PredictResult
 
@@ -46,6 +48,7 @@ class PredictView:
     survival: Table | None = None
     benefits: Table | None = None
     source: str = ""
+    if_added: Table | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class RecommendationView:
     source_kind: str
     note: str | None
     because: str
+    caveats: tuple[str, ...] = ()
+    conditional_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,15 @@ class StagingView:
 
 
 @dataclass(frozen=True)
+class QuestionView:
+    """One patient question with its answer from this case (stable ``id``)."""
+
+    id: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class AssessmentView:
     """Everything a renderer shows of one assessment."""
 
@@ -127,14 +141,22 @@ class AssessmentView:
     recurrence_class: str | None
     recurrence_reasons: tuple[str, ...]
     risk_factors_present: tuple[str, ...]
+    risk_factors: tuple[tuple[str, str, str, str], ...]  # (factor, value, present, strength)
     warnings: tuple[str, ...]
     clinician_texts: tuple[tuple[str, str], ...]
     patient_texts: tuple[str, ...]
+    questions: tuple[QuestionView, ...]
     glossary: tuple[tuple[str, str], ...]
     icon_array_year: int | None
     icon_array_svg: str | None
     survival_curves_svg: str | None
+    stacked_bars_svg: str | None
     provenance: tuple[tuple[str, str], ...]
+    inputs: tuple[tuple[str, str], ...] = ()
+    lang: str = "en"
+    direction: str = "ltr"
+    review_status: str = ""
+    dated: str = ""
 
 
 def _pct(x: float) -> str:
@@ -155,8 +177,26 @@ def predict_tables(r: PredictResult) -> tuple[Table, Table]:
                      *(_pct(r.total_benefit.displayed_pp[t]) for t in years)))
     model = f"{r.model.name} {r.model.version}"
     return (Table(f"{model}: overall survival, %", header, tuple(rows)),
-            Table("Additional survival from each treatment (percentage points)",
+            Table("Share of the chosen plan's survival from each treatment (percentage points)",
                   ("Treatment", "Chosen", *header[1:]), tuple(benefits)))
+
+
+def if_added_table(r: PredictResult) -> Table | None:
+    """What adding each treatment not chosen would give to the chosen plan (pp), or why not;
+    None when every treatment is chosen."""
+    years = tuple(t for t in TABLE_YEARS if t in r.years)
+    rows = []
+    for b in r.benefits:
+        if b.chosen:
+            continue
+        if b.if_added_pp is None:
+            rows.append((b.treatment, *("not applicable" for _ in years)))
+        else:
+            rows.append((b.treatment, *(_pct(b.if_added_pp[t]) for t in years)))
+    if not rows:
+        return None
+    return Table("If added to the chosen plan: additional overall survival (percentage points)",
+                 ("Treatment not chosen", *(f"{t} years" for t in years)), tuple(rows))
 
 
 def predict_view(a: Assessment) -> PredictView:
@@ -169,7 +209,8 @@ def predict_view(a: Assessment) -> PredictView:
     return PredictView(
         True, (), model, survival, benefits,
         f"{model}: {r.model.source} (dated {r.model.dated}). Estimates for groups of similar "
-        "women, not a prediction for one person.")
+        "women, not a prediction for one person. A treatment not chosen shows 0.0 as its share "
+        "of the plan; what adding it would give is in its own table.", if_added_table(r))
 
 
 def index_views(a: Assessment) -> tuple[IndexView, ...]:
@@ -197,11 +238,15 @@ def recommendation_view(rec: Recommendation) -> RecommendationView:
         id=rec.id, topic=rec.topic, strength=rec.strength,
         strength_label=rec.strength.replace("_", " "), text=rec.text, cite=rec.cite,
         source_kind=rec.source_kind, note=rec.note,
-        because=", ".join(f"{k} = {v}" for k, v in rec.facts.items()))
+        because=", ".join(f"{k} = {v}" for k, v in rec.facts.items()),
+        caveats=tuple(f"{c.text} ({c.cite}; rule {c.rule_id})" for c in rec.caveats),
+        conditional_on=rec.conditional_on)
 
 
 def _glossary(a: Assessment) -> tuple[tuple[str, str], ...]:
     terms: list[str] = []
+    for q in a.patient_questions:
+        terms += [t for t in q.glossary_terms if t not in terms]
     for e in a.explanations:
         terms += [t for t in e.glossary_terms if t not in terms]
     out = []
@@ -211,6 +256,74 @@ def _glossary(a: Assessment) -> tuple[tuple[str, str], ...]:
         except (InputError, KeyError, ValueError):  # a term without an entry is not listed
             continue
         out.append((g.term, g.plain))
+    return tuple(out)
+
+
+_UNITS = (("_mm", " (mm)"), ("_years", " (years)"), ("_gy", " (Gy)"), ("_percent", " (%)"),
+          ("_months", " (months)"))
+
+
+def _words(path: str) -> str:
+    """A case path in words with its unit: ``tumour.invasive_sizes_mm`` -> "Tumour: invasive
+    sizes (mm)"."""
+    parts = path.split(".")
+    last = parts[-1]
+    for suffix, unit in _UNITS:
+        if last.endswith(suffix):
+            last = last[: -len(suffix)] + unit
+            break
+    parts[-1] = last
+    head = ": ".join(p.replace("_", " ") for p in parts)
+    return head[:1].upper() + head[1:]
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list | tuple):
+        return "; ".join(_value(x) for x in v)
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v).replace("_", " ")
+
+
+def inputs_used(case: Case) -> tuple[tuple[str, str], ...]:
+    """The facts of a case as given (defaults left out), in words, nodes in one line each."""
+    data = case.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    out: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value: object) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        else:
+            out.append((_words(prefix), _value(value)))
+
+    nodes = data.pop("nodes", [])
+    data.pop("case_id", None)
+    walk("", data)
+    for i, n in enumerate(nodes, 1):
+        out.append((f"Lymph node {i}", ", ".join(
+            f"{_words(k).lower()} {_value(v)}" for k, v in n.items())))
+    return tuple(out)
+
+
+def _undecided(a: Assessment) -> tuple[str, ...]:
+    """Options left open, one line a missing fact in words (its description in the fact
+    schema, ``case/fields.yaml``) with the rule ids waiting for it; never the field name."""
+    from axilla.case.facts import load_fields
+
+    fields = load_fields()
+    waiting: dict[str, list[str]] = {}
+    for u in a.guidance.undecided:
+        for fact in u.missing:
+            waiting.setdefault(fact, []).append(u.id)
+    out = []
+    for fact, ids in waiting.items():
+        spec = fields.get(fact)
+        words = spec.description if spec is not None and spec.description else (
+            fact.replace("_", " "))
+        out.append(f"{words[:1].upper()}{words[1:]}: {', '.join(ids)}")
     return tuple(out)
 
 
@@ -225,8 +338,15 @@ def _staging(a: Assessment) -> StagingView:
         reasons=tuple(s.reasons), missing=tuple(s.missing_inputs), edition=s.edition)
 
 
-def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None) -> AssessmentView:
-    """The view model of one assessment; ``topic_titles`` default to the rule set's."""
+def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
+               lang: str = "en", dated: date | None = None, case: Case | None = None,
+               ) -> AssessmentView:
+    """The view model of one assessment in ``lang`` (the language it was presented in),
+    dated ``dated`` (default today), with the inputs of ``case`` when given; ``topic_titles``
+    default to the rule set's."""
+    from axilla.explain.catalogue import catalogue
+
+    words = catalogue(lang)
     if topic_titles is None:
         from axilla.guidance import load_rules
 
@@ -247,17 +367,23 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None) -> 
         indices=index_views(a), ruleset_version=a.guidance.ruleset_version, topics=topics,
         axilla_recommendations=tuple(recommendation_view(r) for r in a.guidance.recommendations
                                      if r.topic == "axilla"),
-        undecided=tuple(f"{u.id}: needs {', '.join(u.missing)}" for u in a.guidance.undecided),
+        undecided=_undecided(a),
         recurrence_class=event.event_class if event else None,
         recurrence_reasons=tuple(event.reasons) if event else (),
         risk_factors_present=tuple(f"{f.id.replace('_', ' ')} ({f.strength})"
                                    for f in a.recurrence.risk_factors.factors if f.present),
+        risk_factors=tuple((f.id.replace("_", " ").capitalize(), str(f.value),
+                            {True: "yes", False: "no", None: "not known"}[f.present], f.strength)
+                           for f in a.recurrence.risk_factors.factors),
         warnings=tuple(a.warnings),
         clinician_texts=tuple((e.topic.replace("guidance:", "guidance, "), e.clinician)
                               for e in a.explanations),
-        patient_texts=tuple(patient), glossary=_glossary(a),
+        patient_texts=tuple(patient),
+        questions=tuple(QuestionView(q.id, q.question, q.answer) for q in a.patient_questions),
+        glossary=_glossary(a),
         icon_array_year=a.charts.icon_array_year, icon_array_svg=a.charts.icon_array_svg,
         survival_curves_svg=a.charts.survival_curves_svg,
+        stacked_bars_svg=a.charts.stacked_bars_svg,
         provenance=(
             ("axilla", prov.axilla_version),
             ("PREDICT", (prov.predict_version or "not applicable")
@@ -266,4 +392,8 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None) -> 
             ("Staging", prov.staging_edition),
             ("Input SHA-256", prov.input_sha256),
         ),
+        inputs=inputs_used(case) if case is not None else (),
+        lang=lang, direction=words.get("direction", "ltr"),
+        review_status="" if lang == "en" else words.get("review_status", ""),
+        dated=(dated or date.today()).isoformat(),
     )

@@ -77,6 +77,12 @@ class TreatmentBenefit(BaseModel):
     benefit_pp: dict[int, float] = Field(description="Unrounded, percentage points")
     displayed_pp: dict[int, float] = Field(
         description="Rounded to 0.1 pp with R's rule, as the source displays it")
+    if_added_pp: dict[int, float] | None = Field(
+        None, description="Percentage points of overall survival gained by adding this "
+        "treatment to the chosen plan: OS(chosen + it) - OS(chosen), unrounded. null when it "
+        "is already chosen or does not apply (trastuzumab when HER2 is not positive, endocrine "
+        "therapy when ER-negative), and for radiotherapy (its input also moves the baseline "
+        "in 3.x); chemotherapy not chosen is added as third generation")
 
 
 class PredictResult(BaseModel):
@@ -132,11 +138,79 @@ def _added_letter(v: PredictVersion, a: str, b: str) -> str:
     return after[0] if len(after) == 1 else "+".join(after)
 
 
-def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[PredictResult]:
+#: Letters whose gain "if added" is reported, and the input that switches each one on.
+#: Radiotherapy is not among them: in versions 3.x its input also moves the baseline of every
+#: column, so its gain is not a difference of two columns of one run.
+_ADDABLE = {"h": "horm", "c": "generation", "t": "traz", "b": "bis"}
+
+
+def _plan(v: PredictVersion, x: Mapping[str, float]) -> frozenset[str]:
+    """The terms of the column that equals the chosen plan: the chosen treatments, and
+    radiotherapy wherever the version's ladder always carries it (3.x, whose radiotherapy
+    column differs from the one without it even when radiotherapy is not given)."""
+    last = v.column_terms[v.columns.index(v.ladders["standard"][-1])]
+    letters = {t for terms in v.column_terms for t in terms} & set(_ADDABLE)
+    return frozenset({t for t in letters if _chosen(t, x)} | ({"r"} & set(last)))
+
+
+def _applies(letter: str, x: Mapping[str, float]) -> bool:
+    """Whether adding ``letter`` can change survival (PREDICT's own conditions)."""
+    return {"h": x["er"] == 1, "t": x["her2"] == 1}.get(letter, True)
+
+
+def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
+                       ) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Inputs with each treatment that applies switched on (chemotherapy not chosen as third
+    generation), and the columns that give OS(chosen) and OS(chosen + one treatment) for
+    every patient; ``compute`` of these gives the ``added`` output of :func:`results`.
+
+    Source: PREDICT's treatment terms apply only to the columns that name them, so a column of
+    this run equals the same column of the plan's own run (tests/models/predict)."""
+    x = {k: np.asarray(val, dtype=float) for k, val in inputs.items()}
+    letters = {t for terms in v.column_terms for t in terms}
+    by_terms = {frozenset(terms): name for name, terms in zip(v.columns, v.column_terms,
+                                                              strict=True)}
+    x["generation"] = np.where(x["generation"] == 0, 3.0, x["generation"])
+    x["horm"] = np.where(x["er"] == 1, 1.0, x["horm"])
+    x["traz"] = np.where(x["her2"] == 1, 1.0, x["traz"])
+    x["bis"] = np.ones_like(x["bis"])
+    names = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
+    wanted: set[str] = set()
+    rows = np.stack([np.asarray(inputs[k], dtype=float) for k in names], axis=1)
+    for row in np.unique(rows, axis=0).tolist():  # at most a few dozen distinct plans
+        plan = _plan(v, dict(zip(names, row, strict=True)))
+        for extra in [set(), *({t} for t in letters & set(_ADDABLE) if t not in plan)]:
+            name = by_terms.get(plan | extra)
+            if name is not None:
+                wanted.add(name)
+    return x, sorted(wanted, key=v.columns.index)
+
+
+def _if_added(v: PredictVersion, added: PredictOutput, years: Sequence[int],
+              x: Mapping[str, float], i: int) -> dict[str, dict[int, float] | None]:
+    """Gain of adding each treatment to patient ``i``'s chosen plan, or None."""
+    by_terms = {frozenset(terms): name for name, terms in zip(v.columns, v.column_terms,
+                                                              strict=True)}
+    plan = _plan(v, x)
+    base = by_terms.get(plan)
+    out: dict[str, dict[int, float] | None] = {}
+    for letter in _ADDABLE:
+        name = by_terms.get(plan | {letter})
+        if letter in plan or base is None or name is None or not _applies(letter, x):
+            out[letter] = None
+            continue
+        gain = 100.0 * (added.all_cause[i, added.col(base)] - added.all_cause[i, added.col(name)])
+        out[letter] = {t: float(gain[added.year(t)]) for t in years}
+    return out
+
+
+def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
+            added: PredictOutput | None = None) -> list[PredictResult]:
     """Typed results, one per patient of a batch (for presentation; the maths is columnar).
 
     Every figure is computed once for the whole batch; each patient then takes its rows, so
-    the cost grows linearly with the batch."""
+    the cost grows linearly with the batch. ``added`` (the output of the inputs and columns
+    :func:`every_treatment_on` gives, same patients) fills each benefit's ``if_added_pp``."""
     v = out.version
     if v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
@@ -179,6 +253,7 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[Pre
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
+        if_added = _if_added(v, added, years_of, x, i) if added is not None else {}
         ladders: dict[str, tuple[list[SurvivalByTreatment], list[TreatmentBenefit],
                                  TreatmentBenefit]] = {}
         for ladder, (columns_of, pairs, values, shown) in steps_of.items():
@@ -188,7 +263,8 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS) -> list[Pre
                     letter=letter, from_column=a, to_column=b,
                     chosen=letter == "all chosen" or _chosen(letter, x),
                     benefit_pp=dict(zip(years_of, value[i], strict=True)),
-                    displayed_pp=dict(zip(years_of, disp[i], strict=True)))
+                    displayed_pp=dict(zip(years_of, disp[i], strict=True)),
+                    if_added_pp=if_added.get(letter))
                 for (a, b, letter), value, disp in zip(pairs, values, shown, strict=True)
             ]
             ladders[ladder] = ([row(i, c) for c in columns_of[1:]], bens[:-1], bens[-1])

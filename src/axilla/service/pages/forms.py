@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from axilla.case.codes import FOUND_BY, NODE_SITES
 from axilla.case.predict import PREDICT_INPUT_RULES
 from axilla.case.ranges import RANGES
+from axilla.case.recurrence import ALL_SITES, MAX_INTERVAL_MONTHS
 from axilla.case.strict import number_from_text
 from axilla.errors import FieldProblem, InputError
 from axilla.models.predict import CURRENT_VERSION, available_versions, load_version
 
+#: Node rows shown on an empty form; "Add another lymph node" adds more, without a limit.
 NODE_ROWS = 8
 UNKNOWN = ("", "Not known")
 YES_NO = (UNKNOWN, ("yes", "Yes"), ("no", "No"))
@@ -82,6 +85,8 @@ SECTIONS: tuple[Section, ...] = (
                   options=(UNKNOWN, ("pre", "Pre-menopausal"), ("peri", "Peri-menopausal"),
                            ("post", "Post-menopausal"))),
         FormField("patient.current_smoker", "Current smoker", "yesno", options=YES_NO),
+        FormField("guidance_facts.pregnant", "Pregnant now", "yesno", options=YES_NO,
+                  help="Changes the timing of radiotherapy, chemotherapy and scans."),
     )),
     Section("Tumour", (
         FormField("tumour.invasive_sizes_mm", "Invasive tumour size (mm)", "sizes",
@@ -111,6 +116,8 @@ SECTIONS: tuple[Section, ...] = (
                   options=(("sentinel", "Sentinel node biopsy"),
                            ("dissection", "Axillary dissection (clearance)"),
                            ("none", "None")), default="sentinel"),
+        _ranged("treatment.radial_margin_min_mm", "Closest radial margin (mm)",
+                help="0 = tumour at the inked margin. Empty if not known."),
         _ranged("procedure.nodes_removed", "Nodes removed", help="Optional: all nodes the "
                 "pathologist examined. Empty = the nodes listed below."),
         FormField("m", "Distant metastasis (M)", "select",
@@ -129,17 +136,49 @@ SECTIONS: tuple[Section, ...] = (
         _ranged("treatment.mean_heart_dose_gy", "Mean heart dose (Gy)",
                 help="Optional; used by PREDICT 3.x with radiotherapy."),
         FormField("predict_version", "PREDICT version", "select",
-                  options=_predict_versions(), default=CURRENT_VERSION),
+                  options=_predict_versions(), default=CURRENT_VERSION,
+                  help="The version of PREDICT Breast used for survival estimates."),
     )),
+    Section("Recurrence (only if the cancer has come back)", (
+        FormField("recurrence.sites", "Where it came back", "select",
+                  options=(("", "No recurrence"),
+                           *((s, s.replace("_", " ").capitalize()) for s in ALL_SITES)),
+                  help="The site of the new disease. Leave as No recurrence for a first "
+                  "diagnosis."),
+        FormField("recurrence.months_since_primary_surgery", "Months since the first operation",
+                  "number", f"0 to {MAX_INTERVAL_MONTHS:g} months. Empty if not known.",
+                  lo=0, hi=MAX_INTERVAL_MONTHS),
+        FormField("recurrence.breast_surgery", "Breast operation for the first cancer",
+                  "select", options=(UNKNOWN, ("bcs", "Breast-conserving"),
+                                     ("mastectomy", "Mastectomy"), ("none", "None"))),
+        FormField("recurrence.prior_axillary_surgery", "Earlier armpit operation", "select",
+                  options=(UNKNOWN, ("none", "None"), ("slnb", "Sentinel node biopsy"),
+                           ("anc", "Axillary clearance"))),
+        FormField("recurrence.prior_breast_rt", "Earlier radiotherapy to the breast",
+                  "yesno", options=YES_NO),
+        FormField("recurrence.pathology_confirmed", "Confirmed by biopsy or cytology", "check",
+                  help="Without it the class stays suspected."),
+        FormField("recurrence.on_adjuvant_chemotherapy", "Found during chemotherapy", "check"),
+    ), help="Leave empty for a first diagnosis."),
 )
 
+_FOUND_BY = {"sentinel": "Sentinel biopsy", "dissection": "Dissection",
+             "needle_biopsy": "Needle biopsy", "imaging": "Imaging only"}
 NODE_FIELDS: tuple[FormField, ...] = (
     FormField("found_by", "Found by", "select",
-              options=(("sentinel", "Sentinel biopsy"), ("dissection", "Dissection"))),
-    _ranged("nodes.deposit_mm", "Largest deposit (mm)", name="deposit_mm"),
+              options=tuple((f, _FOUND_BY.get(f, f)) for f in FOUND_BY),
+              help="How the node was examined."),
+    FormField("site", "Site", "select",
+              options=tuple((s, s.replace("_", " ").capitalize()) for s in NODE_SITES),
+              help="Internal mammary and supraclavicular nodes count apart."),
+    _ranged("nodes.deposit_mm", "Largest deposit (mm)", name="deposit_mm",
+            help="0 for a node without cancer."),
+    FormField("tumour_present", "Cancer found, size not given", "check",
+              help="Tick when the report gives no size."),
     _ranged("nodes.cells_per_section", "Tumour cells (optional)", name="cells_per_section",
             help="Largest count in one cross-section, if counted."),
-    FormField("extranodal_extension", "Extranodal extension", "check"),
+    FormField("extranodal_extension", "Extranodal extension", "check",
+              help="Cancer growing through the node's capsule."),
 )
 
 
@@ -149,9 +188,28 @@ def node_field(i: int, f: FormField) -> FormField:
                      f.lo, f.hi, f.step, f.default)
 
 
+#: The fields of an empty form (the rows it shows); ``form_field`` finds a node field of any row.
 ALL_FIELDS: dict[str, FormField] = {
     f.name: f for s in SECTIONS for f in s.fields
 } | {node_field(i, f).name: node_field(i, f) for i in range(NODE_ROWS) for f in NODE_FIELDS}
+
+
+def form_field(name: str) -> FormField | None:
+    """The field of the form called ``name`` (a node field of any row), or None."""
+    if name in ALL_FIELDS:
+        return ALL_FIELDS[name]
+    m = re.match(r"nodes\[(\d+)\]\.(\w+)$", name)
+    base = next((f for f in NODE_FIELDS if m and f.name == m.group(2)), None)
+    return node_field(int(m.group(1)), base) if m and base else None
+
+
+def field_label(name: str) -> str:
+    """A field's name in the form's own words (node fields with their row)."""
+    f = form_field(name)
+    if f is None:
+        return name.split(".")[-1].replace("_", " ")
+    m = re.match(r"nodes\[(\d+)\]", name)
+    return f"Lymph node {int(m.group(1)) + 1}: {f.label}" if m else f.label
 
 
 def _put(target: dict[str, Any], path: str, value: Any) -> None:
@@ -194,6 +252,31 @@ def _convert(f: FormField, raw: str, problems: list[FieldProblem]) -> Any:
     return text
 
 
+def node_rows(form: Mapping[str, str]) -> list[int]:
+    """The node row numbers a submitted form holds (any number of rows, none dropped)."""
+    found = {int(m.group(1)) for k in form if (m := re.match(r"nodes\[(\d+)\]\.", k))}
+    return sorted(found)
+
+
+def filled_rows(form: Mapping[str, str]) -> list[int]:
+    """The node rows with a finding (a deposit, a cell count or cancer without a size)."""
+    return [i for i in node_rows(form)
+            if any(form.get(f"nodes[{i}].{k}", "").strip()
+                   for k in ("deposit_mm", "cells_per_section", "tumour_present"))]
+
+
+def _node(form: Mapping[str, str], i: int, problems: list[FieldProblem]) -> dict[str, Any]:
+    fields = {f.name: node_field(i, f) for f in NODE_FIELDS}
+    node: dict[str, Any] = {}
+    for key, f in fields.items():
+        value = _convert(f, form.get(f.name, ""), problems)
+        if value is not None and not (key == "tumour_present" and value is False):
+            node[key] = value
+    if node.get("found_by") == "imaging":  # known from imaging only: clinically detected
+        node["clinically_detected"] = True
+    return node
+
+
 def case_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[int], str]:
     """A case mapping from submitted form values, the form row of each node, the PREDICT
     version. Raises InputError naming form fields for values that are not numbers."""
@@ -207,18 +290,13 @@ def case_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[int], 
             if value is not None:
                 _put(case, f.name, value)
     case.setdefault("tumour", {}).setdefault("primary", "invasive")
+    recurrence = case.pop("recurrence", {})
+    if recurrence.get("sites"):
+        recurrence["sites"] = [recurrence["sites"]]
+        case["recurrence"] = recurrence
     nodes, rows = [], []
-    for i in range(NODE_ROWS):
-        fields = {f.name: node_field(i, f) for f in NODE_FIELDS}
-        if not any(form.get(fields[k].name, "").strip()
-                   for k in ("deposit_mm", "cells_per_section")):
-            continue
-        node: dict[str, Any] = {"site": "axillary"}
-        for key, f in fields.items():
-            value = _convert(f, form.get(f.name, ""), problems)
-            if value is not None:
-                node[key] = value
-        nodes.append(node)
+    for i in filled_rows(form):
+        nodes.append(_node(form, i, problems))
         rows.append(i)
     case["nodes"] = nodes
     if problems:
@@ -240,6 +318,8 @@ def form_values_from_case(case: Mapping[str, Any]) -> dict[str, str]:
             return "yes" if value else "no"
         if f.kind == "sizes":
             return "; ".join(f"{x:g}" for x in value)
+        if isinstance(value, list | tuple):  # recurrence sites: the form shows the first
+            return str(value[0]) if value else ""
         if isinstance(value, float):
             return f"{value:g}"
         return str(value)
@@ -250,7 +330,7 @@ def form_values_from_case(case: Mapping[str, Any]) -> dict[str, str]:
             for part in f.name.split("."):
                 node = node.get(part) if isinstance(node, Mapping) else None
             values[f.name] = text(f, node)
-    for i, nd in enumerate(list(case.get("nodes") or [])[:NODE_ROWS]):
+    for i, nd in enumerate(list(case.get("nodes") or [])):
         for f in NODE_FIELDS:
             values[node_field(i, f).name] = text(f, nd.get(f.name))
     return values
@@ -265,9 +345,9 @@ def errors_by_field(problems: list[FieldProblem], rows: list[int]) -> dict[str, 
         m = re.match(r"nodes\.(\d+)(\..*)?$", name)
         if m and int(m.group(1)) < len(rows):
             name = f"nodes[{rows[int(m.group(1))]}]{m.group(2) or ''}"
-        name = re.sub(r"\.\d+$", "", name) if name.startswith("tumour.") else name
+        name = name if name.startswith("nodes") else re.sub(r"\.\d+$", "", name)
         target = name
-        if target not in ALL_FIELDS:
+        if form_field(target) is None:
             candidates = [n for n in ALL_FIELDS if target.startswith(n)]
             target = max(candidates, key=len) if candidates else name
         out.setdefault(target, []).append(p.reason)

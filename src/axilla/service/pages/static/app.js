@@ -35,7 +35,17 @@
         if (next !== null) { ev.preventDefault(); select(next, true); }
       });
     });
-    var start = links.findIndex(function (a) { return a.getAttribute("href") === location.hash; });
+    // The view last chosen is remembered (this browser only) and opens next time.
+    var key = "axilla-view-" + (list.getAttribute("aria-label") || "tabs");
+    var remembered = null;
+    try { remembered = window.localStorage.getItem(key); } catch (e) { remembered = null; }
+    links.forEach(function (a) {
+      a.addEventListener("click", function () {
+        try { window.localStorage.setItem(key, a.getAttribute("href")); } catch (e) { /* private mode */ }
+      });
+    });
+    var want = location.hash || remembered;
+    var start = links.findIndex(function (a) { return a.getAttribute("href") === want; });
     select(start >= 0 ? start : 0, false);
   }
 
@@ -44,10 +54,35 @@
     if (!button) { return; }
     var spare = Array.prototype.slice.call(document.querySelectorAll(".node-row[data-spare]"));
     spare.forEach(function (row) { row.hidden = true; });
-    function refresh() { button.hidden = spare.length === 0; }
+    function refresh() { button.hidden = false; }
+    function cloneRow() {
+      // Past the rows the page came with: a copy of the last row, renumbered (no limit).
+      var rows = document.querySelectorAll(".node-row");
+      var last = rows[rows.length - 1];
+      var from = rows.length - 1;
+      var to = rows.length;
+      var row = last.cloneNode(true);
+      row.id = "node-row-" + to;
+      row.querySelector("legend").textContent = "Lymph node " + (to + 1);
+      Array.prototype.forEach.call(row.querySelectorAll("[id],[for],[name],[aria-describedby]"), function (el) {
+        ["id", "for", "name", "aria-describedby"].forEach(function (attr) {
+          var v = el.getAttribute(attr);
+          if (v) {
+            el.setAttribute(attr, v.split("nodes[" + from + "]").join("nodes[" + to + "]")
+              .split("f-nodes-" + from + "-").join("f-nodes-" + to + "-"));
+          }
+        });
+        if (el.tagName === "INPUT") {
+          if (el.type === "checkbox") { el.checked = false; } else { el.value = ""; }
+          el.removeAttribute("aria-invalid");
+        } else if (el.tagName === "SELECT") { el.selectedIndex = 0; }
+        if (el.classList.contains("error")) { el.textContent = ""; }
+      });
+      last.parentNode.appendChild(row);
+      return row;
+    }
     button.addEventListener("click", function () {
-      var row = spare.shift();
-      if (!row) { return; }
+      var row = spare.shift() || cloneRow();
       row.hidden = false;
       var first = row.querySelector("select, input");
       if (first) { first.focus(); }
