@@ -75,7 +75,8 @@ def any_case(draw):
         raise
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(cases=st.lists(any_case(), min_size=0, max_size=5))
 def test_cases_survive_the_round_trip_through_the_tables(cases):
     cases_t, nodes_t = tables(cases)
@@ -84,7 +85,8 @@ def test_cases_survive_the_round_trip_through_the_tables(cases):
     assert cases_from_tables(cases_t, nodes_t) == cases
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(cases=st.lists(any_case(), min_size=1, max_size=5))
 def test_derived_columns_hold_what_the_case_says(cases):
     t = case_table(cases)

@@ -16,7 +16,8 @@ from test_columns import any_case
 CHECK_MESSAGE = re.compile(r"must be|\(got ")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(cases=st.lists(any_case(), min_size=1, max_size=4))
 def test_a_batch_gives_each_case_its_own_assessment(cases):
     batch = assess_many(cases)
@@ -24,7 +25,8 @@ def test_a_batch_gives_each_case_its_own_assessment(cases):
         assert a == assess(case)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(cases=st.lists(any_case(), min_size=1, max_size=4))
 def test_every_model_counts_the_staging_nodes(cases):
     for f in compute(cases):
@@ -55,7 +57,8 @@ def test_charts_speak_each_catalogue_language():
         assert sum(a.charts.icon_array_counts.values()) == 100
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(cases=st.lists(any_case(), min_size=0, max_size=7), block=st.integers(1, 4))
 def test_assess_iter_in_blocks_equals_the_whole_batch(cases, block):
     """Blocks change only how many cases are held at once, never a result or its order."""

@@ -43,7 +43,8 @@ def cases(draw):
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=cases())
 def test_every_assessment_is_complete_cited_and_traceable(data):
     a = assess(parse_case(data))

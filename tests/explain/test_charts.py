@@ -248,3 +248,38 @@ def test_stacked_bars_of_years_with_different_groups_share_one_set() -> None:
         "Die of breast cancer", "Die of other causes"]
     assert out["15 years"]["Extra alive with radiotherapy"] == 0.0
     assert sum(out["5 years"].values()) == 100.0 and sum(out["15 years"].values()) == 100.0
+
+
+def test_outcome_colours_keep_alive_and_breast_cancer_death_apart() -> None:
+    """Issue 10: "alive" and "die of breast cancer" were two similar blues."""
+    from axilla.explain.charts import (
+        ALIVE_COLOUR,
+        BREAST_DEATH_COLOUR,
+        OTHER_DEATH_COLOUR,
+        outcome_colours,
+    )
+
+    for n in range(3, 9):
+        colours = outcome_colours(n)
+        assert colours[0] == ALIVE_COLOUR and colours[-2:] == [BREAST_DEATH_COLOUR,
+                                                               OTHER_DEATH_COLOUR]
+        assert len(set(colours)) == n
+    assert BREAST_DEATH_COLOUR.upper() == "#D55E00"  # vermillion, not a blue
+
+
+def test_icon_array_title_and_legend_fit_a_phone() -> None:
+    """Issue 10: the icon-array title was cut off. The model's name goes on its own line and
+    long legend texts wrap, so the picture is at most 344 px wide with nothing past its edge."""
+    import re
+
+    from axilla.explain.charts import LEGEND_WRAP_CHARS, icon_array_svg
+
+    svg = icon_array_svg({"Alive with surgery only": 88.0,
+                          "Extra alive with endocrine therapy (5 years)": 2.0,
+                          "Die of breast cancer": 6.0, "Die of other causes": 4.0},
+                         title="100 women like this, after 10 years (PREDICT Breast 3.2)")
+    assert 'width="344"' in svg
+    assert ">100 women like this, after 10 years</text>" in svg
+    assert ">(PREDICT Breast 3.2)</text>" in svg
+    for line in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg):
+        assert len(line) <= LEGEND_WRAP_CHARS, line

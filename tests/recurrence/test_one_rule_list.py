@@ -44,7 +44,8 @@ events = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(events)
 def test_random_recurrence_events_have_one_list_of_rule_ids(event):
     case = json.loads(EXAMPLE.read_text("utf-8"))

@@ -87,7 +87,7 @@ def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict
 def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     """The icon array and the survival curves of PREDICT's result (none without it)."""
     from axilla.explain import survival_curves_svg
-    from axilla.explain.charts import stacked_bars_svg
+    from axilla.explain.charts import outcome_colours, stacked_bars_svg
 
     r = f.predict.result
     if r is None:
@@ -95,7 +95,8 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     counts = chart_counts(r, year, lang)
     model = f"{r.model.name} {r.model.version}"
     icons = icon_array_svg(counts, title=message("chart.icon_heading", lang, years=year,
-                                                 model=model), lang=lang)
+                                                 model=model), lang=lang,
+                           colours=outcome_colours(len(counts)))
     series = {message("chart.label_series_surgery_only", lang):
               [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))]}
     for step, b in zip(r.steps, r.benefits, strict=True):  # one curve a treatment step
@@ -104,10 +105,11 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                                                    for t in range(1, 16))]
     curves = survival_curves_svg(list(range(16)), series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
-    bars = stacked_bars_svg(_same_groups(
-        {message("chart.bar_label", lang, years=t): chart_counts(r, t, lang)
-         for t in (5, 10, 15) if t in r.years}, lang),
-        title=message("chart.bars_heading", lang, model=model), lang=lang)
+    grouped = _same_groups({message("chart.bar_label", lang, years=t): chart_counts(r, t, lang)
+                            for t in (5, 10, 15) if t in r.years}, lang)
+    bars = stacked_bars_svg(grouped, title=message("chart.bars_heading", lang, model=model),
+                            lang=lang,
+                            colours=outcome_colours(len(next(iter(grouped.values())))))
     tally = dict(zip(counts, icon_counts(list(counts.values())), strict=True))
     return Charts(icon_array_year=year, icon_array_counts=tally, icon_array_svg=icons,
                   survival_curves_svg=curves, stacked_bars_svg=bars)

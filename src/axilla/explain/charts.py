@@ -23,6 +23,7 @@ __all__ = [
     "OKABE_ITO",
     "icon_array_svg",
     "icon_counts",
+    "outcome_colours",
     "stacked_bars_svg",
     "survival_curves_svg",
 ]
@@ -38,6 +39,24 @@ OKABE_ITO: tuple[str, ...] = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+#: Colours of the outcome charts (icon array, stacked bars), fixed by meaning so that "alive"
+#: and "died of breast cancer" are never two similar blues: alive in blue, the extra alive
+#: with each treatment in the next Okabe-Ito colours, died of breast cancer in vermillion,
+#: died of other causes in a neutral grey.
+ALIVE_COLOUR, BREAST_DEATH_COLOUR, OTHER_DEATH_COLOUR = "#0072B2", "#D55E00", "#8C8C8C"
+TREATMENT_COLOURS = ("#E69F00", "#009E73", "#CC79A7", "#F0E442", "#56B4E9")
+
+
+def outcome_colours(n_groups: int) -> list[str]:
+    """Colours for [alive, extra alive with each treatment..., died of breast cancer, died of
+    other causes]: ``n_groups`` in all, at least 3."""
+    extras = n_groups - 3
+    if not 0 <= extras <= len(TREATMENT_COLOURS):
+        raise InputError([FieldProblem("groups", n_groups, "from 3 to "
+                                       f"{3 + len(TREATMENT_COLOURS)} outcome groups")])
+    return [ALIVE_COLOUR, *TREATMENT_COLOURS[:extras], BREAST_DEATH_COLOUR, OTHER_DEATH_COLOUR]
+
+
 #: Dash patterns so that curves differ by more than colour.
 _DASHES: tuple[str | None, ...] = (None, "8 4", "2 3", "10 3 2 3", "4 4", "12 6", "1 2", "6 2")
 
@@ -95,16 +114,40 @@ def _svg_open(width: float, height: float, prefix: str, title: str, desc: str) -
     ]
 
 
+#: Legend text longer than this many characters wraps onto a second line, so that a legend at
+#: 13 px fits a 344 px chart (a 375 px phone) without shrinking or clipping.
+LEGEND_WRAP_CHARS = 40
+
+
+def _legend_lines(item: str) -> list[str]:
+    """One legend text as one line, or two split at the last space before the wrap width."""
+    if len(item) <= LEGEND_WRAP_CHARS:
+        return [item]
+    cut = item.rfind(" ", 0, LEGEND_WRAP_CHARS + 1)
+    cut = cut if cut > 0 else LEGEND_WRAP_CHARS
+    return [item[:cut].rstrip(), item[cut:].lstrip()]
+
+
+def _legend_height(items: Sequence[str], row: float) -> float:
+    """The height the legend of ``items`` takes, with wrapped items two lines high."""
+    return sum(row + (len(_legend_lines(i)) - 1) * 15 for i in items)
+
+
 def _swatches(items: Sequence[str], fills: Sequence[str], x: float, top: float,
               row: float) -> list[str]:
-    """A legend: a colour square and its text, one row an item (text 13 px)."""
+    """A legend: a colour square and its text, one row an item (text 13 px, long texts on
+    two lines)."""
     out = []
+    y = top
     for i, item in enumerate(items):
-        y = top + i * row
+        lines = _legend_lines(item)
         out.append(f'<rect x="{x:g}" y="{y:g}" width="14" height="14" '
                    f'fill={quoteattr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
+        spans = "".join(f'<tspan x="{x + 22:g}" dy="{0 if k == 0 else 15}">{escape(line)}'
+                        "</tspan>" for k, line in enumerate(lines))
         out.append(f'<text x="{x + 22:g}" y="{y + 12:g}" {FONT} font-size="13" '
-                   f'fill="#000000">{escape(item)}</text>')
+                   f'fill="#000000">{spans}</text>')
+        y += row + (len(lines) - 1) * 15
     return out
 
 
@@ -130,15 +173,19 @@ def icon_array_svg(
              for label, k in zip(labels, n_icons, strict=True)]
     desc = " ".join([message("chart.icon_intro", lang), *items])
 
-    cell, margin, title_h, legend_row = 24, 12, 28, 22
+    head, _, tail = title.partition(" (")  # the model's name on a line of its own
+    cell, margin, title_h, legend_row = 24, 12, 48 if tail else 28, 22
     rows = math.ceil(ICON_TOTAL / columns)
     grid_w = columns * cell
-    width = max(grid_w + 2 * margin, 420)
+    width = max(grid_w + 2 * margin, 344)  # fits a 375 px phone without shrinking the text
     top = margin + title_h
-    height = top + rows * cell + margin + legend_row * len(labels) + margin
+    height = top + rows * cell + margin + _legend_height(items, legend_row) + margin
     out = _svg_open(width, height, id_prefix, title, desc)
-    out.append(f'<text x="{margin}" y="{margin + 16}" {FONT} font-size="16" '
-               f'font-weight="bold" fill="#000000">{escape(title)}</text>')
+    out.append(f'<text x="{margin}" y="{margin + 16}" {FONT} font-size="15" '
+               f'font-weight="bold" fill="#000000">{escape(head)}</text>')
+    if tail:
+        out.append(f'<text x="{margin}" y="{margin + 36}" {FONT} font-size="13" '
+                   f'fill="#000000">({escape(tail)}</text>')
     out.append('<g aria-hidden="true">')
     icon = 0
     for group, k in enumerate(n_icons):
@@ -299,7 +346,7 @@ def stacked_bars_svg(
     desc = " ".join([message("chart.bars_intro", lang), *items])
     left, top, bar_w, bar_h, gap, legend_row = 72, 58, 264, 34, 14, 22
     width = left + bar_w + 8  # 344 px: fits a 375 px phone without shrinking the text
-    height = top + len(labels) * (bar_h + gap) + 8 + legend_row * len(groups) + 8
+    height = top + len(labels) * (bar_h + gap) + 8 + _legend_height(groups, legend_row) + 8
     out = _svg_open(width, height, id_prefix, title, desc)
     head, _, tail = title.partition(" (")
     out.append(f'<text x="8" y="22" {FONT} font-size="15" font-weight="bold" '
