@@ -51,3 +51,17 @@ def test_a_contradicted_fact_never_makes_a_rule_fire():
 ])
 def test_consistent_facts_have_no_conflict(facts):
     assert evaluate({**INV, **facts}).conflicts == ()
+
+
+def test_testes_present_defaults_from_sex_and_a_given_value_is_kept() -> None:
+    """NG101 1.11.9-1.11.12 (2025) speak of people with testes: for a woman the question is
+    answered by her recorded sex, so it is never left open ("needs testes_present"); a value
+    given for a trans or intersex person is kept."""
+    from axilla.guidance import evaluate
+
+    base = {"invasive": True, "er_status": "positive"}
+    woman = evaluate({**base, "sex": "female"})
+    assert "ET-07" not in woman.ids
+    assert not any("testes_present" in u.missing for u in woman.undecided)
+    assert "ET-07" in evaluate({**base, "sex": "male"}).ids
+    assert "ET-07" in evaluate({**base, "sex": "female", "testes_present": True}).ids

@@ -336,7 +336,7 @@ def test_fields_cover_the_spec_table():
     derived = {f.name for f in FIELDS.values() if f.derived}
     assert derived == {"triple_negative", "node_positive_macro", "margins_clear",
                        "primary_surgery", "node_negative", "recurrence_risk",
-                       "endocrine_years_completed", "recurrence_class"}
+                       "endocrine_years_completed", "recurrence_class", "testes_present"}
 
 
 def test_pending_whole_breast_radiotherapy_names_the_margin_it_waits_for():

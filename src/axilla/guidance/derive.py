@@ -95,6 +95,14 @@ def recurrence_risk(facts: Facts) -> str | None:
     return None if low is None else ("low" if low else "medium")
 
 
+def testes_present(facts: Facts) -> bool | None:
+    """A default from the recorded sex for NICE NG101 1.11.9-1.11.12 (2025 wording: people with
+    testes / with ovaries): male -> True, female -> False. It is only a default: a value given
+    (e.g. for a trans or intersex person) is kept."""
+    sex = facts.get("sex")
+    return {"male": True, "female": False}.get(sex) if isinstance(sex, str) else None
+
+
 #: Derivations by name, in the order they are computed (inputs before the fields using them).
 DERIVATIONS: dict[str, Callable[[Facts], object]] = {
     "triple_negative": triple_negative,
@@ -105,6 +113,7 @@ DERIVATIONS: dict[str, Callable[[Facts], object]] = {
     "endocrine_years_completed": endocrine_years_completed,
     "recurrence_risk": recurrence_risk,
     "recurrence_class": recurrence_class,
+    "testes_present": testes_present,
 }
 
 
@@ -118,11 +127,13 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "endocrine_years_completed": ("tamoxifen_years_completed", "ai_years_completed"),
     "recurrence_risk": ("node_negative", "size_mm", "grade"),
     "recurrence_class": ("recurrence_event",),
+    "testes_present": ("sex",),
 }
 
 #: Derivations that only give a default: a clinician's value is kept when it differs
-#: (margins: the MDT may override; recurrence risk: high is always clinician-set).
-OVERRIDABLE = frozenset({"margins_clear", "recurrence_risk"})
+#: (margins: the MDT may override; recurrence risk: high is always clinician-set; anatomy:
+#: the recorded sex is only a default for it).
+OVERRIDABLE = frozenset({"margins_clear", "recurrence_risk", "testes_present"})
 
 
 @dataclass(frozen=True)
