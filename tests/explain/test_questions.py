@@ -182,3 +182,21 @@ def test_nodes_found_covers_needle_imaging_and_other_sites() -> None:
     assert "1 of the 3 lymph nodes taken from your armpit had an area of cancer bigger" in text
     assert "1 of the 3 lymph nodes taken from your armpit had a tiny area" in text
     assert "The largest area of cancer was 4 mm across." in text
+
+
+def test_a_condition_nice_leaves_open_reaches_the_patient() -> None:
+    """Issue 9 item 4 on the patient's face: pN1mi with grade 3 gets AX-08 and the conditional
+    supraclavicular radiotherapy (RT-20, NG101 1.13.22); the answer says NICE leaves open whether
+    tiny areas count, instead of an unqualified offer beside "no more treatment"."""
+    answers = _answers("a_micrometastasis_sentinel.json", performance_status_good=True)
+    data = json.loads((EXAMPLES / "a_micrometastasis_sentinel.json").read_text())
+    data["tumour"]["grade"] = 3
+    data["guidance_facts"] = {"performance_status_good": True}
+    case = parse_case(data)
+    a = assess(case)
+    assert "RT-20" in a.guidance.ids and "AX-08" in a.guidance.ids
+    qs = patient_questions(question_facts(case, a.staging, a.predict.result, a.guidance))
+    axilla = next(q.answer for q in qs if q.id == "axilla_treatment")
+    assert "not usually offered" in axilla
+    assert "does not say if tiny areas of cancer count" in axilla
+    assert answers["axilla_treatment"]  # grade 2: the same question is still answered

@@ -197,7 +197,7 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
         pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
         anatomic_stage=staging.anatomic_stage,
         prognostic_stage=staging.pathological_prognostic_stage,
-        recommendations=tuple(Advice(r.id, r.topic, r.uncertain)
+        recommendations=tuple(Advice(r.id, r.topic, r.conditional_on or r.uncertain)
                               for r in guidance.recommendations),
         undecided=tuple((u.id, tuple(u.missing)) for u in guidance.undecided),
         predict_version=predict.model.version if predict else None,
