@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from axilla import __version__
 from axilla.assess import Assessment, assess
@@ -228,6 +228,16 @@ PredictVersionQuery = Annotated[
     str, Query(description="PREDICT version for the survival figures; see /v1/models")]
 
 
+#: The serialiser of an Assessment, built once: JSON bytes straight from pydantic-core.
+ASSESSMENT_JSON = TypeAdapter(Assessment)
+
+
+def assessment_json(case: Case, predict_version: str = CURRENT_VERSION) -> bytes:
+    """The assessment of ``case`` as JSON bytes, assessed and serialised in one compute call
+    (the event loop never spends the serialisation of a 100 KB reply)."""
+    return ASSESSMENT_JSON.dump_json(assess(case, predict_version=predict_version))
+
+
 @router.post("/v1/assessments", response_model=Assessment, responses=ERRORS_422,
              tags=["compute"])
 async def assessments(case: Case, request: Request,
@@ -236,8 +246,8 @@ async def assessments(case: Case, request: Request,
 
     Nothing is stored; use POST /v1/cases to keep the case and its assessment.
     """
-    return json_response(await compute(request, assess, case,
-                                       predict_version=predict_version))
+    body = await compute(request, assessment_json, case, predict_version)
+    return Response(body, media_type="application/json")
 
 
 # --- stored cases ----------------------------------------------------------------------------

@@ -39,10 +39,7 @@ class _Duplicates(dict[str, Any]):
     duplicates: list[str]
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) == len(pairs):
-        return out
+def _flagged(out: dict[str, Any], pairs: list[tuple[str, Any]]) -> _Duplicates:
     seen: set[str] = set()
     flagged = _Duplicates(out)
     flagged.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
@@ -75,14 +72,25 @@ def loads_strict(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedJSONError(f"not UTF-8 (byte {exc.start})") from None
+    duplicated: list[_Duplicates] = []
+
+    def pairs(found: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(found)
+        if len(out) == len(found):
+            return out
+        duplicated.append(_flagged(out, found))
+        return duplicated[-1]
+
     try:
-        data = json.loads(text, object_pairs_hook=_pairs)
+        data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise MalformedJSONError(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise MalformedJSONError("nested too deeply") from None
-    problems: list[FieldProblem] = []
     check_surrogates = _SURROGATE_ESCAPE.search(body) is not None
+    if not duplicated and not check_surrogates:
+        return data  # nothing to report: the document is not walked again
+    problems: list[FieldProblem] = []
     try:
         for path, value in _walk(data):
             if isinstance(value, _Duplicates):
