@@ -15,11 +15,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from axilla.assess import assess
 from axilla.errors import InputError
+from axilla.service import fast
 from axilla.service.api import ASSESSMENT_JSON, assessment_json
 from axilla.service.strict import loads_strict
 
@@ -70,6 +71,89 @@ def test_real_server_replies_equal_in_process(serve: Callable[..., Server]) -> N
         assert problem["reason"]
         health = http.get("/healthz")
         assert health.status_code == 200 and health.json()["status"] == "ok"
+
+
+# --- the direct path and the route answer alike -----------------------------------------------
+
+
+def answers(client: TestClient, monkeypatch: pytest.MonkeyPatch, direct: bool, path: str,
+            content: bytes, content_type: str = "application/json") -> tuple[Any, ...]:
+    """(status, headers but the request id, body) of one request, with the direct path on or
+    declining everything (so the route answers)."""
+    taken: list[bool] = []
+    real = fast.answer
+
+    async def watched(*args: Any) -> bytes | None:
+        reply = await real(*args) if direct else None
+        taken.append(reply is not None)
+        return reply
+
+    monkeypatch.setattr(fast, "answer", watched)
+    r = client.post(path, content=content, headers={"Content-Type": content_type})
+    monkeypatch.setattr(fast, "answer", real)
+    headers = sorted((k, v) for k, v in r.headers.items() if k != "x-request-id")
+    return r.status_code, headers, r.content, any(taken)
+
+
+def test_direct_path_answers_a_valid_case_as_the_route_does(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch, example_a: dict[str, Any]) -> None:
+    body = json.dumps(example_a).encode()
+    *direct, taken = answers(client, monkeypatch, True, "/v1/assessments", body)
+    *route, _ = answers(client, monkeypatch, False, "/v1/assessments", body)
+    assert taken and direct == route and direct[0] == 200
+
+
+REQUESTS = [  # (query, content type, body edit, status): each answered by the route, as before
+    ("", "application/json", lambda c: c | {"patient": {"age_years": 7}}, 422),
+    ("", "application/json", lambda c: c | {"guidance_facts": {"no_such_fact": True}}, 422),
+    ("", "application/json", lambda c: c | {"nodes": "none"}, 422),
+    ("?predict_version=v0", "application/json", lambda c: c, 422),
+    ("?predict_version=", "application/json", lambda c: c, 422),
+    ("?other=1", "application/json", lambda c: c, 422),
+    ("?predict_version=v3.0&predict_version=v3.0", "application/json", lambda c: c, 200),
+    ("", "text/plain", lambda c: c, 422),
+    ("", "application/json", lambda c: [c], 422),
+]
+
+
+@pytest.mark.parametrize("query,content_type,edit,status", REQUESTS)
+def test_every_other_request_is_answered_by_the_route(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch, example_a: dict[str, Any],
+        query: str, content_type: str, edit: Callable[[Any], Any], status: int) -> None:
+    body = json.dumps(edit(example_a)).encode()
+    path = "/v1/assessments" + query
+    *direct, taken = answers(client, monkeypatch, True, path, body, content_type)
+    *route, _ = answers(client, monkeypatch, False, path, body, content_type)
+    assert not taken and direct == route
+    assert direct[0] == status, direct[2][:200]
+
+
+def test_body_that_is_not_json_is_still_400(client: TestClient) -> None:
+    r = client.post("/v1/assessments", content=b'{"patient": ',
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["detail"].startswith("malformed JSON")
+
+
+values = st.none() | st.booleans() | st.integers(-5, 400) | st.floats(-1, 200) | \
+    st.sampled_from(["", "positive", "negative", "sentinel", "macro", "x"])
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # the app is stateless
+@given(section=st.sampled_from(["patient", "tumour", "procedure"]), name=st.sampled_from(
+    ["age_years", "grade", "er", "her2", "kind", "nodes_removed", "invasive_sizes_mm",
+     "menopausal"]), value=values)
+def test_direct_path_and_route_agree_on_any_edit(
+        client: TestClient, example_a: dict[str, Any], section: str, name: str,
+        value: Any) -> None:
+    case = json.loads(json.dumps(example_a))
+    case.setdefault(section, {})[name] = value
+    body = json.dumps(case).encode()
+    with pytest.MonkeyPatch.context() as mp:
+        *direct, taken = answers(client, mp, True, "/v1/assessments", body)
+        *route, _ = answers(client, mp, False, "/v1/assessments", body)
+    assert direct == route
+    assert taken == (direct[0] == 200)
 
 
 # --- strict parsing: the fast return and the walk ---------------------------------------------

@@ -17,6 +17,7 @@ import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, TypeAdapter
+from starlette.datastructures import State
 
 from axilla import __version__
 from axilla.assess import Assessment, assess
@@ -48,7 +49,13 @@ T = TypeVar("T")
 async def compute(request: Request, fn: Callable[..., T], *args: Any, queue: str = "compute",
                   **kwargs: Any) -> T:
     """Run a CPU-bound computation in one of the application's compute queues."""
-    limiters = request.app.state.__dict__.setdefault("compute_limiters", {})
+    return await compute_in(request.app.state, fn, *args, queue=queue, **kwargs)
+
+
+async def compute_in(state: State, fn: Callable[..., T], *args: Any, queue: str = "compute",
+                     **kwargs: Any) -> T:
+    """``compute`` given the application's state (for callers below the routes)."""
+    limiters = state.__dict__.setdefault("compute_limiters", {})
     if queue not in limiters:
         limiters[queue] = anyio.CapacityLimiter(COMPUTE_THREADS[queue])
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs),

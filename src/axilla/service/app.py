@@ -73,6 +73,7 @@ def warm_up() -> None:
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The application, with its store opened (and migrated) from ``settings``."""
     from axilla.service import api
+    from axilla.service.fast import DirectAssessment
     from axilla.service.fhir_api import router as fhir_router
     from axilla.service.pages import routes as pages
 
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
               name="static")
     app.mount("/docs-assets", StaticFiles(packages=[("fastapi_offline", "static")]),
               name="docs-assets")
+    app.add_middleware(DirectAssessment)  # inside the edge: limits, headers, access line
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes,
                        body_timeout_s=settings.body_timeout_s)
     return app

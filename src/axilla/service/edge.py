@@ -117,10 +117,11 @@ class EdgeMiddleware:
             await send_json(send_with_headers, 500,
                             {"detail": f"internal error (request id {request_id})"})
         finally:
-            access.info("access id=%s pid=%d method=%s path=%s status=%s ms=%.2f token=%s",
-                        request_id, os.getpid(), escape(scope["method"], 16), escape(path),
-                        status_seen or "-", 1000 * (time.perf_counter() - start),
-                        state.get("token_id", "-"))
+            if access.isEnabledFor(logging.INFO):  # the line is built only when it is written
+                access.info("access id=%s pid=%d method=%s path=%s status=%s ms=%.2f token=%s",
+                            request_id, os.getpid(), escape(scope["method"], 16),
+                            escape(path), status_seen or "-",
+                            1000 * (time.perf_counter() - start), state.get("token_id", "-"))
 
     async def _read_body(self, scope: Scope, receive: Receive) -> Receive:
         """The whole body, replayed to the application; BodyTooLargeError over the limit,
@@ -146,14 +147,18 @@ class EdgeMiddleware:
                     raise BodyTooLargeError
                 chunks.append(chunk)
                 more = message.get("more_body", False)
-        body = b"".join(chunks)
-        sent = False
+        return replaying(b"".join(chunks), receive)
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        return replay
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the application ``body`` whole, then defers to ``receive``."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

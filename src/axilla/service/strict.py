@@ -26,7 +26,7 @@ from axilla.errors import FieldProblem, InputError
 #: names is refused as fast as a short one, and the reply stays small.
 LISTED_UNKNOWN_NAMES = 10
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]", re.ASCII)
-_JSON_TYPES = re.compile(r"^application/([a-z0-9.+-]*\+)?json\s*(;|$)", re.IGNORECASE)
+JSON_TYPES = re.compile(r"^application/([a-z0-9.+-]*\+)?json\s*(;|$)", re.IGNORECASE)
 
 
 class MalformedJSONError(ValueError):
@@ -136,7 +136,7 @@ def check_guidance_fact_names(data: Any, known: Callable[[], frozenset[str]]) ->
 
 
 @functools.cache
-def _guidance_fields() -> frozenset[str]:
+def guidance_fields() -> frozenset[str]:
     from axilla.case.facts import load_fields
 
     return frozenset(load_fields())
@@ -173,12 +173,12 @@ class StrictRoute(APIRoute):
                                                f"unknown query parameter; allowed: {listed}")
                                   for k in unknown[:LISTED_UNKNOWN_NAMES]])
             content_type = request.headers.get("content-type", "")
-            if self.body_field is not None and _JSON_TYPES.match(content_type):
+            if self.body_field is not None and JSON_TYPES.match(content_type):
                 body = await request.body()
                 if body:
                     data = loads_strict(body)
                     if reads_case:
-                        check_guidance_fact_names(data, _guidance_fields)
+                        check_guidance_fact_names(data, guidance_fields)
                     request._json = data
             return await handler(request)
 
