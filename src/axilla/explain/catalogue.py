@@ -2,7 +2,8 @@
 
 Source: the project rule that patient sentences live in a catalogue so they can be translated
 (docs/explain.md). Templates use named placeholders (``{count}``); rendering fails loudly when
-a key, a language or a placeholder value is missing, or when an unused value is passed.
+a key, a language or a placeholder value is missing, or when an unused value is passed. Each
+template's placeholders are read once a language, when its catalogue is first used.
 """
 
 from __future__ import annotations
@@ -65,18 +66,28 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(names)
 
 
+@cache
+def _compiled(lang: str) -> Mapping[str, tuple[str, frozenset[str], str | None]]:
+    """Each template of ``lang`` parsed once: (template, its placeholders, the text itself
+    where it takes none)."""
+    out = {}
+    for key, template in catalogue(lang).items():
+        wanted = placeholders(template)
+        out[key] = (template, wanted, None if wanted else template.format())
+    return out
+
+
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """Render the template ``key`` of language ``lang`` with exactly its named values."""
-    templates = catalogue(lang)
-    if key not in templates:
+    entry = _compiled(lang).get(key)
+    if entry is None:
         raise DataFileError(f"message {key!r} is missing from the {lang!r} catalogue")
-    template = templates[key]
-    wanted = placeholders(template)
-    missing = sorted(wanted - values.keys())
-    extra = sorted(values.keys() - wanted)
-    if missing or extra:
+    template, wanted, text = entry
+    if values.keys() != wanted:
+        missing = sorted(wanted - values.keys())
+        extra = sorted(values.keys() - wanted)
         raise DataFileError(
             f"message {key!r} ({lang}) takes placeholders {sorted(wanted)}; "
             f"missing {missing}, unexpected {extra}"
         )
-    return template.format(**values)
+    return text if text is not None else template.format(**values)
