@@ -105,7 +105,8 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                                                    for t in range(1, 16))]
     curves = survival_curves_svg(list(range(16)), series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
-    grouped = _same_groups({message("chart.bar_label", lang, years=t): chart_counts(r, t, lang)
+    grouped = _same_groups({message("chart.bar_label", lang, years=t):
+                            counts if t == year else chart_counts(r, t, lang)
                             for t in (5, 10, 15) if t in r.years}, lang)
     bars = stacked_bars_svg(grouped, title=message("chart.bars_heading", lang, model=model),
                             lang=lang,
@@ -157,7 +158,7 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
             isolated=event.isolated, lang=lang))
     for rec in f.guidance.recommendations:
         plain = explain_recommendation_strength(rec.strength, lang)
-        out.append(Explanation(topic=f"guidance:{rec.topic}",
+        out.append(Explanation(topic="guidance:" + rec.topic,
                                clinician=f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
                                patient=plain.patient, glossary_terms=list(plain.terms)))
     return out
@@ -192,14 +193,14 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
         or (recurrence.months_since_primary_surgery is not None
             and recurrence.months_since_primary_surgery <= DURING_TREATMENT_MONTHS)))
     return QuestionFacts(
-        nodes=tuple(NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
-                    for n in staging.nodes),
+        nodes=tuple([NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
+                     for n in staging.nodes]),
         pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
         anatomic_stage=staging.anatomic_stage,
         prognostic_stage=staging.pathological_prognostic_stage,
-        recommendations=tuple(Advice(r.id, r.topic, r.conditional_on or r.uncertain)
-                              for r in guidance.recommendations),
-        undecided=tuple((u.id, tuple(u.missing)) for u in guidance.undecided),
+        recommendations=tuple([Advice(r.id, r.topic, r.conditional_on or r.uncertain)
+                               for r in guidance.recommendations]),
+        undecided=tuple([(u.id, tuple(u.missing)) for u in guidance.undecided]),
         predict_version=predict.model.version if predict else None,
         benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
         year=year,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from axilla.errors import FieldProblem, InputError
@@ -73,6 +73,8 @@ _DASHES: tuple[str | None, ...] = (None, "8 4", "2 3", "10 3 2 3", "4 4", "12 6"
 ICON_TOTAL = 100
 #: Percentages must sum to 100 within this tolerance (rounding of displayed figures).
 SUM_TOLERANCE = 1.0
+
+
 def icon_counts(percentages: Sequence[float]) -> list[int]:
     """Whole icons out of 100 for each percentage, summing to exactly 100 (largest remainder).
 
@@ -95,11 +97,13 @@ def icon_counts(percentages: Sequence[float]) -> list[int]:
     floors = [math.floor(v) for v in values]
     remainder = ICON_TOTAL - sum(floors)
     # With |total - 100| < 1, 0 <= remainder <= the number of items with a fractional part.
-    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
-    counts = list(floors)
+    if not remainder:
+        return floors
+    # largest fraction first; the sort is stable, so ties keep their order (earlier first)
+    order = sorted(range(len(values)), key=lambda i: floors[i] - values[i])
     for i in order[:remainder]:
-        counts[i] += 1
-    return counts
+        floors[i] += 1
+    return floors
 
 
 def _colours(n: int, colours: Sequence[str] | None) -> list[str]:
@@ -110,15 +114,16 @@ def _colours(n: int, colours: Sequence[str] | None) -> list[str]:
     return palette[:n]
 
 
-@cache
-def _icon_bodies(columns: int, left: int, top: int, cell: int) -> tuple[str, ...]:
-    """Each of the 100 icons of the grid after its fill attribute: a head and a body, row by
-    row from the top left (drawn once a layout, shaded by group when used)."""
+@lru_cache(maxsize=64)
+def _icons(columns: int, left: int, top: int, cell: int, fill: str) -> tuple[str, ...]:
+    """The 100 icons of a grid, each a head and a body, row by row from the top left, all in
+    one colour (drawn once a layout and colour; a group takes its slice)."""
     out = []
+    opening = f"<g fill={attr(fill)}>"
     for icon in range(ICON_TOTAL):
         row, col = divmod(icon, columns)
         x, y = left + col * cell, top + row * cell
-        out.append(f'><circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
+        out.append(f'{opening}<circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
                    f'<rect x="{x + 5}" y="{y + 12}" width="14" height="11" rx="4"/></g>')
     return tuple(out)
 
@@ -159,10 +164,9 @@ def icon_array_svg(
         out.append(f'<text x="{margin}" y="{margin + 36}" {FONT} font-size="13" '
                    f'fill="#000000">({escape(tail)}</text>')
     out.append('<g aria-hidden="true">')
-    bodies = _icon_bodies(columns, margin, top, cell)
     icon = 0
-    for group, k in enumerate(n_icons):  # each icon: its group's fill, then its drawing
-        out += map(f"<g fill={attr(fills[group])}".__add__, bodies[icon:icon + k])
+    for fill, k in zip(fills, n_icons, strict=True):  # the next k icons in the group's colour
+        out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
         icon += k
     out.append("</g>")
     out += swatches(items, fills, margin, top + rows * cell + margin, legend_row)

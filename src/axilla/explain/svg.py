@@ -63,13 +63,16 @@ def swatches(items: Sequence[str], fills: Sequence[str], x: float, top: float,
     two lines)."""
     out = []
     y = top
+    square = f'<rect x="{x:g}" y="'
+    text = f'<text x="{x + 22:g}" y="'
+    span = f'<tspan x="{x + 22:g}" dy="'
     for i, item in enumerate(items):
         lines = legend_lines(item)
-        out.append(f'<rect x="{x:g}" y="{y:g}" width="14" height="14" '
+        out.append(f'{square}{y:g}" width="14" height="14" '
                    f'fill={attr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
-        spans = "".join([f'<tspan x="{x + 22:g}" dy="{0 if k == 0 else 15}">{escape(line)}'
-                         "</tspan>" for k, line in enumerate(lines)])
-        out.append(f'<text x="{x + 22:g}" y="{y + 12:g}" {FONT} font-size="13" '
-                   f'fill="#000000">{spans}</text>')
+        spans = f'{span}0">{escape(lines[0])}</tspan>'
+        if len(lines) > 1:
+            spans += f'{span}15">{escape(lines[1])}</tspan>'
+        out.append(f'{text}{y + 12:g}" {FONT} font-size="13" fill="#000000">{spans}</text>')
         y += row + (len(lines) - 1) * 15
     return out
