@@ -24,7 +24,9 @@ from axilla.explain import (
     icon_array_svg,
     icon_counts,
     message,
+    survival_curves_svg,
 )
+from axilla.explain.charts import outcome_colours, stacked_bars_svg
 from axilla.explain.questions import (
     DURING_TREATMENT_MONTHS,
     Advice,
@@ -41,6 +43,8 @@ from axilla.staging import StagingResult
 
 #: The year the icon array shows (PREDICT's usual reporting horizon).
 ICON_ARRAY_YEAR = 10
+#: The years after 0 that the survival curves show.
+_CURVE_YEARS = tuple(range(1, 16))
 _NODE_WORD = {"neg": "negative", "itc": "itc", "micro": "micrometastasis",
               "macro": "macrometastasis"}
 _TREATMENT_KEY = {"h": "endocrine", "c": "chemotherapy", "t": "trastuzumab",
@@ -86,9 +90,6 @@ def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict
 
 def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     """The icon array and the survival curves of PREDICT's result (none without it)."""
-    from axilla.explain import survival_curves_svg
-    from axilla.explain.charts import outcome_colours, stacked_bars_svg
-
     r = f.predict.result
     if r is None:
         return Charts()
@@ -98,12 +99,12 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                                                  model=model), lang=lang,
                            colours=outcome_colours(len(counts)))
     series = {message("chart.label_series_surgery_only", lang):
-              [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))]}
+              [100.0, *map(r.surgery_only.overall_survival_pct.__getitem__, _CURVE_YEARS)]}
     for step, b in zip(r.steps, r.benefits, strict=True):  # one curve a treatment step
         if b.chosen:
-            series[f"+ {b.treatment}"] = [100.0, *(step.overall_survival_pct[t]
-                                                   for t in range(1, 16))]
-    curves = survival_curves_svg(list(range(16)), series, lang=lang,
+            series[f"+ {b.treatment}"] = [
+                100.0, *map(step.overall_survival_pct.__getitem__, _CURVE_YEARS)]
+    curves = survival_curves_svg([0, *_CURVE_YEARS], series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
     grouped = _same_groups({message("chart.bar_label", lang, years=t):
                             counts if t == year else chart_counts(r, t, lang)

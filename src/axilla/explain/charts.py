@@ -236,9 +236,9 @@ def survival_curves_svg(
     """
     t = [float(y) for y in years]
     problems: list[FieldProblem] = []
-    if not t or any(not math.isfinite(y) or y < 0 or y > max_years for y in t):
+    if not t or not all(0 <= y <= max_years for y in t):  # NaN fails too
         problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
-    elif any(b <= a for a, b in pairwise(t)):
+    elif not all(a < b for a, b in pairwise(t)):
         problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
     if not series:
         problems.append(FieldProblem("series", {}, "give at least one series"))

@@ -50,7 +50,7 @@ class PatientQuestion(BaseModel):
     glossary_terms: list[str] = Field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodeSeen:
     """One node as staged: how it was found, where, and its category (neg/itc/micro/macro/pos)."""
 
@@ -60,7 +60,7 @@ class NodeSeen:
     size_mm: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Benefit:
     """One PREDICT treatment at the reported year: in the plan or not, and what it adds (pp).
 
@@ -73,7 +73,7 @@ class Benefit:
     if_added_pp: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Advice:
     """One fired guidance recommendation as the questions need it (id, topic, open point)."""
 
@@ -82,7 +82,7 @@ class Advice:
     uncertain: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuestionFacts:
     """Everything the answers draw on, already computed by the pipeline (figures, no words)."""
 
