@@ -76,15 +76,18 @@ def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict
     with each treatment (0 in a year it adds nothing), died of breast cancer, of other causes;
     "alive, allowing for treatment harms" names the first group of every bar if of any."""
     harms = message("chart.label_alive_after_harms", lang)
-    alive = harms if any(next(iter(b)) == harms for b in bars.values()) else (
-        next(iter(next(iter(bars.values())))))
-    extras = list(dict.fromkeys(k for b in bars.values() for k in list(b)[1:-2]))
-    dead = list(next(iter(bars.values())))[-2:]
+    groups = [list(b) for b in bars.values()]
+    alive = harms if any(g[0] == harms for g in groups) else groups[0][0]
+    extras = list(dict.fromkeys([k for g in groups for k in g[1:-2]]))
+    breast, other = groups[0][-2:]
     out = {}
     for label, b in bars.items():
         values = list(b.values())
-        row = {alive: values[0]} | {g: b.get(g, 0.0) for g in extras}
-        out[label] = row | dict(zip(dead, values[-2:], strict=True))
+        row = {alive: values[0]}
+        for g in extras:
+            row[g] = b.get(g, 0.0)
+        row[breast], row[other] = values[-2:]
+        out[label] = row
     return out
 
 

@@ -10,9 +10,9 @@ and no external fonts.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
-from itertools import pairwise
 
 from axilla.errors import FieldProblem, InputError
 from axilla.explain.catalogue import DEFAULT_LANGUAGE, message
@@ -22,6 +22,7 @@ from axilla.explain.svg import (
     attr,
     escape,
     legend_height,
+    legend_lines,
     svg_open,
     swatches,
 )
@@ -156,7 +157,8 @@ def icon_array_svg(
     grid_w = columns * cell
     width = max(grid_w + 2 * margin, 344)  # fits a 375 px phone without shrinking the text
     top = margin + title_h
-    height = top + rows * cell + margin + legend_height(items, legend_row) + margin
+    legend = [legend_lines(item) for item in items]
+    height = top + rows * cell + margin + legend_height(legend, legend_row) + margin
     out = svg_open(width, height, id_prefix, title, desc)
     out.append(f'<text x="{margin}" y="{margin + 16}" {FONT} font-size="15" '
                f'font-weight="bold" fill="#000000">{escape(head)}</text>')
@@ -169,14 +171,20 @@ def icon_array_svg(
         out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
         icon += k
     out.append("</g>")
-    out += swatches(items, fills, margin, top + rows * cell + margin, legend_row)
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    out += swatches(legend, fills, margin, top + rows * cell + margin, legend_row)
+    out += ("</svg>", "")  # the empty last item ends the text with a newline
+    return "\n".join(out)
 
 
 #: Layout of the survival curves, px: left margin (axis labels), right margin, top (title),
 #: and the plot area.
 _LEFT, _RIGHT, _TOP, _PLOT_W, _PLOT_H = 64, 16, 44, 480, 300
+
+
+def _within(values: list[float], low: float, high: float) -> bool:
+    """Whether each of ``values`` lies within ``low`` to ``high`` (NaN does not)."""
+    return not values or (not any(map(math.isnan, values))
+                          and low <= min(values) and max(values) <= high)
 
 
 def _dash(i: int) -> str:
@@ -234,21 +242,21 @@ def survival_curves_svg(
     ``years`` strictly increasing within 0..max_years; each series gives the percentage alive
     at those years. If ``years`` does not start at 0, the point (0, 100 %) is added.
     """
-    t = [float(y) for y in years]
+    t = list(map(float, years))
     problems: list[FieldProblem] = []
-    if not t or not all(0 <= y <= max_years for y in t):  # NaN fails too
+    if not t or not _within(t, 0, max_years):
         problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
-    elif not all(a < b for a, b in pairwise(t)):
+    elif not all(map(operator.lt, t, t[1:])):
         problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
     if not series:
         problems.append(FieldProblem("series", {}, "give at least one series"))
     data: dict[str, list[float]] = {}
     for label, values in series.items():
-        v = data[label] = [float(x) for x in values]
+        v = data[label] = list(map(float, values))
         if len(v) != len(t):
             problems.append(FieldProblem(f"series[{label}]", len(v),
                                          f"needs one value per year ({len(t)})"))
-        elif not all(0 <= x <= 100 for x in v):  # NaN and infinities fail too
+        elif not _within(v, 0, 100):
             problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
         elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
             problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
@@ -273,10 +281,10 @@ def survival_curves_svg(
     out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
                f'fill="#000000">{escape(title)}</text>')
     out += _curve_frame(max_years, lang)
-    xs = [f"{left + plot_w * x / max_years:.2f} " for x in t]  # each year's x, once
+    # each year's x written once into a path pattern that takes the y of each point
+    path = " L ".join([f"{left + plot_w * x / max_years:.2f} %.2f" for x in t])
     for i, label in enumerate(labels):
-        points = " L ".join([f"{x}{top + plot_h * (1 - v / 100):.2f}"
-                             for x, v in zip(xs, data[label], strict=True)])
+        points = path % tuple([top + plot_h * (1 - v / 100) for v in data[label]])
         out.append(f'<path class="series" d="M {points}" fill="none" '
                    f'stroke={attr(strokes[i])} stroke-width="2.5"{_dash(i)}>'
                    f'<title>{escape(label)}</title></path>')
@@ -288,8 +296,8 @@ def survival_curves_svg(
         out.append(f'<text x="{left + 36}" y="{y + 10}" {FONT} font-size="13" '
                    f'fill="#000000">{escape(item)}</text>')
     out.append("</g>")
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    out += ("</svg>", "")  # the empty last item ends the text with a newline
+    return "\n".join(out)
 
 
 def stacked_bars_svg(
@@ -325,7 +333,8 @@ def stacked_bars_svg(
     desc = " ".join([message("chart.bars_intro", lang), *items])
     left, top, bar_w, bar_h, gap, legend_row = 72, 58, 264, 34, 14, 22
     width = left + bar_w + 8  # 344 px: fits a 375 px phone without shrinking the text
-    height = top + len(labels) * (bar_h + gap) + 8 + legend_height(groups, legend_row) + 8
+    legend = [legend_lines(group) for group in groups]
+    height = top + len(labels) * (bar_h + gap) + 8 + legend_height(legend, legend_row) + 8
     out = svg_open(width, height, id_prefix, title, desc)
     head, _, tail = title.partition(" (")
     out.append(f'<text x="8" y="22" {FONT} font-size="15" font-weight="bold" '
@@ -340,8 +349,8 @@ def stacked_bars_svg(
                for group, fill in zip(groups, fills, strict=True)]
     for i, (bar, parts) in enumerate(bars.items()):
         y = top + i * (bar_h + gap)
-        out.append(f'<text x="{left - 8}" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" '
-                   f'text-anchor="end" fill="#000000">{escape(bar)}</text>')
+        middle = f'" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" text-anchor='
+        out.append(f'<text x="{left - 8}{middle}"end" fill="#000000">{escape(bar)}</text>')
         x = float(left)
         for (opening, ink), value, number in zip(segment, parts.values(), said[i],
                                                  strict=True):
@@ -349,9 +358,9 @@ def stacked_bars_svg(
             out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" {opening}{number}'
                        "</title></rect>")
             if w >= 30:
-                out.append(f'<text x="{x + w / 2:.2f}" y="{y + bar_h / 2 + 5:.1f}" {FONT} '
-                           f'font-size="13" text-anchor="middle" fill="{ink}">{number}</text>')
+                out.append(f'<text x="{x + w / 2:.2f}{middle}"middle" fill="{ink}">{number}'
+                           "</text>")
             x += w
-    out += swatches(groups, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    out += swatches(legend, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
+    out += ("</svg>", "")  # the empty last item ends the text with a newline
+    return "\n".join(out)

@@ -52,22 +52,22 @@ def legend_lines(item: str) -> list[str]:
     return [item[:cut].rstrip(), item[cut:].lstrip()]
 
 
-def legend_height(items: Sequence[str], row: float) -> float:
-    """The height the legend of ``items`` takes, with wrapped items two lines high."""
-    return sum(row + (len(legend_lines(i)) - 1) * 15 for i in items)
+def legend_height(items: Sequence[list[str]], row: float) -> float:
+    """The height a legend takes, given the lines of each item (``legend_lines``), with
+    wrapped items two lines high."""
+    return sum([row + (len(lines) - 1) * 15 for lines in items])
 
 
-def swatches(items: Sequence[str], fills: Sequence[str], x: float, top: float,
+def swatches(items: Sequence[list[str]], fills: Sequence[str], x: float, top: float,
              row: float) -> list[str]:
     """A legend: a colour square and its text, one row an item (text 13 px, long texts on
-    two lines)."""
+    two lines), given the lines of each item (``legend_lines``)."""
     out = []
     y = top
     square = f'<rect x="{x:g}" y="'
     text = f'<text x="{x + 22:g}" y="'
     span = f'<tspan x="{x + 22:g}" dy="'
-    for i, item in enumerate(items):
-        lines = legend_lines(item)
+    for i, lines in enumerate(items):
         out.append(f'{square}{y:g}" width="14" height="14" '
                    f'fill={attr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
         spans = f'{span}0">{escape(lines[0])}</tspan>'

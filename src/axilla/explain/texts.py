@@ -63,6 +63,9 @@ def patient_number(x: float) -> str:
     exact half), the decimal way above it and for NaN and infinities.
     """
     x = float(x)
+    if 0.0 < x < _EXACT_HALVES:  # the usual case: a positive percentage
+        whole = int(x)
+        return str(whole + 1 if x - whole >= 0.5 else whole)
     if not -_EXACT_HALVES < x < _EXACT_HALVES:
         return _patient_number_decimal(x)
     size = abs(x)
