@@ -8,6 +8,7 @@ Source: the project design ("figures apart from words"); the texts and their sou
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
@@ -58,24 +59,32 @@ def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, flo
     chosen = [b for b in r.benefits if b.chosen and b.benefit_pp[year] > 0]
     extra = sum(b.benefit_pp[year] for b in chosen)
     all_help = len(chosen) == sum(b.chosen for b in r.benefits)
-    key = "chart.label_alive_surgery_only" if all_help else "chart.label_alive_after_harms"
-    counts: dict[str, float] = {
-        message(key, lang): max(treated.overall_survival_pct[year] - extra, 0.0)}
+    surgery_only, after_harms, breast_cancer, other_causes = _outcome_labels(lang)
+    counts: dict[str, float] = {(surgery_only if all_help else after_harms):
+                                max(treated.overall_survival_pct[year] - extra, 0.0)}
     for b in chosen:
         counts[message("chart.label_extra_alive", lang, treatment=b.treatment)] = (
             b.benefit_pp[year])
-    counts[message("chart.label_die_breast_cancer", lang)] = (
-        treated.breast_cancer_mortality_pct[year])
-    counts[message("chart.label_die_other_causes", lang)] = max(100.0 - sum(counts.values()),
-                                                                0.0)
+    counts[breast_cancer] = treated.breast_cancer_mortality_pct[year]
+    counts[other_causes] = max(100.0 - sum(counts.values()), 0.0)
     return counts
+
+
+@cache
+def _outcome_labels(lang: str) -> tuple[str, str, str, str]:
+    """The fixed outcome labels of ``lang``: alive with surgery only, alive allowing for
+    treatment harms, died of breast cancer, died of other causes (read once a language)."""
+    return (message("chart.label_alive_surgery_only", lang),
+            message("chart.label_alive_after_harms", lang),
+            message("chart.label_die_breast_cancer", lang),
+            message("chart.label_die_other_causes", lang))
 
 
 def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict[str, float]]:
     """The bars of ``chart_counts`` with one set of groups in one order: alive, extra alive
     with each treatment (0 in a year it adds nothing), died of breast cancer, of other causes;
     "alive, allowing for treatment harms" names the first group of every bar if of any."""
-    harms = message("chart.label_alive_after_harms", lang)
+    harms = _outcome_labels(lang)[1]
     groups = [list(b) for b in bars.values()]
     alive = harms if any(g[0] == harms for g in groups) else groups[0][0]
     extras = list(dict.fromkeys([k for g in groups for k in g[1:-2]]))
@@ -162,7 +171,7 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
             isolated=event.isolated, lang=lang))
     for rec in f.guidance.recommendations:
         plain = explain_recommendation_strength(rec.strength, lang)
-        out.append(Explanation(topic="guidance:" + rec.topic,
+        out.append(Explanation(topic=f"guidance:{rec.topic}",
                                clinician=f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
                                patient=plain.patient, glossary_terms=list(plain.terms)))
     return out

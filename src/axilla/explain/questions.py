@@ -118,7 +118,7 @@ def _keyed(lang: str, stem: str) -> Mapping[str, str]:
 
 
 def _join(parts: Iterable[str]) -> str:
-    return " ".join(p for p in parts if p)
+    return " ".join([p for p in parts if p])
 
 
 def _plain_stage(stage: str) -> str:

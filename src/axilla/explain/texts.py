@@ -47,7 +47,7 @@ def _check(field: str, value: object, allowed: tuple[str, ...]) -> None:
 
 
 def _join(*sentences: str) -> str:
-    return " ".join(s for s in sentences if s)
+    return " ".join([s for s in sentences if s])
 
 
 #: Below this magnitude every double's fraction (``x - floor(x)``) and every ``n + 0.5`` are
