@@ -77,3 +77,14 @@ def test_every_message_is_its_template_formatted(lang):
                 message(key, lang, **{n: 1 for n in names[1:]})
         with pytest.raises(DataFileError, match="unexpected \\['zz_extra'\\]"):
             message(key, lang, zz_extra=1, **values)
+
+
+_ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
+
+
+@given(st.lists(_ANY_FLOAT, max_size=20), st.sampled_from([(0, 100), (0, 15), (-1, 1)]))
+def test_range_check_is_the_plain_one(values, bounds):
+    from axilla.explain.charts import _within
+
+    low, high = bounds
+    assert _within(values, low, high) == all(low <= v <= high for v in values)
