@@ -8,6 +8,7 @@ Source: the project design ("figures apart from words"); the texts and their sou
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
@@ -24,7 +25,9 @@ from axilla.explain import (
     icon_array_svg,
     icon_counts,
     message,
+    survival_curves_svg,
 )
+from axilla.explain.charts import outcome_colours, stacked_bars_svg
 from axilla.explain.questions import (
     DURING_TREATMENT_MONTHS,
     Advice,
@@ -41,6 +44,8 @@ from axilla.staging import StagingResult
 
 #: The year the icon array shows (PREDICT's usual reporting horizon).
 ICON_ARRAY_YEAR = 10
+#: The years after 0 that the survival curves show.
+_CURVE_YEARS = tuple(range(1, 16))
 _NODE_WORD = {"neg": "negative", "itc": "itc", "micro": "micrometastasis",
               "macro": "macrometastasis"}
 _TREATMENT_KEY = {"h": "endocrine", "c": "chemotherapy", "t": "trastuzumab",
@@ -54,41 +59,49 @@ def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, flo
     chosen = [b for b in r.benefits if b.chosen and b.benefit_pp[year] > 0]
     extra = sum(b.benefit_pp[year] for b in chosen)
     all_help = len(chosen) == sum(b.chosen for b in r.benefits)
-    key = "chart.label_alive_surgery_only" if all_help else "chart.label_alive_after_harms"
-    counts: dict[str, float] = {
-        message(key, lang): max(treated.overall_survival_pct[year] - extra, 0.0)}
+    surgery_only, after_harms, breast_cancer, other_causes = _outcome_labels(lang)
+    counts: dict[str, float] = {(surgery_only if all_help else after_harms):
+                                max(treated.overall_survival_pct[year] - extra, 0.0)}
     for b in chosen:
         counts[message("chart.label_extra_alive", lang, treatment=b.treatment)] = (
             b.benefit_pp[year])
-    counts[message("chart.label_die_breast_cancer", lang)] = (
-        treated.breast_cancer_mortality_pct[year])
-    counts[message("chart.label_die_other_causes", lang)] = max(100.0 - sum(counts.values()),
-                                                                0.0)
+    counts[breast_cancer] = treated.breast_cancer_mortality_pct[year]
+    counts[other_causes] = max(100.0 - sum(counts.values()), 0.0)
     return counts
+
+
+@cache
+def _outcome_labels(lang: str) -> tuple[str, str, str, str]:
+    """The fixed outcome labels of ``lang``: alive with surgery only, alive allowing for
+    treatment harms, died of breast cancer, died of other causes (read once a language)."""
+    return (message("chart.label_alive_surgery_only", lang),
+            message("chart.label_alive_after_harms", lang),
+            message("chart.label_die_breast_cancer", lang),
+            message("chart.label_die_other_causes", lang))
 
 
 def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict[str, float]]:
     """The bars of ``chart_counts`` with one set of groups in one order: alive, extra alive
     with each treatment (0 in a year it adds nothing), died of breast cancer, of other causes;
     "alive, allowing for treatment harms" names the first group of every bar if of any."""
-    harms = message("chart.label_alive_after_harms", lang)
-    alive = harms if any(next(iter(b)) == harms for b in bars.values()) else (
-        next(iter(next(iter(bars.values())))))
-    extras = list(dict.fromkeys(k for b in bars.values() for k in list(b)[1:-2]))
-    dead = list(next(iter(bars.values())))[-2:]
+    harms = _outcome_labels(lang)[1]
+    groups = [list(b) for b in bars.values()]
+    alive = harms if any(g[0] == harms for g in groups) else groups[0][0]
+    extras = list(dict.fromkeys([k for g in groups for k in g[1:-2]]))
+    breast, other = groups[0][-2:]
     out = {}
     for label, b in bars.items():
         values = list(b.values())
-        row = {alive: values[0]} | {g: b.get(g, 0.0) for g in extras}
-        out[label] = row | dict(zip(dead, values[-2:], strict=True))
+        row = {alive: values[0]}
+        for g in extras:
+            row[g] = b.get(g, 0.0)
+        row[breast], row[other] = values[-2:]
+        out[label] = row
     return out
 
 
 def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     """The icon array and the survival curves of PREDICT's result (none without it)."""
-    from axilla.explain import survival_curves_svg
-    from axilla.explain.charts import outcome_colours, stacked_bars_svg
-
     r = f.predict.result
     if r is None:
         return Charts()
@@ -98,14 +111,15 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                                                  model=model), lang=lang,
                            colours=outcome_colours(len(counts)))
     series = {message("chart.label_series_surgery_only", lang):
-              [100.0, *(r.surgery_only.overall_survival_pct[t] for t in range(1, 16))]}
+              [100.0, *map(r.surgery_only.overall_survival_pct.__getitem__, _CURVE_YEARS)]}
     for step, b in zip(r.steps, r.benefits, strict=True):  # one curve a treatment step
         if b.chosen:
-            series[f"+ {b.treatment}"] = [100.0, *(step.overall_survival_pct[t]
-                                                   for t in range(1, 16))]
-    curves = survival_curves_svg(list(range(16)), series, lang=lang,
+            series[f"+ {b.treatment}"] = [
+                100.0, *map(step.overall_survival_pct.__getitem__, _CURVE_YEARS)]
+    curves = survival_curves_svg([0, *_CURVE_YEARS], series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
-    grouped = _same_groups({message("chart.bar_label", lang, years=t): chart_counts(r, t, lang)
+    grouped = _same_groups({message("chart.bar_label", lang, years=t):
+                            counts if t == year else chart_counts(r, t, lang)
                             for t in (5, 10, 15) if t in r.years}, lang)
     bars = stacked_bars_svg(grouped, title=message("chart.bars_heading", lang, model=model),
                             lang=lang,
@@ -192,14 +206,14 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
         or (recurrence.months_since_primary_surgery is not None
             and recurrence.months_since_primary_surgery <= DURING_TREATMENT_MONTHS)))
     return QuestionFacts(
-        nodes=tuple(NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
-                    for n in staging.nodes),
+        nodes=tuple([NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
+                     for n in staging.nodes]),
         pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
         anatomic_stage=staging.anatomic_stage,
         prognostic_stage=staging.pathological_prognostic_stage,
-        recommendations=tuple(Advice(r.id, r.topic, r.conditional_on or r.uncertain)
-                              for r in guidance.recommendations),
-        undecided=tuple((u.id, tuple(u.missing)) for u in guidance.undecided),
+        recommendations=tuple([Advice(r.id, r.topic, r.conditional_on or r.uncertain)
+                               for r in guidance.recommendations]),
+        undecided=tuple([(u.id, tuple(u.missing)) for u in guidance.undecided]),
         predict_version=predict.model.version if predict else None,
         benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
         year=year,

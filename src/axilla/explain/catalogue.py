@@ -2,7 +2,8 @@
 
 Source: the project rule that patient sentences live in a catalogue so they can be translated
 (docs/explain.md). Templates use named placeholders (``{count}``); rendering fails loudly when
-a key, a language or a placeholder value is missing, or when an unused value is passed.
+a key, a language or a placeholder value is missing, or when an unused value is passed. Each
+template's placeholders are read once a language, when its catalogue is first used.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import string
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -65,18 +66,49 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(names)
 
 
+#: Per language: the texts that take no placeholder, rendered, and the other templates with
+#: their placeholders; filled when a language is first used.
+_PARSED: dict[str, tuple[dict[str, str], dict[str, tuple[str, frozenset[str]]]]] = {}
+
+
+def _parsed(lang: str) -> tuple[dict[str, str], dict[str, tuple[str, frozenset[str]]]]:
+    """The templates of ``lang`` read once: fixed texts, and templates with placeholders."""
+    found = _PARSED.get(lang)
+    if found is None:
+        fixed, templates = {}, {}
+        for key, template in catalogue(lang).items():
+            wanted = placeholders(template)
+            if wanted:
+                templates[key] = (template, wanted)
+            else:
+                fixed[key] = template.format()
+        found = _PARSED[lang] = (fixed, templates)
+    return found
+
+
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """Render the template ``key`` of language ``lang`` with exactly its named values."""
+    fixed, templates = _PARSED.get(lang) or _parsed(lang)
+    if not values:
+        text = fixed.get(key)
+        if text is not None:
+            return text
+    entry = templates.get(key)
+    if entry is None or values.keys() != entry[1]:
+        _refuse(key, lang, values)
+    return entry[0].format(**values)
+
+
+def _refuse(key: str, lang: str, values: Mapping[str, object]) -> NoReturn:
+    """Why ``message(key, lang, **values)`` cannot be rendered: no such key, or values that
+    are not exactly the template's placeholders."""
     templates = catalogue(lang)
     if key not in templates:
         raise DataFileError(f"message {key!r} is missing from the {lang!r} catalogue")
-    template = templates[key]
-    wanted = placeholders(template)
+    wanted = placeholders(templates[key])
     missing = sorted(wanted - values.keys())
     extra = sorted(values.keys() - wanted)
-    if missing or extra:
-        raise DataFileError(
-            f"message {key!r} ({lang}) takes placeholders {sorted(wanted)}; "
-            f"missing {missing}, unexpected {extra}"
-        )
-    return template.format(**values)
+    raise DataFileError(
+        f"message {key!r} ({lang}) takes placeholders {sorted(wanted)}; "
+        f"missing {missing}, unexpected {extra}"
+    )

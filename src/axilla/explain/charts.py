@@ -10,16 +10,27 @@ and no external fonts.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
-from itertools import pairwise
-from xml.sax.saxutils import escape, quoteattr
+from functools import cache, lru_cache
 
 from axilla.errors import FieldProblem, InputError
 from axilla.explain.catalogue import DEFAULT_LANGUAGE, message
+from axilla.explain.svg import (
+    FONT,
+    LEGEND_WRAP_CHARS,
+    attr,
+    escape,
+    legend_height,
+    legend_lines,
+    svg_open,
+    swatches,
+)
 from axilla.explain.texts import patient_number
 
 __all__ = [
     "ICON_TOTAL",
+    "LEGEND_WRAP_CHARS",
     "OKABE_ITO",
     "icon_array_svg",
     "icon_counts",
@@ -63,7 +74,6 @@ _DASHES: tuple[str | None, ...] = (None, "8 4", "2 3", "10 3 2 3", "4 4", "12 6"
 ICON_TOTAL = 100
 #: Percentages must sum to 100 within this tolerance (rounding of displayed figures).
 SUM_TOLERANCE = 1.0
-FONT = "font-family=\"sans-serif\""
 
 
 def icon_counts(percentages: Sequence[float]) -> list[int]:
@@ -88,11 +98,13 @@ def icon_counts(percentages: Sequence[float]) -> list[int]:
     floors = [math.floor(v) for v in values]
     remainder = ICON_TOTAL - sum(floors)
     # With |total - 100| < 1, 0 <= remainder <= the number of items with a fractional part.
-    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
-    counts = list(floors)
+    if not remainder:
+        return floors
+    # largest fraction first; the sort is stable, so ties keep their order (earlier first)
+    order = sorted(range(len(values)), key=lambda i: floors[i] - values[i])
     for i in order[:remainder]:
-        counts[i] += 1
-    return counts
+        floors[i] += 1
+    return floors
 
 
 def _colours(n: int, colours: Sequence[str] | None) -> list[str]:
@@ -103,52 +115,18 @@ def _colours(n: int, colours: Sequence[str] | None) -> list[str]:
     return palette[:n]
 
 
-def _svg_open(width: float, height: float, prefix: str, title: str, desc: str) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
-        f'viewBox="0 0 {width:g} {height:g}" role="img" '
-        f'aria-labelledby="{prefix}-title {prefix}-desc">',
-        f'<title id="{prefix}-title">{escape(title)}</title>',
-        f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width:g}" height="{height:g}" fill="#FFFFFF"/>',
-    ]
-
-
-#: Legend text longer than this many characters wraps onto a second line, so that a legend at
-#: 13 px fits a 344 px chart (a 375 px phone) without shrinking or clipping.
-LEGEND_WRAP_CHARS = 40
-
-
-def _legend_lines(item: str) -> list[str]:
-    """One legend text as one line, or two split at the last space before the wrap width."""
-    if len(item) <= LEGEND_WRAP_CHARS:
-        return [item]
-    cut = item.rfind(" ", 0, LEGEND_WRAP_CHARS + 1)
-    cut = cut if cut > 0 else LEGEND_WRAP_CHARS
-    return [item[:cut].rstrip(), item[cut:].lstrip()]
-
-
-def _legend_height(items: Sequence[str], row: float) -> float:
-    """The height the legend of ``items`` takes, with wrapped items two lines high."""
-    return sum(row + (len(_legend_lines(i)) - 1) * 15 for i in items)
-
-
-def _swatches(items: Sequence[str], fills: Sequence[str], x: float, top: float,
-              row: float) -> list[str]:
-    """A legend: a colour square and its text, one row an item (text 13 px, long texts on
-    two lines)."""
+@lru_cache(maxsize=64)
+def _icons(columns: int, left: int, top: int, cell: int, fill: str) -> tuple[str, ...]:
+    """The 100 icons of a grid, each a head and a body, row by row from the top left, all in
+    one colour (drawn once a layout and colour; a group takes its slice)."""
     out = []
-    y = top
-    for i, item in enumerate(items):
-        lines = _legend_lines(item)
-        out.append(f'<rect x="{x:g}" y="{y:g}" width="14" height="14" '
-                   f'fill={quoteattr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
-        spans = "".join(f'<tspan x="{x + 22:g}" dy="{0 if k == 0 else 15}">{escape(line)}'
-                        "</tspan>" for k, line in enumerate(lines))
-        out.append(f'<text x="{x + 22:g}" y="{y + 12:g}" {FONT} font-size="13" '
-                   f'fill="#000000">{spans}</text>')
-        y += row + (len(lines) - 1) * 15
-    return out
+    opening = f"<g fill={attr(fill)}>"
+    for icon in range(ICON_TOTAL):
+        row, col = divmod(icon, columns)
+        x, y = left + col * cell, top + row * cell
+        out.append(f'{opening}<circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
+                   f'<rect x="{x + 5}" y="{y + 12}" width="14" height="11" rx="4"/></g>')
+    return tuple(out)
 
 
 def icon_array_svg(
@@ -179,8 +157,9 @@ def icon_array_svg(
     grid_w = columns * cell
     width = max(grid_w + 2 * margin, 344)  # fits a 375 px phone without shrinking the text
     top = margin + title_h
-    height = top + rows * cell + margin + _legend_height(items, legend_row) + margin
-    out = _svg_open(width, height, id_prefix, title, desc)
+    legend = [legend_lines(item) for item in items]
+    height = top + rows * cell + margin + legend_height(legend, legend_row) + margin
+    out = svg_open(width, height, id_prefix, title, desc)
     out.append(f'<text x="{margin}" y="{margin + 16}" {FONT} font-size="15" '
                f'font-weight="bold" fill="#000000">{escape(head)}</text>')
     if tail:
@@ -188,20 +167,64 @@ def icon_array_svg(
                    f'fill="#000000">({escape(tail)}</text>')
     out.append('<g aria-hidden="true">')
     icon = 0
-    for group, k in enumerate(n_icons):
-        fill = quoteattr(fills[group])  # once a group, not once an icon
-        for _ in range(k):
-            row, col = divmod(icon, columns)
-            x, y = margin + col * cell, top + row * cell
-            out.append(
-                f'<g fill={fill}><circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
-                f'<rect x="{x + 5}" y="{y + 12}" width="14" height="11" rx="4"/></g>'
-            )
-            icon += 1
+    for fill, k in zip(fills, n_icons, strict=True):  # the next k icons in the group's colour
+        out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
+        icon += k
     out.append("</g>")
-    out += _swatches(items, fills, margin, top + rows * cell + margin, legend_row)
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    out += swatches(legend, fills, margin, top + rows * cell + margin, legend_row)
+    out += ("</svg>", "")  # the empty last item ends the text with a newline
+    return "\n".join(out)
+
+
+#: Layout of the survival curves, px: left margin (axis labels), right margin, top (title),
+#: and the plot area.
+_LEFT, _RIGHT, _TOP, _PLOT_W, _PLOT_H = 64, 16, 44, 480, 300
+
+
+def _within(values: list[float], low: float, high: float) -> bool:
+    """Whether each of ``values`` lies within ``low`` to ``high`` (NaN does not)."""
+    return not values or (not any(map(math.isnan, values))
+                          and low <= min(values) and max(values) <= high)
+
+
+def _dash(i: int) -> str:
+    """The dash attribute of the ``i``-th curve (none for the first)."""
+    dash = _DASHES[i % len(_DASHES)]
+    return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+@cache
+def _curve_frame(max_years: int, lang: str) -> tuple[str, ...]:
+    """The grid, axes and axis titles of the survival curves, which depend only on the span of
+    years and the language (drawn once each)."""
+    left, top, plot_w, plot_h = _LEFT, _TOP, _PLOT_W, _PLOT_H
+    out = ['<g aria-hidden="true">']
+    for year in range(max_years + 1):
+        x = left + plot_w * year / max_years
+        out.append(f'<line x1="{x:.2f}" y1="{top}" x2="{x:.2f}" y2="{top + plot_h}" '
+                   f'stroke="#DDDDDD" stroke-width="{1 if year % 5 else 1.5}"/>')
+        if year % 5 == 0:
+            out.append(f'<text x="{x:.2f}" y="{top + plot_h + 18}" {FONT} font-size="12" '
+                       f'text-anchor="middle" fill="#000000">{year}</text>')
+    for pct in range(0, 101, 10):
+        y = top + plot_h * (1 - pct / 100)
+        out.append(f'<line x1="{left}" y1="{y:.2f}" x2="{left + plot_w}" y2="{y:.2f}" '
+                   f'stroke="#DDDDDD" stroke-width="1"/>')
+        if pct % 20 == 0:
+            out.append(f'<text x="{left - 6}" y="{y + 4:.2f}" {FONT} font-size="12" '
+                       f'text-anchor="end" fill="#000000">{pct}</text>')
+    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+               f'y2="{top + plot_h}" stroke="#000000" stroke-width="1.5"/>')
+    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" '
+               f'stroke="#000000" stroke-width="1.5"/>')
+    out.append(f'<text x="{left + plot_w / 2:.2f}" y="{top + plot_h + 38}" {FONT} '
+               f'font-size="13" text-anchor="middle" fill="#000000">'
+               f'{escape(message("chart.x_axis", lang))}</text>')
+    out.append(f'<text x="16" y="{top + plot_h / 2:.2f}" {FONT} font-size="13" '
+               f'text-anchor="middle" fill="#000000" '
+               f'transform="rotate(-90 16 {top + plot_h / 2:.2f})">'
+               f'{escape(message("chart.y_axis", lang))}</text>')
+    return tuple(out)
 
 
 def survival_curves_svg(
@@ -219,20 +242,21 @@ def survival_curves_svg(
     ``years`` strictly increasing within 0..max_years; each series gives the percentage alive
     at those years. If ``years`` does not start at 0, the point (0, 100 %) is added.
     """
-    t = [float(y) for y in years]
+    t = list(map(float, years))
     problems: list[FieldProblem] = []
-    if not t or any(not math.isfinite(y) or y < 0 or y > max_years for y in t):
+    if not t or not _within(t, 0, max_years):
         problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
-    elif any(b <= a for a, b in pairwise(t)):
+    elif not all(map(operator.lt, t, t[1:])):
         problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
     if not series:
         problems.append(FieldProblem("series", {}, "give at least one series"))
+    data: dict[str, list[float]] = {}
     for label, values in series.items():
-        v = [float(x) for x in values]
+        v = data[label] = list(map(float, values))
         if len(v) != len(t):
             problems.append(FieldProblem(f"series[{label}]", len(v),
                                          f"needs one value per year ({len(t)})"))
-        elif any(not math.isfinite(x) or x < 0 or x > 100 for x in v):
+        elif not _within(v, 0, 100):
             problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
         elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
             problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
@@ -240,9 +264,7 @@ def survival_curves_svg(
         raise InputError(problems)
     if t[0] != 0:
         t = [0.0, *t]
-        data = {k: [100.0, *map(float, v)] for k, v in series.items()}
-    else:
-        data = {k: [float(x) for x in v] for k, v in series.items()}
+        data = {k: [100.0, *v] for k, v in data.items()}
     labels = list(data)
     strokes = _colours(len(labels), colours)
     title = title if title is not None else message("chart.curve_title", lang)
@@ -252,66 +274,30 @@ def survival_curves_svg(
                      years=last_txt) for k in labels]
     desc = " ".join([message("chart.curve_intro", lang, years=last_txt), *items])
 
-    left, right, top, plot_w, plot_h = 64, 16, 44, 480, 300
-    legend_row = 20
-    width = left + plot_w + right
+    left, top, plot_w, plot_h, legend_row = _LEFT, _TOP, _PLOT_W, _PLOT_H, 20
+    width = left + plot_w + _RIGHT
     height = top + plot_h + 52 + legend_row * len(labels) + 8
-
-    def px(year: float) -> float:
-        return left + plot_w * year / max_years
-
-    def py(pct: float) -> float:
-        return top + plot_h * (1 - pct / 100)
-
-    out = _svg_open(width, height, id_prefix, title, desc)
+    out = svg_open(width, height, id_prefix, title, desc)
     out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
                f'fill="#000000">{escape(title)}</text>')
-    out.append('<g aria-hidden="true">')
-    for year in range(max_years + 1):
-        x = px(year)
-        out.append(f'<line x1="{x:.2f}" y1="{top}" x2="{x:.2f}" y2="{top + plot_h}" '
-                   f'stroke="#DDDDDD" stroke-width="{1 if year % 5 else 1.5}"/>')
-        if year % 5 == 0:
-            out.append(f'<text x="{x:.2f}" y="{top + plot_h + 18}" {FONT} font-size="12" '
-                       f'text-anchor="middle" fill="#000000">{year}</text>')
-    for pct in range(0, 101, 10):
-        y = py(pct)
-        out.append(f'<line x1="{left}" y1="{y:.2f}" x2="{left + plot_w}" y2="{y:.2f}" '
-                   f'stroke="#DDDDDD" stroke-width="1"/>')
-        if pct % 20 == 0:
-            out.append(f'<text x="{left - 6}" y="{y + 4:.2f}" {FONT} font-size="12" '
-                       f'text-anchor="end" fill="#000000">{pct}</text>')
-    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
-               f'y2="{top + plot_h}" stroke="#000000" stroke-width="1.5"/>')
-    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" '
-               f'stroke="#000000" stroke-width="1.5"/>')
-    out.append(f'<text x="{left + plot_w / 2:.2f}" y="{top + plot_h + 38}" {FONT} '
-               f'font-size="13" text-anchor="middle" fill="#000000">'
-               f'{escape(message("chart.x_axis", lang))}</text>')
-    out.append(f'<text x="16" y="{top + plot_h / 2:.2f}" {FONT} font-size="13" '
-               f'text-anchor="middle" fill="#000000" '
-               f'transform="rotate(-90 16 {top + plot_h / 2:.2f})">'
-               f'{escape(message("chart.y_axis", lang))}</text>')
+    out += _curve_frame(max_years, lang)
+    # each year's x written once into a path pattern that takes the y of each point
+    path = " L ".join([f"{left + plot_w * x / max_years:.2f} %.2f" for x in t])
     for i, label in enumerate(labels):
-        points = " L ".join(f"{px(x):.2f} {py(v):.2f}" for x, v in zip(t, data[label],
-                                                                        strict=True))
-        dash = _DASHES[i % len(_DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        points = path % tuple([top + plot_h * (1 - v / 100) for v in data[label]])
         out.append(f'<path class="series" d="M {points}" fill="none" '
-                   f'stroke={quoteattr(strokes[i])} stroke-width="2.5"{dash_attr}>'
+                   f'stroke={attr(strokes[i])} stroke-width="2.5"{_dash(i)}>'
                    f'<title>{escape(label)}</title></path>')
     legend_top = top + plot_h + 52
     for i, item in enumerate(items):
         y = legend_top + i * legend_row
-        dash = _DASHES[i % len(_DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<line x1="{left}" y1="{y + 6}" x2="{left + 28}" y2="{y + 6}" '
-                   f'stroke={quoteattr(strokes[i])} stroke-width="2.5"{dash_attr}/>')
+                   f'stroke={attr(strokes[i])} stroke-width="2.5"{_dash(i)}/>')
         out.append(f'<text x="{left + 36}" y="{y + 10}" {FONT} font-size="13" '
                    f'fill="#000000">{escape(item)}</text>')
     out.append("</g>")
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    out += ("</svg>", "")  # the empty last item ends the text with a newline
+    return "\n".join(out)
 
 
 def stacked_bars_svg(
@@ -341,35 +327,40 @@ def stacked_bars_svg(
     if problems:
         raise InputError(problems)
     fills = _colours(len(groups), colours)
-    items = [f"{bar}: " + "; ".join(f"{g} {patient_number(v)}" for g, v in parts.items())
-             for bar, parts in bars.items()]
+    said = [[patient_number(v) for v in parts.values()] for parts in bars.values()]
+    items = [f"{bar}: " + "; ".join([f"{g} {n}" for g, n in zip(groups, numbers, strict=True)])
+             for bar, numbers in zip(labels, said, strict=True)]
     desc = " ".join([message("chart.bars_intro", lang), *items])
     left, top, bar_w, bar_h, gap, legend_row = 72, 58, 264, 34, 14, 22
     width = left + bar_w + 8  # 344 px: fits a 375 px phone without shrinking the text
-    height = top + len(labels) * (bar_h + gap) + 8 + _legend_height(groups, legend_row) + 8
-    out = _svg_open(width, height, id_prefix, title, desc)
+    legend = [legend_lines(group) for group in groups]
+    height = top + len(labels) * (bar_h + gap) + 8 + legend_height(legend, legend_row) + 8
+    out = svg_open(width, height, id_prefix, title, desc)
     head, _, tail = title.partition(" (")
     out.append(f'<text x="8" y="22" {FONT} font-size="15" font-weight="bold" '
                f'fill="#000000">{escape(head)}</text>')
     if tail:
         out.append(f'<text x="8" y="42" {FONT} font-size="13" fill="#000000">'
                    f'({escape(tail)}</text>')
+    # once a group, not once a segment: its fill, its escaped name, the ink written on it
+    segment = [(f'height="{bar_h}" fill={attr(fill)} stroke="#FFFFFF" stroke-width="1">'
+                f"<title>{escape(group)}: ",
+                "#FFFFFF" if fill in ("#0072B2", "#000000", "#D55E00") else "#000000")
+               for group, fill in zip(groups, fills, strict=True)]
     for i, (bar, parts) in enumerate(bars.items()):
         y = top + i * (bar_h + gap)
-        out.append(f'<text x="{left - 8}" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" '
-                   f'text-anchor="end" fill="#000000">{escape(bar)}</text>')
+        middle = f'" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" text-anchor='
+        out.append(f'<text x="{left - 8}{middle}"end" fill="#000000">{escape(bar)}</text>')
         x = float(left)
-        for j, (group, value) in enumerate(parts.items()):
+        for (opening, ink), value, number in zip(segment, parts.values(), said[i],
+                                                 strict=True):
             w = bar_w * max(value, 0.0) / 100.0
-            out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{bar_h}" '
-                       f'fill={quoteattr(fills[j])} stroke="#FFFFFF" stroke-width="1">'
-                       f'<title>{escape(group)}: {patient_number(value)}</title></rect>')
+            out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" {opening}{number}'
+                       "</title></rect>")
             if w >= 30:
-                ink = "#FFFFFF" if fills[j] in ("#0072B2", "#000000", "#D55E00") else "#000000"
-                out.append(f'<text x="{x + w / 2:.2f}" y="{y + bar_h / 2 + 5:.1f}" {FONT} '
-                           f'font-size="13" text-anchor="middle" fill="{ink}">'
-                           f'{patient_number(value)}</text>')
+                out.append(f'<text x="{x + w / 2:.2f}{middle}"middle" fill="{ink}">{number}'
+                           "</text>")
             x += w
-    out += _swatches(groups, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    out += swatches(legend, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
+    out += ("</svg>", "")  # the empty last item ends the text with a newline
+    return "\n".join(out)

@@ -16,8 +16,10 @@ Stable question ids, in the order they are given where they apply: ``nodes_found
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,7 +51,7 @@ class PatientQuestion(BaseModel):
     glossary_terms: list[str] = Field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodeSeen:
     """One node as staged: how it was found, where, and its category (neg/itc/micro/macro/pos)."""
 
@@ -59,7 +61,7 @@ class NodeSeen:
     size_mm: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Benefit:
     """One PREDICT treatment at the reported year: in the plan or not, and what it adds (pp).
 
@@ -72,16 +74,18 @@ class Benefit:
     if_added_pp: float | None
 
 
-@dataclass(frozen=True)
-class Advice:
-    """One fired guidance recommendation as the questions need it (id, topic, open point)."""
+class Advice(NamedTuple):
+    """One fired guidance recommendation as the questions need it (id, topic, open point).
+
+    A named tuple rather than a frozen dataclass: an assessment makes one for each of its ~30
+    recommendations, and a tuple is made several times faster."""
 
     id: str
     topic: str
     uncertain: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuestionFacts:
     """Everything the answers draw on, already computed by the pipeline (figures, no words)."""
 
@@ -107,12 +111,17 @@ def _m(key: str, lang: str, **values: object) -> str:
     return message(f"questions.{key}", lang, **values)
 
 
-def _has(key: str, lang: str) -> bool:
-    return f"questions.{key}" in catalogue(lang)
+@cache
+def _keyed(lang: str, stem: str) -> Mapping[str, str]:
+    """The texts under ``questions.<stem>.``, keyed by what follows (a rule id, a fact name),
+    read once a language."""
+    prefix = f"questions.{stem}."
+    return {key[len(prefix):]: message(key, lang) for key in catalogue(lang)
+            if key.startswith(prefix)}
 
 
 def _join(parts: Iterable[str]) -> str:
-    return " ".join(p for p in parts if p)
+    return " ".join([p for p in parts if p])
 
 
 def _plain_stage(stage: str) -> str:
@@ -200,11 +209,12 @@ def _axilla_treatment(f: QuestionFacts, lang: str) -> PatientQuestion | None:
     parts: list[str] = []
     unsure = False
     axilla_fired = False
+    said = _keyed(lang, "axilla_treatment.rule")
     for rec in f.recommendations:
-        key = f"axilla_treatment.rule.{rec.id}"
-        if not _has(key, lang):
+        text = said.get(rec.id)
+        if text is None:
             continue
-        parts.append(_m(key, lang))
+        parts.append(text)
         axilla_fired = axilla_fired or rec.topic == "axilla"
         unsure = unsure or (rec.uncertain is not None and rec.topic == "radiotherapy")
     if not parts:
@@ -290,17 +300,18 @@ def _pregnancy(f: QuestionFacts, lang: str) -> str:
 def _pending(f: QuestionFacts, lang: str) -> PatientQuestion:
     parts: list[str] = []
     seen: set[str] = set()
+    facts, still_open = _keyed(lang, "pending.fact"), _keyed(lang, "pending.open")
     for _, missing in f.undecided:
         for fact in missing:
-            key = f"pending.fact.{fact}"
-            if fact in seen or not _has(key, lang):
+            what = facts.get(fact)
+            if what is None or fact in seen:
                 continue
             seen.add(fact)
-            parts.append(_m("pending.item", lang, what=_m(key, lang)))
+            parts.append(_m("pending.item", lang, what=what))
     for rec in f.recommendations:
-        key = f"pending.open.{rec.id}"
-        if rec.uncertain is not None and _has(key, lang):
-            parts.append(_m("pending.unsure", lang, what=_m(key, lang)))
+        what = None if rec.uncertain is None else still_open.get(rec.id)
+        if what is not None:
+            parts.append(_m("pending.unsure", lang, what=what))
     if not parts:
         parts.append(_m("pending.nothing", lang))
     return _question("pending", _join(parts), [], lang)

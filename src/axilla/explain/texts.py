@@ -9,6 +9,7 @@ from the message catalogue; they explain or avoid jargon, state uncertainty and 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """One result told twice: for the clinician and for the patient, with glossary terms used."""
 
@@ -46,11 +47,36 @@ def _check(field: str, value: object, allowed: tuple[str, ...]) -> None:
 
 
 def _join(*sentences: str) -> str:
-    return " ".join(s for s in sentences if s)
+    return " ".join([s for s in sentences if s])
+
+
+#: Below this magnitude every double's fraction (``x - floor(x)``) and every ``n + 0.5`` are
+#: exact, so comparing the fraction with 0.5 decides as the decimal digits of ``repr`` would.
+_EXACT_HALVES = 2.0 ** 52
 
 
 def patient_number(x: float) -> str:
-    """A whole number for patient text, rounded half up (12.5 -> 13)."""
+    """A whole number for patient text, rounded half up (12.5 -> 13; -0.4 -> "-0").
+
+    The decimal value of ``repr(x)`` rounded half away from zero; below 2**52 the same result
+    from the double itself (a double and its shortest repr lie on the same side of every
+    exact half), the decimal way above it and for NaN and infinities.
+    """
+    x = float(x)
+    if 0.0 < x < _EXACT_HALVES:  # the usual case: a positive percentage
+        whole = int(x)
+        return str(whole + 1 if x - whole >= 0.5 else whole)
+    if not -_EXACT_HALVES < x < _EXACT_HALVES:
+        return _patient_number_decimal(x)
+    size = abs(x)
+    whole = math.floor(size)
+    if size - whole >= 0.5:
+        whole += 1
+    return f"-{whole}" if math.copysign(1.0, x) < 0 else str(whole)
+
+
+def _patient_number_decimal(x: float) -> str:
+    """``patient_number`` by decimal arithmetic on the shortest repr of ``x``."""
     return str(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
