@@ -255,6 +255,18 @@ def validate_predict_columns(
         valid &= ok
     problems.sort(key=lambda p: p[0])
 
+    warnings = predict_warnings(cols, valid, uses_v3_inputs=uses_v3_inputs)
+    return ColumnValidation(valid, problems, warnings, cols)
+
+
+def predict_warnings(cols: Mapping[str, np.ndarray], valid: np.ndarray | None = None, *,
+                     uses_v3_inputs: bool = True) -> dict[str, np.ndarray]:
+    """Each message a clinician should see, with the rows (of ``valid`` ones) it concerns.
+
+    ``cols`` are coded inputs (missing markers as codes); the same messages
+    :func:`validate_predict_columns` attaches, for inputs already checked by it."""
+    if valid is None:
+        valid = np.ones(np.asarray(cols["age"]).shape[0], dtype=bool)
     warnings: dict[str, np.ndarray] = {}
 
     def flag(mask: np.ndarray, message: str) -> None:
@@ -275,7 +287,7 @@ def validate_predict_columns(
              "without radiotherapy (source quirk Q10)")
         flag(cols["heart_gy"] > HEART_GY_EVALUATED_MAX,
              f"heart_gy: above {HEART_GY_EVALUATED_MAX:g} Gy the per-Gy harm is extrapolated")
-    return ColumnValidation(valid, problems, warnings, cols)
+    return warnings
 
 
 class PredictInputs(StrictModel):
