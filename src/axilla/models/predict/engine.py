@@ -9,6 +9,7 @@ chunks of patients run on all cores (NumPy releases the GIL in its loops).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
@@ -78,6 +79,22 @@ class PredictOutput:
         """Cumulative survival benefit of ``column`` over ``baseline``, percentage points."""
         d = self.all_cause
         return 100.0 * (d[:, self.col(baseline), :] - d[:, self.col(column), :])
+
+
+def patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
+    """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
+    are renumbered to the run."""
+    start, stop, _ = rows.indices(out.n)
+    sliced = {name: None if a is None else a[rows] for name, a in (
+        ("pi", out.pi), ("mi", out.mi), ("all_cause", out.all_cause), ("breast", out.breast),
+        ("other", out.other), ("conditional_all", out.conditional_all),
+        ("relapse_or_death", out.relapse_or_death),
+        ("extended_benefit_from_diagnosis", out.extended_benefit_from_diagnosis),
+        ("extended_benefit_from_year5", out.extended_benefit_from_year5))}
+    warnings = {m: r[(r >= start) & (r < stop)] - start for m, r in out.warnings.items()}
+    return dataclasses.replace(
+        out, **sliced, warnings={m: r for m, r in warnings.items() if r.size},
+        inputs={k: c[rows] for k, c in out.inputs.items()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,15 +196,15 @@ class _Layout:
 
 @functools.lru_cache(maxsize=256)
 def _layout(
-    version_id: str, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool
+    version_id: str, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool,
+    conditional: bool = True,
 ) -> _Layout:
     v = load_version(version_id)
     col_names = _check_columns(v, columns)
     keep = _check_years(years)
     rows = tuple(range(N_YEARS)) if split else tuple(int(r) for r in np.flatnonzero(keep))
     kept_rows = keep[list(rows)]
-    conditional = v.conditional_columns
-    cond_cols = tuple(c for c in col_names if c in conditional)
+    cond_cols = tuple(c for c in col_names if c in v.conditional_columns) if conditional else ()
     cond_years = tuple(int(t) for t in np.arange(CONDITIONAL_FROM + 1, 16)[keep[CONDITIONAL_FROM:]])
     return _Layout(
         plan=k.plan_for(v.id, col_names), keep=keep,
@@ -281,6 +298,7 @@ def compute(
     years: Sequence[int] | None = None,
     validate: bool = True,
     split: bool = True,
+    conditional: bool = True,
     chunk_size: int = DEFAULT_CHUNK,
     threads: int | None = None,
 ) -> PredictOutput:
@@ -294,13 +312,15 @@ def compute(
     row is checked by :func:`axilla.case.validate_predict_columns` and invalid rows are refused
     with an :class:`InputError`; pass ``validate=False`` only for inputs already validated.
     ``split=False`` skips the breast/other-cause split when only all-cause figures are needed
-    (overall survival is identical either way). Chunks of at most ``chunk_size`` patients run on
-    ``threads`` threads (default: all cores).
+    (overall survival is identical either way); ``conditional=False`` skips survival
+    conditional on being alive at 5 years where the version has it. Chunks of at most
+    ``chunk_size`` patients run on ``threads`` threads (default: all cores).
     """
     v = load_version(version)
     x, coded, warnings = prepare_inputs(v, inputs, validate)
     lay = _layout(v.id, None if columns is None else tuple(columns),
-                  None if years is None else tuple(int(t) for t in years), bool(split))
+                  None if years is None else tuple(int(t) for t in years), bool(split),
+                  bool(conditional))
     col_names = lay.plan.columns
     n = x["age"].shape[0]
     J, T = len(col_names), len(lay.kept_years)

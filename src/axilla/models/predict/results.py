@@ -6,16 +6,19 @@ batch of one, so these objects and a cohort run always agree.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from axilla.case.predict import PredictInputs
+from axilla.case.predict import PredictInputs, predict_warnings
 from axilla.errors import FieldProblem, InputError
-from axilla.models.predict.engine import PredictOutput, compute, required
+from axilla.models.predict.engine import PredictOutput, compute, patient_rows, required
 from axilla.models.predict.tables import r_round
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
@@ -127,11 +130,6 @@ def _built(cls: type[M], **values: object) -> M:
     return m
 
 
-def _rows(values: np.ndarray, at: Sequence[int]) -> list[list[float]]:
-    """A [patient, year] array at year positions ``at``, as Python lists (one call a batch)."""
-    return values[:, list(at)].tolist()
-
-
 def _added_letter(v: PredictVersion, a: str, b: str) -> str:
     before = set(v.column_terms[v.columns.index(a)])
     after = [x for x in v.column_terms[v.columns.index(b)] if x not in before]
@@ -167,9 +165,8 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     Source: PREDICT's treatment terms apply only to the columns that name them, so a column of
     this run equals the same column of the plan's own run (tests/models/predict)."""
     x = {k: np.asarray(val, dtype=float) for k, val in inputs.items()}
-    letters = {t for terms in v.column_terms for t in terms}
-    by_terms = {frozenset(terms): name for name, terms in zip(v.columns, v.column_terms,
-                                                              strict=True)}
+    lay = _layout(v.id)
+    letters, by_terms = lay.letters, lay.by_terms
     x["generation"] = np.where(x["generation"] == 0, 3.0, x["generation"])
     x["horm"] = np.where(x["er"] == 1, 1.0, x["horm"])
     x["traz"] = np.where(x["her2"] == 1, 1.0, x["traz"])
@@ -177,20 +174,83 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     names = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
     wanted: set[str] = set()
     rows = np.stack([np.asarray(inputs[k], dtype=float) for k in names], axis=1)
-    for row in np.unique(rows, axis=0).tolist():  # at most a few dozen distinct plans
+    for row in set(map(tuple, rows.tolist())):  # at most a few dozen distinct plans
         plan = _plan(v, dict(zip(names, row, strict=True)))
-        for extra in [set(), *({t} for t in letters & set(_ADDABLE) if t not in plan)]:
+        for extra in [set(), *({t} for t in letters if t not in plan)]:
             name = by_terms.get(plan | extra)
             if name is not None:
                 wanted.add(name)
     return x, sorted(wanted, key=v.columns.index)
 
 
-def _if_added(v: PredictVersion, added: PredictOutput, years: Sequence[int],
+@dataclass(frozen=True)
+class _Layout:
+    """What typed results read from one version's output, resolved once per version."""
+
+    columns: tuple[str, ...]  # every ladder's columns, in the version's order
+    treatments: Mapping[str, tuple[str, ...]]  # column -> treatment names
+    ladders: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]], ...]
+    by_terms: Mapping[frozenset[str], str]  # a column's terms -> its name
+    letters: frozenset[str]  # treatment letters of the version whose gain may be added
+
+
+@functools.lru_cache(maxsize=32)
+def _layout(version_id: str) -> _Layout:
+    v = load_version(version_id)
+    columns = tuple(sorted({c for steps in v.ladders.values() for c in steps},
+                           key=v.columns.index))
+    ladders = []
+    for ladder, ladder_columns in v.ladders.items():
+        pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(ladder_columns)]
+        pairs.append((ladder_columns[0], ladder_columns[-1], "all chosen"))
+        ladders.append((ladder, tuple(ladder_columns), tuple(pairs)))
+    return _Layout(
+        columns=columns,
+        treatments={c: tuple(TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)])
+                    for c in columns},
+        ladders=tuple(ladders),
+        by_terms={frozenset(terms): name
+                  for name, terms in zip(v.columns, v.column_terms, strict=True)},
+        letters=frozenset(t for terms in v.column_terms for t in terms) & frozenset(_ADDABLE),
+    )
+
+
+#: Patients up to which the ladder and the every-treatment-on inputs run as one batch of
+#: twice the size (one call's fixed cost); above it, two calls (fewer columns each).
+ONE_RUN_UP_TO = 64
+
+
+def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate: bool = True,
+                     one_run: bool | None = None) -> tuple[PredictOutput, PredictOutput | None]:
+    """The ladder columns of ``x`` and the run :func:`every_treatment_on` asks for, as the two
+    arguments of :func:`results`. Inputs already checked (``validate=False``) get the warnings
+    of :func:`axilla.case.predict.predict_warnings`. Up to ONE_RUN_UP_TO patients (or with
+    ``one_run``) both come from one call over the two sets of inputs stacked; treatment columns
+    are independent, so each column equals its own run's (tests/models/predict)."""
+    columns = list(_layout(v.id).columns)
+    x_on, columns_on = every_treatment_on(v, x)
+    n = int(np.asarray(x["age"]).shape[0])
+    if one_run is None:
+        one_run = n <= ONE_RUN_UP_TO
+    if one_run and columns_on:
+        both = {k: np.concatenate([np.asarray(x[k], dtype=float), x_on[k]]) for k in x_on}
+        union = sorted({*columns, *columns_on}, key=v.columns.index)
+        run = compute(both, v.id, columns=union, validate=validate, conditional=False)
+        out, added = patient_rows(run, slice(0, n)), patient_rows(run, slice(n, 2 * n))
+    else:
+        out = compute(x, v.id, columns=columns, validate=validate, conditional=False)
+        added = (compute(x_on, v.id, columns=columns_on, validate=validate, conditional=False)
+                 if columns_on else None)
+    if not validate:
+        out = dataclasses.replace(out, warnings=predict_warnings(
+            out.inputs, uses_v3_inputs=v.uses_v3_inputs))
+    return out, added
+
+
+def _if_added(v: PredictVersion, by_terms: Mapping[frozenset[str], str],
+              added: PredictOutput, at: Sequence[int], years: Sequence[int],
               x: Mapping[str, float], i: int) -> dict[str, dict[int, float] | None]:
     """Gain of adding each treatment to patient ``i``'s chosen plan, or None."""
-    by_terms = {frozenset(terms): name for name, terms in zip(v.columns, v.column_terms,
-                                                              strict=True)}
     plan = _plan(v, x)
     base = by_terms.get(plan)
     out: dict[str, dict[int, float] | None] = {}
@@ -200,7 +260,7 @@ def _if_added(v: PredictVersion, added: PredictOutput, years: Sequence[int],
             out[letter] = None
             continue
         gain = 100.0 * (added.all_cause[i, added.col(base)] - added.all_cause[i, added.col(name)])
-        out[letter] = {t: float(gain[added.year(t)]) for t in years}
+        out[letter] = dict(zip(years, gain[at].tolist(), strict=True))
     return out
 
 
@@ -208,13 +268,15 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
             added: PredictOutput | None = None) -> list[PredictResult]:
     """Typed results, one per patient of a batch (for presentation; the maths is columnar).
 
-    Every figure is computed once for the whole batch; each patient then takes its rows, so
-    the cost grows linearly with the batch. ``added`` (the output of the inputs and columns
-    :func:`every_treatment_on` gives, same patients) fills each benefit's ``if_added_pp``."""
+    Every figure is computed once for the whole batch, as whole arrays [patient, column,
+    year]; each patient then takes its rows, so the cost grows linearly with the batch.
+    ``added`` (the output of the inputs and columns :func:`every_treatment_on` gives, same
+    patients) fills each benefit's ``if_added_pp``."""
     v = out.version
     if v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
             "version", v.id, "gives no survival by treatment; use compute() and flat_columns()")])
+    lay = _layout(v.id)
     years = [t for t in years if t in out.years]
     at = [out.years.index(t) for t in years]
     warn: dict[int, list[str]] = {}
@@ -224,49 +286,47 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     provenance = ModelProvenance.of(v)
     names = [k for k in _INPUT_NAMES if k in out.inputs]
     inputs = np.stack([np.asarray(out.inputs[k], dtype=float) for k in names], axis=1).tolist()
-    columns = sorted({c for steps in v.ladders.values() for c in steps}, key=v.columns.index)
     years_of = tuple(years)
-    breast, other = required(out.breast, "breast"), required(out.other, "other")
-    figures = {c: (_rows(100.0 * (1.0 - out.all_cause[:, out.col(c)]), at),
-                   _rows(100.0 * breast[:, out.col(c)], at),
-                   _rows(100.0 * other[:, out.col(c)], at)) for c in columns}
-    treatments = {c: [TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)]]
-                  for c in columns}
-    steps_of: dict[str, tuple[tuple[str, ...], list[tuple[str, str, str]],
-                              list[list[list[float]]], list[list[list[float]]]]] = {}
-    for ladder, ladder_columns in v.ladders.items():
-        pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(ladder_columns)]
-        pairs.append((ladder_columns[0], ladder_columns[-1], "all chosen"))
-        gains = [out.benefit_vs(b, a) for a, b, _ in pairs]
-        steps_of[ladder] = (ladder_columns, pairs, [_rows(x, at) for x in gains],
-                            [_rows(r_round(x, 1), at) for x in gains])
+    at_added = [added.years.index(t) for t in years] if added is not None else []
+    position = {c: j for j, c in enumerate(lay.columns)}
+    pick = np.ix_(np.arange(out.n), [out.col(c) for c in lay.columns], at)
+    dead = out.all_cause[pick]  # [patient, ladder column, year kept]
+    os_ = (100.0 * (1.0 - dead)).tolist()
+    bcm = (100.0 * required(out.breast, "breast")[pick]).tolist()
+    ocm = (100.0 * required(out.other, "other")[pick]).tolist()
+    pairs = [p for _, _, ladder_pairs in lay.ladders for p in ladder_pairs]
+    gains = 100.0 * (dead[:, [position[a] for a, _, _ in pairs]]
+                     - dead[:, [position[b] for _, b, _ in pairs]])  # [patient, pair, year]
+    gain_rows, shown_rows = gains.tolist(), r_round(gains, 1).tolist()
 
     def row(i: int, c: str) -> SurvivalByTreatment:
-        os_, bcm, ocm = figures[c]
+        j = position[c]
         return _built(
-            SurvivalByTreatment, column=c, treatments=list(treatments[c]),
-            overall_survival_pct=dict(zip(years_of, os_[i], strict=True)),
-            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i], strict=True)),
-            other_cause_mortality_pct=dict(zip(years_of, ocm[i], strict=True)),
+            SurvivalByTreatment, column=c, treatments=list(lay.treatments[c]),
+            overall_survival_pct=dict(zip(years_of, os_[i][j], strict=True)),
+            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i][j], strict=True)),
+            other_cause_mortality_pct=dict(zip(years_of, ocm[i][j], strict=True)),
         )
 
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
-        if_added = _if_added(v, added, years_of, x, i) if added is not None else {}
+        if_added = (_if_added(v, lay.by_terms, added, at_added, years_of, x, i)
+                    if added is not None else {})
         ladders: dict[str, tuple[list[SurvivalByTreatment], list[TreatmentBenefit],
                                  TreatmentBenefit]] = {}
-        for ladder, (columns_of, pairs, values, shown) in steps_of.items():
-            bens = [
-                _built(
+        k = 0
+        for ladder, columns_of, ladder_pairs in lay.ladders:
+            bens = []
+            for a, b, letter in ladder_pairs:
+                bens.append(_built(
                     TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
                     letter=letter, from_column=a, to_column=b,
                     chosen=letter == "all chosen" or _chosen(letter, x),
-                    benefit_pp=dict(zip(years_of, value[i], strict=True)),
-                    displayed_pp=dict(zip(years_of, disp[i], strict=True)),
-                    if_added_pp=if_added.get(letter))
-                for (a, b, letter), value, disp in zip(pairs, values, shown, strict=True)
-            ]
+                    benefit_pp=dict(zip(years_of, gain_rows[i][k], strict=True)),
+                    displayed_pp=dict(zip(years_of, shown_rows[i][k], strict=True)),
+                    if_added_pp=if_added.get(letter)))
+                k += 1
             ladders[ladder] = ([row(i, c) for c in columns_of[1:]], bens[:-1], bens[-1])
         steps, bens, total = ladders["standard"]
         ext = ladders.get("extended")
