@@ -220,7 +220,11 @@ def validate_predict_columns(
     for name in names:
         if name in columns:
             raw = columns[name]
-            arr, unreadable[name] = _as_column(raw, n, name)
+            if isinstance(raw, np.ndarray) and raw.dtype == np.float64 and raw.ndim == 1 and (
+                    n is None or raw.shape[0] == n):
+                arr = raw  # numbers already: nothing can be unreadable
+            else:
+                arr, unreadable[name] = _as_column(raw, n, name)
             raw_values[name] = raw
         else:
             arr = None
@@ -243,6 +247,8 @@ def validate_predict_columns(
         ok = rule.ok(cols[name])
         if name in unreadable:
             ok &= ~unreadable[name]
+        if ok.all():
+            continue
         for i in np.flatnonzero(~ok):
             raw = raw_values.get(name)
             try:
