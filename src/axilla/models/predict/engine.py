@@ -9,7 +9,6 @@ chunks of patients run on all cores (NumPy releases the GIL in its loops).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
@@ -79,22 +78,6 @@ class PredictOutput:
         """Cumulative survival benefit of ``column`` over ``baseline``, percentage points."""
         d = self.all_cause
         return 100.0 * (d[:, self.col(baseline), :] - d[:, self.col(column), :])
-
-
-def patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
-    """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
-    are renumbered to the run."""
-    start, stop, _ = rows.indices(out.n)
-    sliced = {name: None if a is None else a[rows] for name, a in (
-        ("pi", out.pi), ("mi", out.mi), ("all_cause", out.all_cause), ("breast", out.breast),
-        ("other", out.other), ("conditional_all", out.conditional_all),
-        ("relapse_or_death", out.relapse_or_death),
-        ("extended_benefit_from_diagnosis", out.extended_benefit_from_diagnosis),
-        ("extended_benefit_from_year5", out.extended_benefit_from_year5))}
-    warnings = {m: r[(r >= start) & (r < stop)] - start for m, r in out.warnings.items()}
-    return dataclasses.replace(
-        out, **sliced, warnings={m: r for m, r in warnings.items() if r.size},
-        inputs={k: c[rows] for k, c in out.inputs.items()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,6 +175,7 @@ class _Layout:
     cond_years: tuple[int, ...]
     cond_rows: tuple[int, ...]
     cond_index: np.ndarray
+    other_base: np.ndarray  # [row]: the plan's other-cause baseline at the rows computed
 
 
 @functools.lru_cache(maxsize=256)
@@ -213,6 +197,7 @@ def _layout(
         cond_columns=cond_cols, cond_years=cond_years if cond_cols else (),
         cond_rows=tuple(t - 1 for t in cond_years),
         cond_index=np.array([col_names.index(c) for c in cond_cols], dtype=np.intp),
+        other_base=k.plan_for(v.id, col_names).other_base[list(rows)],
     )
 
 
@@ -262,7 +247,7 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
         return
     rows = lay.rows
     s_br = k.breast_survival(plan, p, rows)
-    s_oth = k.other_survival(plan.other_base[list(rows)], p)
+    s_oth = k.other_survival(lay.other_base, p)
     f_all = k.all_cause(s_oth, s_br, plan.key_of_column)
     res.all_cause[:, :, sl] = f_all[lay.kept_rows]
     if lay.split:
@@ -284,6 +269,41 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
         s_rel = k.breast_survival(plan, p, rows, table="relapse")
         required(res.relapse, "relapse")[:, :, sl] = (
             k.all_cause(s_oth, s_rel, plan.key_of_column)[lay.kept_rows])
+
+
+#: Patients up to which a batch with no conditional or version-specific outputs skips the
+#: chunk machinery (one chunk anyway): the same kernel calls on the whole batch.
+SMALL_UP_TO = 256
+
+
+def _small_applies(v: PredictVersion, lay: _Layout, n: int) -> bool:
+    return (n <= SMALL_UP_TO and not lay.cond_columns
+            and v.logic["output"] in ("benefit_matrix", "survival"))
+
+
+def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
+                   coded: Mapping[str, np.ndarray], warnings: Mapping[str, np.ndarray]
+                   ) -> PredictOutput:
+    """``compute`` for a small batch: the kernel calls of :func:`_compute_chunk` for one chunk,
+    in the same order on the same values, without the batch arrays they are copied into."""
+    plan = lay.plan
+    p = k.patients(plan, x)
+    shared = v.logic["treatment_harms"] in ("shared_index", "shared_index_twice")
+    s_br = k.breast_survival(plan, p, lay.rows)
+    s_oth = k.other_survival(lay.other_base, p)
+    f_all = k.all_cause(s_oth, s_br, plan.key_of_column)
+    breast = other = None
+    if lay.split:
+        breast, other = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
+        breast, other = breast[lay.kept_rows].transpose(2, 1, 0), other[lay.kept_rows].transpose(
+            2, 1, 0)
+    return PredictOutput(
+        version=v, columns=plan.columns, years=lay.kept_years,
+        pi=(plan.her2[p.group].T + p.pi_fixed)[lay.keep].T,
+        mi=p.mi + p.harm[0] + p.harm[1] if shared else p.mi,
+        all_cause=f_all[lay.kept_rows].transpose(2, 1, 0), breast=breast, other=other,
+        warnings=warnings, inputs=coded,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,6 +343,8 @@ def compute(
                   bool(conditional))
     col_names = lay.plan.columns
     n = x["age"].shape[0]
+    if _small_applies(v, lay, n):
+        return _compute_small(v, lay, x, coded, warnings)
     J, T = len(col_names), len(lay.kept_years)
     kind = v.logic["output"]
     res = _Results(

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.case.predict import PredictInputs, predict_warnings
 from axilla.errors import FieldProblem, InputError
-from axilla.models.predict.engine import PredictOutput, compute, patient_rows, required
+from axilla.models.predict.engine import PredictOutput, compute, required
 from axilla.models.predict.tables import r_round
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
@@ -215,6 +215,22 @@ def _layout(version_id: str) -> _Layout:
     )
 
 
+def _patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
+    """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
+    are renumbered to the run."""
+    start, stop, _ = rows.indices(out.n)
+    sliced = {name: None if a is None else a[rows] for name, a in (
+        ("pi", out.pi), ("mi", out.mi), ("all_cause", out.all_cause), ("breast", out.breast),
+        ("other", out.other), ("conditional_all", out.conditional_all),
+        ("relapse_or_death", out.relapse_or_death),
+        ("extended_benefit_from_diagnosis", out.extended_benefit_from_diagnosis),
+        ("extended_benefit_from_year5", out.extended_benefit_from_year5))}
+    warnings = {m: r[(r >= start) & (r < stop)] - start for m, r in out.warnings.items()}
+    return dataclasses.replace(
+        out, **sliced, warnings={m: r for m, r in warnings.items() if r.size},
+        inputs={k: c[rows] for k, c in out.inputs.items()})
+
+
 #: Patients up to which the ladder and the every-treatment-on inputs run as one batch of
 #: twice the size (one call's fixed cost); above it, two calls (fewer columns each).
 ONE_RUN_UP_TO = 64
@@ -236,7 +252,7 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
         both = {k: np.concatenate([np.asarray(x[k], dtype=float), x_on[k]]) for k in x_on}
         union = sorted({*columns, *columns_on}, key=v.columns.index)
         run = compute(both, v.id, columns=union, validate=validate, conditional=False)
-        out, added = patient_rows(run, slice(0, n)), patient_rows(run, slice(n, 2 * n))
+        out, added = _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
     else:
         out = compute(x, v.id, columns=columns, validate=validate, conditional=False)
         added = (compute(x_on, v.id, columns=columns_on, validate=validate, conditional=False)
