@@ -7,7 +7,7 @@ patient (a pydantic model) and a cohort (columns), so the two can never disagree
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +26,14 @@ from axilla.errors import FieldProblem, InputError
 # tumour size 1-500 mm, 0-50 positive nodes (0.5 = micrometastases only, the web tool's
 # convention), missing markers coded 9 (grade, HER2, Ki-67, PR) and 2 (mode of detection).
 # --------------------------------------------------------------------------------------------
+
+
+#: Values up to which a rule checks one by one (NumPy's cost per call exceeds the work).
+FEW_ROWS = 8
+
+
+def _each(ok_value: Callable[[float], bool], x: np.ndarray) -> np.ndarray:
+    return np.array([ok_value(v) for v in x.ravel().tolist()], dtype=bool).reshape(x.shape)
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,22 @@ class NumericRule:
         return f"{self.lo:g} to {self.hi:g}{unit}{extra}"
 
     def ok(self, x: np.ndarray) -> np.ndarray:
+        """Whether each value is allowed (a few values: one by one, else as arrays)."""
         x = np.asarray(x, dtype=float)
+        if x.size <= FEW_ROWS:
+            return _each(self.ok_value, x)
+        return self.ok_array(x)
+
+    def ok_value(self, v: float) -> bool:
+        if not (math.isfinite(v) and self.lo <= v <= self.hi):
+            return False
+        if self.steps == "whole":
+            return v == math.floor(v)
+        if self.steps == "whole_or_half":
+            return v == math.floor(v) or v == 0.5
+        return True
+
+    def ok_array(self, x: np.ndarray) -> np.ndarray:
         good = np.isfinite(x) & (x >= self.lo) & (x <= self.hi)
         if self.steps == "whole":
             good &= x == np.floor(x)
@@ -66,7 +89,16 @@ class CodeRule:
         return "one of " + ", ".join(f"{c:g} ({m})" for c, m in self.codes.items())
 
     def ok(self, x: np.ndarray) -> np.ndarray:
+        """Whether each value is allowed (a few values: one by one, else as arrays)."""
         x = np.asarray(x, dtype=float)
+        if x.size <= FEW_ROWS:
+            return _each(self.ok_value, x)
+        return self.ok_array(x)
+
+    def ok_value(self, v: float) -> bool:
+        return any(v == code for code in self.codes)
+
+    def ok_array(self, x: np.ndarray) -> np.ndarray:
         good = np.zeros(x.shape, dtype=bool)
         for code in self.codes:  # a handful of codes: faster than np.isin on any size
             good |= x == code

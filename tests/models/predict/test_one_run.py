@@ -22,7 +22,11 @@ from hypothesis import strategies as st
 
 from axilla.assess import assess
 from axilla.case.assessment import parse_case
-from axilla.case.predict import predict_warnings, validate_predict_columns
+from axilla.case.predict import (
+    PREDICT_INPUT_RULES,
+    predict_warnings,
+    validate_predict_columns,
+)
 from axilla.models.predict import compute, load_version
 from axilla.models.predict import results as results_module
 from axilla.models.predict.results import ladder_and_added, results
@@ -145,3 +149,16 @@ def test_assessment_json_of_the_example_is_the_general_paths(path, monkeypatch):
     monkeypatch.setattr(results_module, "ONE_RUN_UP_TO", 0)
     general = json.loads(assess(case).model_dump_json())
     assert_same(fast, general)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(
+        [0.0, -0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 9.0, 24.9, 25.0, 85.0, 85.5, 500.0, 50.0, 50.5]),
+    st.integers(-2, 600).map(float)), min_size=1, max_size=20))
+def test_rules_checking_values_one_by_one_agree_with_the_array_check(values):
+    x = np.array(values)
+    for name, rule in PREDICT_INPUT_RULES.items():
+        expected = rule.ok_array(x).tolist()
+        assert [rule.ok_value(v) for v in values] == expected, name
+        assert rule.ok(x).tolist() == expected, name

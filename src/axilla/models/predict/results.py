@@ -111,11 +111,14 @@ _INPUT_NAMES = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67",
                 "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker")
 
 
+#: The input that says whether each treatment letter is given (1 = given; chemotherapy: any
+#: generation but 0).
+_SWITCH = {"r": "radio", "h": "horm", "h10": "horm", "c": "generation", "t": "traz", "b": "bis"}
+
+
 def _chosen(letter: str, x: Mapping[str, float]) -> bool:
-    return {
-        "r": x["radio"] == 1, "h": x["horm"] == 1, "h10": x["horm"] == 1,
-        "c": x["generation"] != 0, "t": x["traz"] == 1, "b": x["bis"] == 1,
-    }[letter]
+    value = x[_SWITCH[letter]]
+    return value != 0 if letter == "c" else value == 1
 
 
 def _built(cls: type[M], **values: object) -> M:
@@ -146,9 +149,8 @@ def _plan(v: PredictVersion, x: Mapping[str, float]) -> frozenset[str]:
     """The terms of the column that equals the chosen plan: the chosen treatments, and
     radiotherapy wherever the version's ladder always carries it (3.x, whose radiotherapy
     column differs from the one without it even when radiotherapy is not given)."""
-    last = v.column_terms[v.columns.index(v.ladders["standard"][-1])]
-    letters = {t for terms in v.column_terms for t in terms} & set(_ADDABLE)
-    return frozenset({t for t in letters if _chosen(t, x)} | ({"r"} & set(last)))
+    lay = _layout(v.id)
+    return frozenset({t for t in lay.letters if _chosen(t, x)} | lay.always)
 
 
 def _applies(letter: str, x: Mapping[str, float]) -> bool:
@@ -192,6 +194,8 @@ class _Layout:
     ladders: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]], ...]
     by_terms: Mapping[frozenset[str], str]  # a column's terms -> its name
     letters: frozenset[str]  # treatment letters of the version whose gain may be added
+    always: frozenset[str]  # letters the last column of the standard ladder always carries
+    provenance: ModelProvenance
 
 
 @functools.lru_cache(maxsize=32)
@@ -212,6 +216,9 @@ def _layout(version_id: str) -> _Layout:
         by_terms={frozenset(terms): name
                   for name, terms in zip(v.columns, v.column_terms, strict=True)},
         letters=frozenset(t for terms in v.column_terms for t in terms) & frozenset(_ADDABLE),
+        always=frozenset({"r"} & set(v.column_terms[v.columns.index(
+            v.ladders["standard"][-1])])),
+        provenance=ModelProvenance.of(v),
     )
 
 
@@ -299,29 +306,36 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     for message, rows in out.warnings.items():
         for i in rows:
             warn.setdefault(int(i), []).append(message)
-    provenance = ModelProvenance.of(v)
+    provenance = lay.provenance
     names = [k for k in _INPUT_NAMES if k in out.inputs]
-    inputs = np.stack([np.asarray(out.inputs[k], dtype=float) for k in names], axis=1).tolist()
+    inputs = list(zip(*(np.asarray(out.inputs[k], dtype=float).tolist() for k in names),
+                      strict=True))
     years_of = tuple(years)
     at_added = [added.years.index(t) for t in years] if added is not None else []
     position = {c: j for j, c in enumerate(lay.columns)}
-    pick = np.ix_(np.arange(out.n), [out.col(c) for c in lay.columns], at)
-    dead = out.all_cause[pick]  # [patient, ladder column, year kept]
+    cidx = [out.col(c) for c in lay.columns]
+    every_year = at == list(range(len(out.years)))
+
+    def pick(a: np.ndarray) -> np.ndarray:  # [patient, ladder column, year kept]
+        a = a[:, cidx]
+        return a if every_year else a[:, :, at]
+
+    dead = pick(out.all_cause)
     os_ = (100.0 * (1.0 - dead)).tolist()
-    bcm = (100.0 * required(out.breast, "breast")[pick]).tolist()
-    ocm = (100.0 * required(out.other, "other")[pick]).tolist()
+    bcm = (100.0 * pick(required(out.breast, "breast"))).tolist()
+    ocm = (100.0 * pick(required(out.other, "other"))).tolist()
     pairs = [p for _, _, ladder_pairs in lay.ladders for p in ladder_pairs]
     gains = 100.0 * (dead[:, [position[a] for a, _, _ in pairs]]
                      - dead[:, [position[b] for _, b, _ in pairs]])  # [patient, pair, year]
     gain_rows, shown_rows = gains.tolist(), r_round(gains, 1).tolist()
 
-    def row(i: int, c: str) -> SurvivalByTreatment:
+    def row(i: int, c: str) -> SurvivalByTreatment:  # rows of years_of by construction
         j = position[c]
         return _built(
             SurvivalByTreatment, column=c, treatments=list(lay.treatments[c]),
-            overall_survival_pct=dict(zip(years_of, os_[i][j], strict=True)),
-            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i][j], strict=True)),
-            other_cause_mortality_pct=dict(zip(years_of, ocm[i][j], strict=True)),
+            overall_survival_pct=dict(zip(years_of, os_[i][j], strict=False)),
+            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i][j], strict=False)),
+            other_cause_mortality_pct=dict(zip(years_of, ocm[i][j], strict=False)),
         )
 
     found = []
@@ -339,8 +353,8 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
                     TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
                     letter=letter, from_column=a, to_column=b,
                     chosen=letter == "all chosen" or _chosen(letter, x),
-                    benefit_pp=dict(zip(years_of, gain_rows[i][k], strict=True)),
-                    displayed_pp=dict(zip(years_of, shown_rows[i][k], strict=True)),
+                    benefit_pp=dict(zip(years_of, gain_rows[i][k], strict=False)),
+                    displayed_pp=dict(zip(years_of, shown_rows[i][k], strict=False)),
                     if_added_pp=if_added.get(letter)))
                 k += 1
             ladders[ladder] = ([row(i, c) for c in columns_of[1:]], bens[:-1], bens[-1])
