@@ -231,6 +231,19 @@ def _as_column(raw: object, n: int | None, name: str) -> tuple[np.ndarray, np.nd
     return arr, unreadable
 
 
+def _refused_rows(rule: NumericRule | CodeRule, x: np.ndarray,
+                  unreadable: np.ndarray | None) -> list[int]:
+    """Rows whose value the rule refuses or that could not be read (a few rows: one by one)."""
+    if x.shape[0] <= FEW_ROWS:
+        flags = unreadable.tolist() if unreadable is not None else None
+        return [i for i, v in enumerate(x.tolist())
+                if not rule.ok_value(v) or (flags is not None and flags[i])]
+    ok = rule.ok_array(x)
+    if unreadable is not None:
+        ok &= ~unreadable
+    return [] if ok.all() else np.flatnonzero(~ok).tolist()
+
+
 def validate_predict_columns(
     columns: Mapping[str, object], *, uses_v3_inputs: bool = True
 ) -> ColumnValidation:
@@ -276,12 +289,8 @@ def validate_predict_columns(
     problems: list[tuple[int, FieldProblem]] = []
     for name in names:
         rule = PREDICT_INPUT_RULES[name]
-        ok = rule.ok(cols[name])
-        if name in unreadable:
-            ok &= ~unreadable[name]
-        if ok.all():
-            continue
-        for i in np.flatnonzero(~ok):
+        bad = _refused_rows(rule, cols[name], unreadable.get(name))
+        for i in bad:
             raw = raw_values.get(name)
             try:
                 value = raw[i] if raw is not None else cols[name][i]  # type: ignore[index]
@@ -289,8 +298,9 @@ def validate_predict_columns(
                 value = cols[name][i]
             if isinstance(value, np.generic):
                 value = value.item()
-            problems.append((int(i), FieldProblem(name, value, f"must be {rule.describe()}")))
-        valid &= ok
+            problems.append((i, FieldProblem(name, value, f"must be {rule.describe()}")))
+        if bad:
+            valid[bad] = False
     problems.sort(key=lambda p: p[0])
 
     warnings = predict_warnings(cols, valid, uses_v3_inputs=uses_v3_inputs)
@@ -308,9 +318,9 @@ def predict_warnings(cols: Mapping[str, np.ndarray], valid: np.ndarray | None = 
     warnings: dict[str, np.ndarray] = {}
 
     def flag(mask: np.ndarray, message: str) -> None:
-        rows = np.flatnonzero(mask & valid)
-        if rows.size:
-            warnings[message] = rows
+        mask = mask & valid
+        if mask.any():
+            warnings[message] = np.flatnonzero(mask)
 
     flag(cols["generation"] == 1,
          "generation: code 1 is not a PREDICT code; the model gives it the third-generation "

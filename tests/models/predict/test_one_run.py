@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from axilla.assess import assess
+from axilla.case import predict as case_predict
 from axilla.case.assessment import parse_case
 from axilla.case.predict import (
     PREDICT_INPUT_RULES,
@@ -115,7 +116,8 @@ def test_warnings_of_checked_inputs_are_those_validation_gives(x):
 @settings(max_examples=80, deadline=None)
 @given(x=single_patients(4), bad=st.sampled_from(
     [("age", 24.9), ("size", 0.0), ("nodes", 1.5), ("grade", 4.0), ("heart_gy", math.nan),
-     ("generation", 5.0), ("smoker", math.inf), ("pr", 2.0)]), row=st.integers(0, 3))
+     ("generation", 5.0), ("smoker", math.inf), ("pr", 2.0), ("er", math.nan)]),
+    row=st.integers(0, 3))
 def test_float_columns_are_refused_as_the_same_values_given_as_lists(x, bad, row):
     name, value = bad
     n = x["age"].shape[0]
@@ -127,6 +129,14 @@ def test_float_columns_are_refused_as_the_same_values_given_as_lists(x, bad, row
 
     assert shown(as_arrays.problems) == shown(as_lists.problems)
     assert as_arrays.problems
+    with pytest.MonkeyPatch.context() as mp:  # the same rows checked as arrays
+        mp.setattr(case_predict, "FEW_ROWS", 0)
+        for given in (x, {k: c.tolist() for k, c in x.items()}):
+            general = validate_predict_columns(given)
+            assert shown(general.problems) == shown(as_lists.problems)
+            assert general.valid.tolist() == as_lists.valid.tolist()
+            assert {m: r.tolist() for m, r in general.warnings.items()} == {
+                m: r.tolist() for m, r in as_lists.warnings.items()}
     assert as_arrays.valid.tolist() == as_lists.valid.tolist()
     for k in as_lists.columns:
         np.testing.assert_array_equal(as_arrays.columns[k], as_lists.columns[k])
