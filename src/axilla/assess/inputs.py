@@ -117,7 +117,9 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
                             "other-cause mortality")
     runnable = np.array([not r for r in reasons], dtype=bool)
     if runnable.any():
-        checked = validate_predict_columns({k: v[runnable] for k, v in cols.items()})
+        checked = validate_predict_columns(
+            cols if runnable.all() else {k: v[runnable] for k, v in cols.items()},
+            warn=False)  # the model run attaches the warnings
         rows = np.flatnonzero(runnable)
         for row, problem in checked.problems:
             reasons[int(rows[row])].append(

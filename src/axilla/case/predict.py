@@ -245,12 +245,13 @@ def _refused_rows(rule: NumericRule | CodeRule, x: np.ndarray,
 
 
 def validate_predict_columns(
-    columns: Mapping[str, object], *, uses_v3_inputs: bool = True
+    columns: Mapping[str, object], *, uses_v3_inputs: bool = True, warn: bool = True
 ) -> ColumnValidation:
     """Check PREDICT inputs held as columns; missing markers become the source's missing codes.
 
     Rows are refused (not clamped) when a value is outside its range or code set. Accepted rows
-    that the source model handles in a clinically surprising way carry a warning.
+    that the source model handles in a clinically surprising way carry a warning (unless
+    ``warn=False``, for a caller that reads only the refusals).
     """
     names = predict_input_names(uses_v3_inputs)
     absent = [name for name in names if name not in columns and name not in PREDICT_MISSING_CODES]
@@ -303,7 +304,7 @@ def validate_predict_columns(
             valid[bad] = False
     problems.sort(key=lambda p: p[0])
 
-    warnings = predict_warnings(cols, valid, uses_v3_inputs=uses_v3_inputs)
+    warnings = predict_warnings(cols, valid, uses_v3_inputs=uses_v3_inputs) if warn else {}
     return ColumnValidation(valid, problems, warnings, cols)
 
 

@@ -175,8 +175,8 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     x["bis"] = np.ones_like(x["bis"])
     names = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
     wanted: set[str] = set()
-    rows = np.stack([np.asarray(inputs[k], dtype=float) for k in names], axis=1)
-    for row in set(map(tuple, rows.tolist())):  # at most a few dozen distinct plans
+    rows = zip(*(np.asarray(inputs[k], dtype=float).tolist() for k in names), strict=True)
+    for row in set(rows):  # at most a few dozen distinct plans
         plan = _plan(v, dict(zip(names, row, strict=True)))
         for extra in [set(), *({t} for t in letters if t not in plan)]:
             name = by_terms.get(plan | extra)
@@ -226,16 +226,24 @@ def _patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
     """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
     are renumbered to the run."""
     start, stop, _ = rows.indices(out.n)
-    sliced = {name: None if a is None else a[rows] for name, a in (
-        ("pi", out.pi), ("mi", out.mi), ("all_cause", out.all_cause), ("breast", out.breast),
-        ("other", out.other), ("conditional_all", out.conditional_all),
-        ("relapse_or_death", out.relapse_or_death),
-        ("extended_benefit_from_diagnosis", out.extended_benefit_from_diagnosis),
-        ("extended_benefit_from_year5", out.extended_benefit_from_year5))}
-    warnings = {m: r[(r >= start) & (r < stop)] - start for m, r in out.warnings.items()}
-    return dataclasses.replace(
-        out, **sliced, warnings={m: r for m, r in warnings.items() if r.size},
-        inputs={k: c[rows] for k, c in out.inputs.items()})
+
+    def part(a: np.ndarray | None) -> np.ndarray | None:
+        return None if a is None else a[rows]
+
+    warnings = {}
+    for message, found in out.warnings.items():
+        found = found[(found >= start) & (found < stop)] - start
+        if found.size:
+            warnings[message] = found
+    return PredictOutput(
+        version=out.version, columns=out.columns, years=out.years, pi=out.pi[rows],
+        mi=out.mi[rows], all_cause=out.all_cause[rows], breast=part(out.breast),
+        other=part(out.other), conditional_columns=out.conditional_columns,
+        conditional_years=out.conditional_years, conditional_all=part(out.conditional_all),
+        relapse_or_death=part(out.relapse_or_death),
+        extended_benefit_from_diagnosis=part(out.extended_benefit_from_diagnosis),
+        extended_benefit_from_year5=part(out.extended_benefit_from_year5),
+        warnings=warnings, inputs={k: c[rows] for k, c in out.inputs.items()})
 
 
 #: Patients up to which the ladder and the every-treatment-on inputs run as one batch of
