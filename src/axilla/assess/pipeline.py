@@ -51,7 +51,8 @@ def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: st
     runnable = np.array([not r for r in reasons], dtype=bool)
     typed: dict[int, PredictResult] = {}
     if runnable.any():
-        x = {k: v[runnable] for k, v in cols.items()}  # checked by predict_inputs
+        # checked by predict_inputs
+        x = cols if runnable.all() else {k: v[runnable] for k, v in cols.items()}
         out, added = ladder_and_added(version, x, validate=False)
         typed = dict(zip(np.flatnonzero(runnable).tolist(), results(out, PREDICT_YEARS, added),
                          strict=True))
