@@ -224,6 +224,21 @@ class _Results:
     ext5: np.ndarray | None
 
 
+def _conditional(lay: _Layout, p: k.Patients, s_oth_all: np.ndarray | None) -> np.ndarray:
+    """All-cause mortality given alive at 5 years, [year 6..15, conditional column, patient]."""
+    plan = lay.plan
+    jc = lay.cond_index
+    s_c = k.breast_survival(plan, p, lay.cond_rows, origin=CONDITIONAL_FROM - 1, columns=jc)
+    at = [r - CONDITIONAL_FROM for r in lay.cond_rows]
+    if plan.version.logic["conditional"] == "unconditional_other_cause":  # Q9: 1 - sum of
+        s_all = required(s_oth_all, "other-cause survival")  # unconditional annual risks
+        m_oth = k.difference_in_place(1.0 - s_all)[CONDITIONAL_FROM:]
+        o_c = 1.0 - k.running_sum_in_place(m_oth)[at]
+    else:
+        o_c = k.other_survival(plan.other_base_from5[at], p)
+    return k.all_cause(o_c, s_c, plan.key_of_column[jc])
+
+
 def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> None:
     lay = res.layout
     plan = lay.plan
@@ -255,30 +270,16 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
         required(res.breast, "breast")[:, :, sl] = pred_br[lay.kept_rows]
         required(res.other, "other")[:, :, sl] = pred_oth[lay.kept_rows]
     if res.conditional is not None and lay.cond_rows:
-        jc = lay.cond_index
-        s_c = k.breast_survival(plan, p, lay.cond_rows, origin=CONDITIONAL_FROM - 1, columns=jc)
-        at = [r - CONDITIONAL_FROM for r in lay.cond_rows]
-        if v.logic["conditional"] == "unconditional_other_cause":  # Q9: 1 - sum of unconditional
-            s_all = required(s_oth_all, "other-cause survival")
-            m_oth = k.difference_in_place(1.0 - s_all)[CONDITIONAL_FROM:]
-            o_c = 1.0 - k.running_sum_in_place(m_oth)[at]
-        else:
-            o_c = k.other_survival(plan.other_base_from5[at], p)
-        res.conditional[:, :, sl] = k.all_cause(o_c, s_c, plan.key_of_column[jc])
+        res.conditional[:, :, sl] = _conditional(lay, p, s_oth_all)
     if kind == "dfs_benefit":
         s_rel = k.breast_survival(plan, p, rows, table="relapse")
         required(res.relapse, "relapse")[:, :, sl] = (
             k.all_cause(s_oth, s_rel, plan.key_of_column)[lay.kept_rows])
 
 
-#: Patients up to which a batch with no conditional or version-specific outputs skips the
-#: chunk machinery (one chunk anyway): the same kernel calls on the whole batch.
+#: Patients up to which a batch of survival by treatment skips the chunk machinery (one chunk
+#: anyway): the same kernel calls on the whole batch.
 SMALL_UP_TO = 256
-
-
-def _small_applies(v: PredictVersion, lay: _Layout, n: int) -> bool:
-    return (n <= SMALL_UP_TO and not lay.cond_columns
-            and v.logic["output"] in ("benefit_matrix", "survival"))
 
 
 def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
@@ -292,6 +293,11 @@ def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
     s_br = k.breast_survival(plan, p, lay.rows)
     s_oth = k.other_survival(lay.other_base, p)
     f_all = k.all_cause(s_oth, s_br, plan.key_of_column)
+    conditional = None
+    if lay.cond_columns and lay.cond_rows:
+        all_other = (k.other_survival(plan.other_base, p)
+                     if v.logic["conditional"] == "unconditional_other_cause" else None)
+        conditional = _conditional(lay, p, all_other).transpose(2, 1, 0)
     breast = other = None
     if lay.split:
         breast, other = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
@@ -302,7 +308,8 @@ def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
         pi=(plan.her2[p.group].T + p.pi_fixed)[lay.keep].T,
         mi=p.mi + p.harm[0] + p.harm[1] if shared else p.mi,
         all_cause=f_all[lay.kept_rows].transpose(2, 1, 0), breast=breast, other=other,
-        warnings=warnings, inputs=coded,
+        conditional_columns=lay.cond_columns, conditional_years=lay.cond_years,
+        conditional_all=conditional, warnings=warnings, inputs=coded,
     )
 
 
@@ -343,7 +350,7 @@ def compute(
                   bool(conditional))
     col_names = lay.plan.columns
     n = x["age"].shape[0]
-    if _small_applies(v, lay, n):
+    if n <= SMALL_UP_TO and v.logic["output"] in ("benefit_matrix", "survival"):
         return _compute_small(v, lay, x, coded, warnings)
     J, T = len(col_names), len(lay.kept_years)
     kind = v.logic["output"]
