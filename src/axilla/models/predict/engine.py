@@ -180,10 +180,11 @@ class _Layout:
 
 @functools.lru_cache(maxsize=256)
 def _layout(
-    version_id: str, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool,
+    v: PredictVersion, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool,
     conditional: bool = True,
 ) -> _Layout:
-    v = load_version(version_id)
+    """Keyed by the version object itself (hashed by identity), so a variant made with
+    ``dataclasses.replace`` never reuses the tables of the version it was made from."""
     col_names = _check_columns(v, columns)
     keep = _check_years(years)
     rows = tuple(range(N_YEARS)) if split else tuple(int(r) for r in np.flatnonzero(keep))
@@ -191,13 +192,13 @@ def _layout(
     cond_cols = tuple(c for c in col_names if c in v.conditional_columns) if conditional else ()
     cond_years = tuple(int(t) for t in np.arange(CONDITIONAL_FROM + 1, 16)[keep[CONDITIONAL_FROM:]])
     return _Layout(
-        plan=k.plan_for(v.id, col_names), keep=keep,
+        plan=k.plan_for(v, col_names), keep=keep,
         kept_years=tuple(int(t) for t in np.arange(1, 16)[keep]), rows=rows,
         kept_rows=slice(None) if kept_rows.all() else kept_rows, split=split,
         cond_columns=cond_cols, cond_years=cond_years if cond_cols else (),
         cond_rows=tuple(t - 1 for t in cond_years),
         cond_index=np.array([col_names.index(c) for c in cond_cols], dtype=np.intp),
-        other_base=k.plan_for(v.id, col_names).other_base[list(rows)],
+        other_base=k.plan_for(v, col_names).other_base[list(rows)],
     )
 
 
@@ -277,8 +278,7 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
             k.all_cause(s_oth, s_rel, plan.key_of_column)[lay.kept_rows])
 
 
-#: Patients up to which a batch of survival by treatment skips the chunk machinery (one chunk
-#: anyway): the same kernel calls on the whole batch.
+#: Patients up to which survival by treatment skips the chunk machinery (one chunk anyway).
 SMALL_UP_TO = 256
 
 
@@ -300,9 +300,8 @@ def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
         conditional = _conditional(lay, p, all_other).transpose(2, 1, 0)
     breast = other = None
     if lay.split:
-        breast, other = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
-        breast, other = breast[lay.kept_rows].transpose(2, 1, 0), other[lay.kept_rows].transpose(
-            2, 1, 0)
+        pair = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
+        breast, other = (a[lay.kept_rows].transpose(2, 1, 0) for a in pair)
     return PredictOutput(
         version=v, columns=plan.columns, years=lay.kept_years,
         pi=(plan.her2[p.group].T + p.pi_fixed)[lay.keep].T,
@@ -319,7 +318,7 @@ def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
 
 def compute(
     inputs: Mapping[str, object],
-    version: str = CURRENT_VERSION,
+    version: str | PredictVersion = CURRENT_VERSION,
     *,
     columns: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
@@ -341,11 +340,12 @@ def compute(
     ``split=False`` skips the breast/other-cause split when only all-cause figures are needed
     (overall survival is identical either way); ``conditional=False`` skips survival
     conditional on being alive at 5 years where the version has it. Chunks of at most
-    ``chunk_size`` patients run on ``threads`` threads (default: all cores).
+    ``chunk_size`` patients run on ``threads`` threads (default: all cores). ``version`` is a
+    version id or a :class:`PredictVersion` (e.g. one with a coefficient swapped, for ranges).
     """
-    v = load_version(version)
+    v = version if isinstance(version, PredictVersion) else load_version(version)
     x, coded, warnings = prepare_inputs(v, inputs, validate)
-    lay = _layout(v.id, None if columns is None else tuple(columns),
+    lay = _layout(v, None if columns is None else tuple(columns),
                   None if years is None else tuple(int(t) for t in years), bool(split),
                   bool(conditional))
     col_names = lay.plan.columns

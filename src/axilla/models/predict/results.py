@@ -149,7 +149,7 @@ def _plan(v: PredictVersion, x: Mapping[str, float]) -> frozenset[str]:
     """The terms of the column that equals the chosen plan: the chosen treatments, and
     radiotherapy wherever the version's ladder always carries it (3.x, whose radiotherapy
     column differs from the one without it even when radiotherapy is not given)."""
-    lay = _layout(v.id)
+    lay = _layout(v)
     return frozenset({t for t in lay.letters if _chosen(t, x)} | lay.always)
 
 
@@ -167,7 +167,7 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     Source: PREDICT's treatment terms apply only to the columns that name them, so a column of
     this run equals the same column of the plan's own run (tests/models/predict)."""
     x = {k: np.asarray(val, dtype=float) for k, val in inputs.items()}
-    lay = _layout(v.id)
+    lay = _layout(v)
     letters, by_terms = lay.letters, lay.by_terms
     x["generation"] = np.where(x["generation"] == 0, 3.0, x["generation"])
     x["horm"] = np.where(x["er"] == 1, 1.0, x["horm"])
@@ -199,8 +199,8 @@ class _Layout:
 
 
 @functools.lru_cache(maxsize=32)
-def _layout(version_id: str) -> _Layout:
-    v = load_version(version_id)
+def _layout(v: PredictVersion) -> _Layout:
+    """Keyed by the version object (hashed by identity, as the engine's layouts are)."""
     columns = tuple(sorted({c for steps in v.ladders.values() for c in steps},
                            key=v.columns.index))
     ladders = []
@@ -258,7 +258,7 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     of :func:`axilla.case.predict.predict_warnings`. Up to ONE_RUN_UP_TO patients (or with
     ``one_run``) both come from one call over the two sets of inputs stacked; treatment columns
     are independent, so each column equals its own run's (tests/models/predict)."""
-    columns = list(_layout(v.id).columns)
+    columns = list(_layout(v).columns)
     x_on, columns_on = every_treatment_on(v, x)
     n = int(np.asarray(x["age"]).shape[0])
     if one_run is None:
@@ -266,11 +266,11 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     if one_run and columns_on:
         both = {k: np.concatenate([np.asarray(x[k], dtype=float), x_on[k]]) for k in x_on}
         union = sorted({*columns, *columns_on}, key=v.columns.index)
-        run = compute(both, v.id, columns=union, validate=validate, conditional=False)
+        run = compute(both, v, columns=union, validate=validate, conditional=False)
         out, added = _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
     else:
-        out = compute(x, v.id, columns=columns, validate=validate, conditional=False)
-        added = (compute(x_on, v.id, columns=columns_on, validate=validate, conditional=False)
+        out = compute(x, v, columns=columns, validate=validate, conditional=False)
+        added = (compute(x_on, v, columns=columns_on, validate=validate, conditional=False)
                  if columns_on else None)
     if not validate:
         out = dataclasses.replace(out, warnings=predict_warnings(
@@ -307,7 +307,7 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     if v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
             "version", v.id, "gives no survival by treatment; use compute() and flat_columns()")])
-    lay = _layout(v.id)
+    lay = _layout(v)
     years = [t for t in years if t in out.years]
     at = [out.years.index(t) for t in years]
     warn: dict[int, list[str]] = {}
