@@ -263,6 +263,7 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     n = int(np.asarray(x["age"]).shape[0])
     if one_run is None:
         one_run = n <= ONE_RUN_UP_TO
+    added: PredictOutput | None = None
     if one_run and columns_on:
         both = {k: np.concatenate([np.asarray(x[k], dtype=float), x_on[k]]) for k in x_on}
         union = sorted({*columns, *columns_on}, key=v.columns.index)
