@@ -31,7 +31,9 @@ def status_code(values: np.ndarray, missing: float) -> np.ndarray:
 
 
 def _flag(x: np.ndarray) -> np.ndarray:
-    return np.nan_to_num(np.asarray(x, dtype=float))
+    """A recorded 0/1 (or dose) column with not recorded (NaN) as 0."""
+    x = np.asarray(x, dtype=float)
+    return np.where(np.isnan(x), 0.0, x)
 
 
 #: PREDICT's validated ranges that a valid case can fall outside, in words for people; the
@@ -84,7 +86,7 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
         "traz": _flag(t["treatment.trastuzumab"]),
         "bis": _flag(t["treatment.bisphosphonates"]),
         "radio": _flag(t["treatment.radiotherapy"]),
-        "heart_gy": np.nan_to_num(heart), "smoker": _flag(smoker),
+        "heart_gy": _flag(heart), "smoker": _flag(smoker),
     }
     reasons: list[list[str]] = [[] for _ in range(n)]
     notes: list[list[str]] = [[] for _ in range(n)]
@@ -115,7 +117,9 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
                             "other-cause mortality")
     runnable = np.array([not r for r in reasons], dtype=bool)
     if runnable.any():
-        checked = validate_predict_columns({k: v[runnable] for k, v in cols.items()})
+        checked = validate_predict_columns(
+            cols if runnable.all() else {k: v[runnable] for k, v in cols.items()},
+            warn=False)  # the model run attaches the warnings
         rows = np.flatnonzero(runnable)
         for row, problem in checked.problems:
             reasons[int(rows[row])].append(

@@ -36,8 +36,7 @@ from axilla.guidance import RULESET_VERSION, evaluate, validate_facts
 from axilla.models.cts5 import CTS5Result, cts5_applicability, cts5_results
 from axilla.models.npi import NPIResult, npi_applicability, npi_results
 from axilla.models.predict import CURRENT_VERSION, load_version
-from axilla.models.predict import compute as predict_compute
-from axilla.models.predict.results import PredictResult, every_treatment_on, results
+from axilla.models.predict.results import PredictResult, ladder_and_added, results
 from axilla.recurrence import classify_recurrence, risk_factor_summary
 from axilla.staging import StagingResult, counts_columns, index_node_inputs, stage_many
 
@@ -52,12 +51,9 @@ def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: st
     runnable = np.array([not r for r in reasons], dtype=bool)
     typed: dict[int, PredictResult] = {}
     if runnable.any():
-        ladder = sorted({c for lad in version.ladders.values() for c in lad},
-                        key=version.columns.index)
-        x = {k: v[runnable] for k, v in cols.items()}
-        out = predict_compute(x, version.id, columns=ladder)
-        x_on, columns_on = every_treatment_on(version, x)
-        added = predict_compute(x_on, version.id, columns=columns_on) if columns_on else None
+        # checked by predict_inputs
+        x = cols if runnable.all() else {k: v[runnable] for k, v in cols.items()}
+        out, added = ladder_and_added(version, x, validate=False)
         typed = dict(zip(np.flatnonzero(runnable).tolist(), results(out, PREDICT_YEARS, added),
                          strict=True))
     sections = [PredictSection(

@@ -7,7 +7,7 @@ patient (a pydantic model) and a cohort (columns), so the two can never disagree
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +26,14 @@ from axilla.errors import FieldProblem, InputError
 # tumour size 1-500 mm, 0-50 positive nodes (0.5 = micrometastases only, the web tool's
 # convention), missing markers coded 9 (grade, HER2, Ki-67, PR) and 2 (mode of detection).
 # --------------------------------------------------------------------------------------------
+
+
+#: Values up to which a rule checks one by one (NumPy's cost per call exceeds the work).
+FEW_ROWS = 8
+
+
+def _each(ok_value: Callable[[float], bool], x: np.ndarray) -> np.ndarray:
+    return np.array([ok_value(v) for v in x.ravel().tolist()], dtype=bool).reshape(x.shape)
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,22 @@ class NumericRule:
         return f"{self.lo:g} to {self.hi:g}{unit}{extra}"
 
     def ok(self, x: np.ndarray) -> np.ndarray:
+        """Whether each value is allowed (a few values: one by one, else as arrays)."""
         x = np.asarray(x, dtype=float)
+        if x.size <= FEW_ROWS:
+            return _each(self.ok_value, x)
+        return self.ok_array(x)
+
+    def ok_value(self, v: float) -> bool:
+        if not (math.isfinite(v) and self.lo <= v <= self.hi):
+            return False
+        if self.steps == "whole":
+            return v == math.floor(v)
+        if self.steps == "whole_or_half":
+            return v == math.floor(v) or v == 0.5
+        return True
+
+    def ok_array(self, x: np.ndarray) -> np.ndarray:
         good = np.isfinite(x) & (x >= self.lo) & (x <= self.hi)
         if self.steps == "whole":
             good &= x == np.floor(x)
@@ -66,7 +89,16 @@ class CodeRule:
         return "one of " + ", ".join(f"{c:g} ({m})" for c, m in self.codes.items())
 
     def ok(self, x: np.ndarray) -> np.ndarray:
+        """Whether each value is allowed (a few values: one by one, else as arrays)."""
         x = np.asarray(x, dtype=float)
+        if x.size <= FEW_ROWS:
+            return _each(self.ok_value, x)
+        return self.ok_array(x)
+
+    def ok_value(self, v: float) -> bool:
+        return any(v == code for code in self.codes)
+
+    def ok_array(self, x: np.ndarray) -> np.ndarray:
         good = np.zeros(x.shape, dtype=bool)
         for code in self.codes:  # a handful of codes: faster than np.isin on any size
             good |= x == code
@@ -199,13 +231,27 @@ def _as_column(raw: object, n: int | None, name: str) -> tuple[np.ndarray, np.nd
     return arr, unreadable
 
 
+def _refused_rows(rule: NumericRule | CodeRule, x: np.ndarray,
+                  unreadable: np.ndarray | None) -> list[int]:
+    """Rows whose value the rule refuses or that could not be read (a few rows: one by one)."""
+    if x.shape[0] <= FEW_ROWS:
+        flags = unreadable.tolist() if unreadable is not None else None
+        return [i for i, v in enumerate(x.tolist())
+                if not rule.ok_value(v) or (flags is not None and flags[i])]
+    ok = rule.ok_array(x)
+    if unreadable is not None:
+        ok &= ~unreadable
+    return [] if ok.all() else np.flatnonzero(~ok).tolist()
+
+
 def validate_predict_columns(
-    columns: Mapping[str, object], *, uses_v3_inputs: bool = True
+    columns: Mapping[str, object], *, uses_v3_inputs: bool = True, warn: bool = True
 ) -> ColumnValidation:
     """Check PREDICT inputs held as columns; missing markers become the source's missing codes.
 
     Rows are refused (not clamped) when a value is outside its range or code set. Accepted rows
-    that the source model handles in a clinically surprising way carry a warning.
+    that the source model handles in a clinically surprising way carry a warning (unless
+    ``warn=False``, for a caller that reads only the refusals).
     """
     names = predict_input_names(uses_v3_inputs)
     absent = [name for name in names if name not in columns and name not in PREDICT_MISSING_CODES]
@@ -220,7 +266,11 @@ def validate_predict_columns(
     for name in names:
         if name in columns:
             raw = columns[name]
-            arr, unreadable[name] = _as_column(raw, n, name)
+            if isinstance(raw, np.ndarray) and raw.dtype == np.float64 and raw.ndim == 1 and (
+                    n is None or raw.shape[0] == n):
+                arr = raw  # numbers already: nothing can be unreadable
+            else:
+                arr, unreadable[name] = _as_column(raw, n, name)
             raw_values[name] = raw
         else:
             arr = None
@@ -240,10 +290,8 @@ def validate_predict_columns(
     problems: list[tuple[int, FieldProblem]] = []
     for name in names:
         rule = PREDICT_INPUT_RULES[name]
-        ok = rule.ok(cols[name])
-        if name in unreadable:
-            ok &= ~unreadable[name]
-        for i in np.flatnonzero(~ok):
+        bad = _refused_rows(rule, cols[name], unreadable.get(name))
+        for i in bad:
             raw = raw_values.get(name)
             try:
                 value = raw[i] if raw is not None else cols[name][i]  # type: ignore[index]
@@ -251,16 +299,29 @@ def validate_predict_columns(
                 value = cols[name][i]
             if isinstance(value, np.generic):
                 value = value.item()
-            problems.append((int(i), FieldProblem(name, value, f"must be {rule.describe()}")))
-        valid &= ok
+            problems.append((i, FieldProblem(name, value, f"must be {rule.describe()}")))
+        if bad:
+            valid[bad] = False
     problems.sort(key=lambda p: p[0])
 
+    warnings = predict_warnings(cols, valid, uses_v3_inputs=uses_v3_inputs) if warn else {}
+    return ColumnValidation(valid, problems, warnings, cols)
+
+
+def predict_warnings(cols: Mapping[str, np.ndarray], valid: np.ndarray | None = None, *,
+                     uses_v3_inputs: bool = True) -> dict[str, np.ndarray]:
+    """Each message a clinician should see, with the rows (of ``valid`` ones) it concerns.
+
+    ``cols`` are coded inputs (missing markers as codes); the same messages
+    :func:`validate_predict_columns` attaches, for inputs already checked by it."""
+    if valid is None:
+        valid = np.ones(np.asarray(cols["age"]).shape[0], dtype=bool)
     warnings: dict[str, np.ndarray] = {}
 
     def flag(mask: np.ndarray, message: str) -> None:
-        rows = np.flatnonzero(mask & valid)
-        if rows.size:
-            warnings[message] = rows
+        mask = mask & valid
+        if mask.any():
+            warnings[message] = np.flatnonzero(mask)
 
     flag(cols["generation"] == 1,
          "generation: code 1 is not a PREDICT code; the model gives it the third-generation "
@@ -275,7 +336,7 @@ def validate_predict_columns(
              "without radiotherapy (source quirk Q10)")
         flag(cols["heart_gy"] > HEART_GY_EVALUATED_MAX,
              f"heart_gy: above {HEART_GY_EVALUATED_MAX:g} Gy the per-Gy harm is extrapolated")
-    return ColumnValidation(valid, problems, warnings, cols)
+    return warnings
 
 
 class PredictInputs(StrictModel):

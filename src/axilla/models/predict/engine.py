@@ -175,11 +175,13 @@ class _Layout:
     cond_years: tuple[int, ...]
     cond_rows: tuple[int, ...]
     cond_index: np.ndarray
+    other_base: np.ndarray  # [row]: the plan's other-cause baseline at the rows computed
 
 
 @functools.lru_cache(maxsize=256)
 def _layout(
-    v: PredictVersion, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool
+    v: PredictVersion, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool,
+    conditional: bool = True,
 ) -> _Layout:
     """Keyed by the version object itself (hashed by identity), so a variant made with
     ``dataclasses.replace`` never reuses the tables of the version it was made from."""
@@ -187,8 +189,7 @@ def _layout(
     keep = _check_years(years)
     rows = tuple(range(N_YEARS)) if split else tuple(int(r) for r in np.flatnonzero(keep))
     kept_rows = keep[list(rows)]
-    conditional = v.conditional_columns
-    cond_cols = tuple(c for c in col_names if c in conditional)
+    cond_cols = tuple(c for c in col_names if c in v.conditional_columns) if conditional else ()
     cond_years = tuple(int(t) for t in np.arange(CONDITIONAL_FROM + 1, 16)[keep[CONDITIONAL_FROM:]])
     return _Layout(
         plan=k.plan_for(v, col_names), keep=keep,
@@ -197,6 +198,7 @@ def _layout(
         cond_columns=cond_cols, cond_years=cond_years if cond_cols else (),
         cond_rows=tuple(t - 1 for t in cond_years),
         cond_index=np.array([col_names.index(c) for c in cond_cols], dtype=np.intp),
+        other_base=k.plan_for(v, col_names).other_base[list(rows)],
     )
 
 
@@ -223,6 +225,21 @@ class _Results:
     ext5: np.ndarray | None
 
 
+def _conditional(lay: _Layout, p: k.Patients, s_oth_all: np.ndarray | None) -> np.ndarray:
+    """All-cause mortality given alive at 5 years, [year 6..15, conditional column, patient]."""
+    plan = lay.plan
+    jc = lay.cond_index
+    s_c = k.breast_survival(plan, p, lay.cond_rows, origin=CONDITIONAL_FROM - 1, columns=jc)
+    at = [r - CONDITIONAL_FROM for r in lay.cond_rows]
+    if plan.version.logic["conditional"] == "unconditional_other_cause":  # Q9: 1 - sum of
+        s_all = required(s_oth_all, "other-cause survival")  # unconditional annual risks
+        m_oth = k.difference_in_place(1.0 - s_all)[CONDITIONAL_FROM:]
+        o_c = 1.0 - k.running_sum_in_place(m_oth)[at]
+    else:
+        o_c = k.other_survival(plan.other_base_from5[at], p)
+    return k.all_cause(o_c, s_c, plan.key_of_column[jc])
+
+
 def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> None:
     lay = res.layout
     plan = lay.plan
@@ -246,7 +263,7 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
         return
     rows = lay.rows
     s_br = k.breast_survival(plan, p, rows)
-    s_oth = k.other_survival(plan.other_base[list(rows)], p)
+    s_oth = k.other_survival(lay.other_base, p)
     f_all = k.all_cause(s_oth, s_br, plan.key_of_column)
     res.all_cause[:, :, sl] = f_all[lay.kept_rows]
     if lay.split:
@@ -254,20 +271,45 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
         required(res.breast, "breast")[:, :, sl] = pred_br[lay.kept_rows]
         required(res.other, "other")[:, :, sl] = pred_oth[lay.kept_rows]
     if res.conditional is not None and lay.cond_rows:
-        jc = lay.cond_index
-        s_c = k.breast_survival(plan, p, lay.cond_rows, origin=CONDITIONAL_FROM - 1, columns=jc)
-        at = [r - CONDITIONAL_FROM for r in lay.cond_rows]
-        if v.logic["conditional"] == "unconditional_other_cause":  # Q9: 1 - sum of unconditional
-            s_all = required(s_oth_all, "other-cause survival")
-            m_oth = k.difference_in_place(1.0 - s_all)[CONDITIONAL_FROM:]
-            o_c = 1.0 - k.running_sum_in_place(m_oth)[at]
-        else:
-            o_c = k.other_survival(plan.other_base_from5[at], p)
-        res.conditional[:, :, sl] = k.all_cause(o_c, s_c, plan.key_of_column[jc])
+        res.conditional[:, :, sl] = _conditional(lay, p, s_oth_all)
     if kind == "dfs_benefit":
         s_rel = k.breast_survival(plan, p, rows, table="relapse")
         required(res.relapse, "relapse")[:, :, sl] = (
             k.all_cause(s_oth, s_rel, plan.key_of_column)[lay.kept_rows])
+
+
+#: Patients up to which survival by treatment skips the chunk machinery (one chunk anyway).
+SMALL_UP_TO = 256
+
+
+def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
+                   coded: Mapping[str, np.ndarray], warnings: Mapping[str, np.ndarray]
+                   ) -> PredictOutput:
+    """``compute`` for a small batch: the kernel calls of :func:`_compute_chunk` for one chunk,
+    in the same order on the same values, without the batch arrays they are copied into."""
+    plan = lay.plan
+    p = k.patients(plan, x)
+    shared = v.logic["treatment_harms"] in ("shared_index", "shared_index_twice")
+    s_br = k.breast_survival(plan, p, lay.rows)
+    s_oth = k.other_survival(lay.other_base, p)
+    f_all = k.all_cause(s_oth, s_br, plan.key_of_column)
+    conditional = None
+    if lay.cond_columns and lay.cond_rows:
+        all_other = (k.other_survival(plan.other_base, p)
+                     if v.logic["conditional"] == "unconditional_other_cause" else None)
+        conditional = _conditional(lay, p, all_other).transpose(2, 1, 0)
+    breast = other = None
+    if lay.split:
+        pair = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
+        breast, other = (a[lay.kept_rows].transpose(2, 1, 0) for a in pair)
+    return PredictOutput(
+        version=v, columns=plan.columns, years=lay.kept_years,
+        pi=(plan.her2[p.group].T + p.pi_fixed)[lay.keep].T,
+        mi=p.mi + p.harm[0] + p.harm[1] if shared else p.mi,
+        all_cause=f_all[lay.kept_rows].transpose(2, 1, 0), breast=breast, other=other,
+        conditional_columns=lay.cond_columns, conditional_years=lay.cond_years,
+        conditional_all=conditional, warnings=warnings, inputs=coded,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,6 +324,7 @@ def compute(
     years: Sequence[int] | None = None,
     validate: bool = True,
     split: bool = True,
+    conditional: bool = True,
     chunk_size: int = DEFAULT_CHUNK,
     threads: int | None = None,
 ) -> PredictOutput:
@@ -295,16 +338,20 @@ def compute(
     row is checked by :func:`axilla.case.validate_predict_columns` and invalid rows are refused
     with an :class:`InputError`; pass ``validate=False`` only for inputs already validated.
     ``split=False`` skips the breast/other-cause split when only all-cause figures are needed
-    (overall survival is identical either way). Chunks of at most ``chunk_size`` patients run on
-    ``threads`` threads (default: all cores). ``version`` is a version id or a
-    :class:`PredictVersion` (e.g. one with a coefficient swapped, for ranges).
+    (overall survival is identical either way); ``conditional=False`` skips survival
+    conditional on being alive at 5 years where the version has it. Chunks of at most
+    ``chunk_size`` patients run on ``threads`` threads (default: all cores). ``version`` is a
+    version id or a :class:`PredictVersion` (e.g. one with a coefficient swapped, for ranges).
     """
     v = version if isinstance(version, PredictVersion) else load_version(version)
     x, coded, warnings = prepare_inputs(v, inputs, validate)
     lay = _layout(v, None if columns is None else tuple(columns),
-                  None if years is None else tuple(int(t) for t in years), bool(split))
+                  None if years is None else tuple(int(t) for t in years), bool(split),
+                  bool(conditional))
     col_names = lay.plan.columns
     n = x["age"].shape[0]
+    if n <= SMALL_UP_TO and v.logic["output"] in ("benefit_matrix", "survival"):
+        return _compute_small(v, lay, x, coded, warnings)
     J, T = len(col_names), len(lay.kept_years)
     kind = v.logic["output"]
     res = _Results(

@@ -6,14 +6,17 @@ batch of one, so these objects and a cohort run always agree.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from axilla.case.predict import PredictInputs
+from axilla.case.predict import PredictInputs, predict_warnings
 from axilla.errors import FieldProblem, InputError
 from axilla.models.predict.engine import PredictOutput, compute, required
 from axilla.models.predict.ranges import benefit_ranges
@@ -119,11 +122,14 @@ _INPUT_NAMES = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67",
                 "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker")
 
 
+#: The input that says whether each treatment letter is given (1 = given; chemotherapy: any
+#: generation but 0).
+_SWITCH = {"r": "radio", "h": "horm", "h10": "horm", "c": "generation", "t": "traz", "b": "bis"}
+
+
 def _chosen(letter: str, x: Mapping[str, float]) -> bool:
-    return {
-        "r": x["radio"] == 1, "h": x["horm"] == 1, "h10": x["horm"] == 1,
-        "c": x["generation"] != 0, "t": x["traz"] == 1, "b": x["bis"] == 1,
-    }[letter]
+    value = x[_SWITCH[letter]]
+    return value != 0 if letter == "c" else value == 1
 
 
 def _built(cls: type[M], **values: object) -> M:
@@ -136,11 +142,6 @@ def _built(cls: type[M], **values: object) -> M:
     object.__setattr__(m, "__pydantic_extra__", None)
     object.__setattr__(m, "__pydantic_private__", None)
     return m
-
-
-def _rows(values: np.ndarray, at: Sequence[int]) -> list[list[float]]:
-    """A [patient, year] array at year positions ``at``, as Python lists (one call a batch)."""
-    return values[:, list(at)].tolist()
 
 
 def _added_letter(v: PredictVersion, a: str, b: str) -> str:
@@ -159,9 +160,8 @@ def _plan(v: PredictVersion, x: Mapping[str, float]) -> frozenset[str]:
     """The terms of the column that equals the chosen plan: the chosen treatments, and
     radiotherapy wherever the version's ladder always carries it (3.x, whose radiotherapy
     column differs from the one without it even when radiotherapy is not given)."""
-    last = v.column_terms[v.columns.index(v.ladders["standard"][-1])]
-    letters = {t for terms in v.column_terms for t in terms} & set(_ADDABLE)
-    return frozenset({t for t in letters if _chosen(t, x)} | ({"r"} & set(last)))
+    lay = _layout(v)
+    return frozenset({t for t in lay.letters if _chosen(t, x)} | lay.always)
 
 
 def _applies(letter: str, x: Mapping[str, float]) -> bool:
@@ -178,30 +178,122 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     Source: PREDICT's treatment terms apply only to the columns that name them, so a column of
     this run equals the same column of the plan's own run (tests/models/predict)."""
     x = {k: np.asarray(val, dtype=float) for k, val in inputs.items()}
-    letters = {t for terms in v.column_terms for t in terms}
-    by_terms = {frozenset(terms): name for name, terms in zip(v.columns, v.column_terms,
-                                                              strict=True)}
+    lay = _layout(v)
+    letters, by_terms = lay.letters, lay.by_terms
     x["generation"] = np.where(x["generation"] == 0, 3.0, x["generation"])
     x["horm"] = np.where(x["er"] == 1, 1.0, x["horm"])
     x["traz"] = np.where(x["her2"] == 1, 1.0, x["traz"])
     x["bis"] = np.ones_like(x["bis"])
     names = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
     wanted: set[str] = set()
-    rows = np.stack([np.asarray(inputs[k], dtype=float) for k in names], axis=1)
-    for row in np.unique(rows, axis=0).tolist():  # at most a few dozen distinct plans
+    rows = zip(*(np.asarray(inputs[k], dtype=float).tolist() for k in names), strict=True)
+    for row in set(rows):  # at most a few dozen distinct plans
         plan = _plan(v, dict(zip(names, row, strict=True)))
-        for extra in [set(), *({t} for t in letters & set(_ADDABLE) if t not in plan)]:
+        for extra in [set(), *({t} for t in letters if t not in plan)]:
             name = by_terms.get(plan | extra)
             if name is not None:
                 wanted.add(name)
     return x, sorted(wanted, key=v.columns.index)
 
 
-def _if_added(v: PredictVersion, added: PredictOutput, years: Sequence[int],
+@dataclass(frozen=True)
+class _Layout:
+    """What typed results read from one version's output, resolved once per version."""
+
+    columns: tuple[str, ...]  # every ladder's columns, in the version's order
+    treatments: Mapping[str, tuple[str, ...]]  # column -> treatment names
+    ladders: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]], ...]
+    by_terms: Mapping[frozenset[str], str]  # a column's terms -> its name
+    letters: frozenset[str]  # treatment letters of the version whose gain may be added
+    always: frozenset[str]  # letters the last column of the standard ladder always carries
+    provenance: ModelProvenance
+
+
+@functools.lru_cache(maxsize=32)
+def _layout(v: PredictVersion) -> _Layout:
+    """Keyed by the version object (hashed by identity, as the engine's layouts are)."""
+    columns = tuple(sorted({c for steps in v.ladders.values() for c in steps},
+                           key=v.columns.index))
+    ladders = []
+    for ladder, ladder_columns in v.ladders.items():
+        pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(ladder_columns)]
+        pairs.append((ladder_columns[0], ladder_columns[-1], "all chosen"))
+        ladders.append((ladder, tuple(ladder_columns), tuple(pairs)))
+    return _Layout(
+        columns=columns,
+        treatments={c: tuple(TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)])
+                    for c in columns},
+        ladders=tuple(ladders),
+        by_terms={frozenset(terms): name
+                  for name, terms in zip(v.columns, v.column_terms, strict=True)},
+        letters=frozenset(t for terms in v.column_terms for t in terms) & frozenset(_ADDABLE),
+        always=frozenset({"r"} & set(v.column_terms[v.columns.index(
+            v.ladders["standard"][-1])])),
+        provenance=ModelProvenance.of(v),
+    )
+
+
+def _patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
+    """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
+    are renumbered to the run."""
+    start, stop, _ = rows.indices(out.n)
+
+    def part(a: np.ndarray | None) -> np.ndarray | None:
+        return None if a is None else a[rows]
+
+    warnings = {}
+    for message, found in out.warnings.items():
+        found = found[(found >= start) & (found < stop)] - start
+        if found.size:
+            warnings[message] = found
+    return PredictOutput(
+        version=out.version, columns=out.columns, years=out.years, pi=out.pi[rows],
+        mi=out.mi[rows], all_cause=out.all_cause[rows], breast=part(out.breast),
+        other=part(out.other), conditional_columns=out.conditional_columns,
+        conditional_years=out.conditional_years, conditional_all=part(out.conditional_all),
+        relapse_or_death=part(out.relapse_or_death),
+        extended_benefit_from_diagnosis=part(out.extended_benefit_from_diagnosis),
+        extended_benefit_from_year5=part(out.extended_benefit_from_year5),
+        warnings=warnings, inputs={k: c[rows] for k, c in out.inputs.items()})
+
+
+#: Patients up to which the ladder and the every-treatment-on inputs run as one batch of
+#: twice the size (one call's fixed cost); above it, two calls (fewer columns each).
+ONE_RUN_UP_TO = 64
+
+
+def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate: bool = True,
+                     one_run: bool | None = None) -> tuple[PredictOutput, PredictOutput | None]:
+    """The ladder columns of ``x`` and the run :func:`every_treatment_on` asks for, as the two
+    arguments of :func:`results`. Inputs already checked (``validate=False``) get the warnings
+    of :func:`axilla.case.predict.predict_warnings`. Up to ONE_RUN_UP_TO patients (or with
+    ``one_run``) both come from one call over the two sets of inputs stacked; treatment columns
+    are independent, so each column equals its own run's (tests/models/predict)."""
+    columns = list(_layout(v).columns)
+    x_on, columns_on = every_treatment_on(v, x)
+    n = int(np.asarray(x["age"]).shape[0])
+    if one_run is None:
+        one_run = n <= ONE_RUN_UP_TO
+    added: PredictOutput | None = None
+    if one_run and columns_on:
+        both = {k: np.concatenate([np.asarray(x[k], dtype=float), x_on[k]]) for k in x_on}
+        union = sorted({*columns, *columns_on}, key=v.columns.index)
+        run = compute(both, v, columns=union, validate=validate, conditional=False)
+        out, added = _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
+    else:
+        out = compute(x, v, columns=columns, validate=validate, conditional=False)
+        added = (compute(x_on, v, columns=columns_on, validate=validate, conditional=False)
+                 if columns_on else None)
+    if not validate:
+        out = dataclasses.replace(out, warnings=predict_warnings(
+            out.inputs, uses_v3_inputs=v.uses_v3_inputs))
+    return out, added
+
+
+def _if_added(v: PredictVersion, by_terms: Mapping[frozenset[str], str],
+              added: PredictOutput, at: Sequence[int], years: Sequence[int],
               x: Mapping[str, float], i: int) -> dict[str, dict[int, float] | None]:
     """Gain of adding each treatment to patient ``i``'s chosen plan, or None."""
-    by_terms = {frozenset(terms): name for name, terms in zip(v.columns, v.column_terms,
-                                                              strict=True)}
     plan = _plan(v, x)
     base = by_terms.get(plan)
     out: dict[str, dict[int, float] | None] = {}
@@ -211,7 +303,7 @@ def _if_added(v: PredictVersion, added: PredictOutput, years: Sequence[int],
             out[letter] = None
             continue
         gain = 100.0 * (added.all_cause[i, added.col(base)] - added.all_cause[i, added.col(name)])
-        out[letter] = {t: float(gain[added.year(t)]) for t in years}
+        out[letter] = dict(zip(years, gain[at].tolist(), strict=True))
     return out
 
 
@@ -219,68 +311,75 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
             added: PredictOutput | None = None) -> list[PredictResult]:
     """Typed results, one per patient of a batch (for presentation; the maths is columnar).
 
-    Every figure is computed once for the whole batch; each patient then takes its rows, so
-    the cost grows linearly with the batch. ``added`` (the output of the inputs and columns
-    :func:`every_treatment_on` gives, same patients) fills each benefit's ``if_added_pp``."""
+    Every figure is computed once for the whole batch, as whole arrays [patient, column,
+    year]; each patient then takes its rows, so the cost grows linearly with the batch.
+    ``added`` (the output of the inputs and columns :func:`every_treatment_on` gives, same
+    patients) fills each benefit's ``if_added_pp``."""
     v = out.version
     if v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
             "version", v.id, "gives no survival by treatment; use compute() and flat_columns()")])
+    lay = _layout(v)
     years = [t for t in years if t in out.years]
     at = [out.years.index(t) for t in years]
     warn: dict[int, list[str]] = {}
     for message, rows in out.warnings.items():
         for i in rows:
             warn.setdefault(int(i), []).append(message)
-    provenance = ModelProvenance.of(v)
+    provenance = lay.provenance
     names = [k for k in _INPUT_NAMES if k in out.inputs]
-    inputs = np.stack([np.asarray(out.inputs[k], dtype=float) for k in names], axis=1).tolist()
-    columns = sorted({c for steps in v.ladders.values() for c in steps}, key=v.columns.index)
+    inputs = list(zip(*(np.asarray(out.inputs[k], dtype=float).tolist() for k in names),
+                      strict=True))
     years_of = tuple(years)
-    breast, other = required(out.breast, "breast"), required(out.other, "other")
-    figures = {c: (_rows(100.0 * (1.0 - out.all_cause[:, out.col(c)]), at),
-                   _rows(100.0 * breast[:, out.col(c)], at),
-                   _rows(100.0 * other[:, out.col(c)], at)) for c in columns}
-    treatments = {c: [TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)]]
-                  for c in columns}
-    steps_of: dict[str, tuple[tuple[str, ...], list[tuple[str, str, str]],
-                              list[list[list[float]]], list[list[list[float]]]]] = {}
-    for ladder, ladder_columns in v.ladders.items():
-        pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(ladder_columns)]
-        pairs.append((ladder_columns[0], ladder_columns[-1], "all chosen"))
-        gains = [out.benefit_vs(b, a) for a, b, _ in pairs]
-        steps_of[ladder] = (ladder_columns, pairs, [_rows(x, at) for x in gains],
-                            [_rows(r_round(x, 1), at) for x in gains])
+    at_added = [added.years.index(t) for t in years] if added is not None else []
+    position = {c: j for j, c in enumerate(lay.columns)}
+    cidx = [out.col(c) for c in lay.columns]
+    every_year = at == list(range(len(out.years)))
 
-    def row(i: int, c: str) -> SurvivalByTreatment:
-        os_, bcm, ocm = figures[c]
+    def pick(a: np.ndarray) -> np.ndarray:  # [patient, ladder column, year kept]
+        a = a[:, cidx]
+        return a if every_year else a[:, :, at]
+
+    dead = pick(out.all_cause)
+    os_ = (100.0 * (1.0 - dead)).tolist()
+    bcm = (100.0 * pick(required(out.breast, "breast"))).tolist()
+    ocm = (100.0 * pick(required(out.other, "other"))).tolist()
+    pairs = [p for _, _, ladder_pairs in lay.ladders for p in ladder_pairs]
+    gains = 100.0 * (dead[:, [position[a] for a, _, _ in pairs]]
+                     - dead[:, [position[b] for _, b, _ in pairs]])  # [patient, pair, year]
+    gain_rows, shown_rows = gains.tolist(), r_round(gains, 1).tolist()
+
+    def row(i: int, c: str) -> SurvivalByTreatment:  # rows of years_of by construction
+        j = position[c]
         return _built(
-            SurvivalByTreatment, column=c, treatments=list(treatments[c]),
-            overall_survival_pct=dict(zip(years_of, os_[i], strict=True)),
-            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i], strict=True)),
-            other_cause_mortality_pct=dict(zip(years_of, ocm[i], strict=True)),
+            SurvivalByTreatment, column=c, treatments=list(lay.treatments[c]),
+            overall_survival_pct=dict(zip(years_of, os_[i][j], strict=False)),
+            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i][j], strict=False)),
+            other_cause_mortality_pct=dict(zip(years_of, ocm[i][j], strict=False)),
         )
 
     bounds = benefit_ranges(out, years_of)
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
-        if_added = _if_added(v, added, years_of, x, i) if added is not None else {}
+        if_added = (_if_added(v, lay.by_terms, added, at_added, years_of, x, i)
+                    if added is not None else {})
         ladders: dict[str, tuple[list[SurvivalByTreatment], list[TreatmentBenefit],
                                  TreatmentBenefit]] = {}
-        for ladder, (columns_of, pairs, values, shown) in steps_of.items():
-            bens = [
-                _built(
+        k = 0
+        for ladder, columns_of, ladder_pairs in lay.ladders:
+            bens = []
+            for a, b, letter in ladder_pairs:
+                bens.append(_built(
                     TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
                     letter=letter, from_column=a, to_column=b,
                     chosen=letter == "all chosen" or _chosen(letter, x),
-                    benefit_pp=dict(zip(years_of, value[i], strict=True)),
-                    displayed_pp=dict(zip(years_of, disp[i], strict=True)),
+                    benefit_pp=dict(zip(years_of, gain_rows[i][k], strict=False)),
+                    displayed_pp=dict(zip(years_of, shown_rows[i][k], strict=False)),
                     if_added_pp=if_added.get(letter),
                     **(bounds.fields(i, a, b, letter != "all chosen" and _chosen(letter, x))
-                       if bounds is not None else _NO_RANGE))
-                for (a, b, letter), value, disp in zip(pairs, values, shown, strict=True)
-            ]
+                       if bounds is not None else _NO_RANGE)))
+                k += 1
             ladders[ladder] = ([row(i, c) for c in columns_of[1:]], bens[:-1], bens[-1])
         steps, bens, total = ladders["standard"]
         ext = ladders.get("extended")
