@@ -110,7 +110,7 @@ def evaluate(
             rules.version, fast.recommendations(t, fired_at, full),
             fast.pending(t, undecided_at, lambda m: _base_facts(m, derived_fields, full)),
             {**defaulted, **derived}, values,
-            tuple(fast.assumption(n, v) for n, v in defaulted.items()), conflicts)
+            fast.assumptions(t, defaulted), conflicts)
 
     fired: dict[str, dict[str, object]] = {}
     undecided: dict[str, frozenset[str]] = {}

@@ -60,6 +60,8 @@ class Tables:
     undecided: tuple[tuple[dict[str, Any], frozenset[str]], ...]
     caveats: tuple[tuple[CaveatSpec, dict[str, Any], frozenset[str]] | None, ...]
     derived_mask: int  # bits of the derived fields (missing ones are asked for by source)
+    #: per field with a default: (the default, its Assumption fields)
+    assumptions: dict[str, tuple[object, dict[str, Any]]]
 
 
 def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
@@ -92,6 +94,9 @@ def build_tables(rules: RuleSet) -> Tables:
             cite=str(r.citation))) for r in rules.rules),
         caveats=tuple(caveats),
         derived_mask=sum(1 << i for i, n in enumerate(program.names) if n in derived),
+        assumptions={name: (value, {"field": name, "value": value,
+                                    "text": assumption_text(name, value)})
+                     for name, value in rules.defaults},
     )
 
 
@@ -176,10 +181,15 @@ def assumption_text(name: str, value: object) -> str:
     return f"{name} not given: taken as {shown}"
 
 
-def assumption(name: str, value: object) -> Assumption:
-    """A defaulted fact (as the validated ``Assumption``)."""
-    return _built(Assumption, {"field": name, "value": value,
-                               "text": assumption_text(name, value)}, _ASSUMPTION_SET)
+def assumptions(t: Tables, defaulted: Mapping[str, object]) -> tuple[Assumption, ...]:
+    """The facts taken at their defaults (as the validated ``Assumption``)."""
+    out = []
+    for name, value in defaulted.items():
+        held = t.assumptions.get(name)
+        values = (held[1].copy() if held is not None and held[0] is value else
+                  {"field": name, "value": value, "text": assumption_text(name, value)})
+        out.append(_built(Assumption, values, _ASSUMPTION_SET))
+    return tuple(out)
 
 
 def result(version: str, recs: tuple[Recommendation, ...], undecided: tuple[Undecided, ...],
