@@ -32,17 +32,19 @@ from axilla.guidance.rules import RuleSet
 
 M = TypeVar("M", bound=BaseModel)
 _new = object.__new__
-_set = object.__setattr__
+#: The slots every pydantic model instance fills (``model_construct`` sets the same four).
+_DICT, _FIELDS_SET, _EXTRA, _PRIVATE = (BaseModel.__dict__[name].__set__ for name in (
+    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
 
 
 def _built(cls: type[M], values: dict[str, Any], fields_set: frozenset[str]) -> M:
     """A model from already-checked values in field order (what ``model_construct`` does,
     without walking the fields again); ``fields_set`` as the validated constructor records."""
     obj = _new(cls)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", set(fields_set))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _DICT(obj, values)
+    _FIELDS_SET(obj, set(fields_set))
+    _EXTRA(obj, None)
+    _PRIVATE(obj, None)
     return obj
 
 
@@ -131,11 +133,11 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
             deciding[name] = list(v) if isinstance(v, tuple) else v
         values["facts"] = deciding
         values["conditional_on"] = conditional
-        rec = _new(Recommendation)
-        _set(rec, "__dict__", values)
-        _set(rec, "__pydantic_fields_set__", set(fields_set))
-        _set(rec, "__pydantic_extra__", None)
-        _set(rec, "__pydantic_private__", None)
+        rec = _new(Recommendation)  # ``_built``, inline (once a rule)
+        _DICT(rec, values)
+        _FIELDS_SET(rec, set(fields_set))
+        _EXTRA(rec, None)
+        _PRIVATE(rec, None)
         if covering:
             found = tuple(_built(Caveat, cav[1].copy(), cav[2]) for cav in covering
                           if cav[1]["rule_id"] != rec.id and cav[0].covers(rec))
@@ -162,11 +164,11 @@ def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
             values["missing"] = tuple(decode(mask, names))
         else:  # one missing fact
             values["missing"] = (names[mask.bit_length() - 1],)
-        obj = _new(Undecided)
-        _set(obj, "__dict__", values)
-        _set(obj, "__pydantic_fields_set__", set(fields_set))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
+        obj = _new(Undecided)  # ``_built``, inline (once a rule)
+        _DICT(obj, values)
+        _FIELDS_SET(obj, set(fields_set))
+        _EXTRA(obj, None)
+        _PRIVATE(obj, None)
         out.append(obj)
     return tuple(out)
 
