@@ -192,8 +192,6 @@ def build_program(rules: RuleSet) -> Program:
         ranks = ((topic_rank[rule.topic] * n + declared.get(rule.id, 0)) * n + k,
                  declared.get(rule.id, 0) * n + k)
         w.put(1, f"# {rule.id}")
-        if rule.id in referenced:
-            w.put(1, f"a{k} = u{k} = None")
         ind = 1
         if rule.gate is not None:
             gv, gm = gates.get(id(rule.gate)) or w.cond(rule.gate, 1)
@@ -206,6 +204,8 @@ def build_program(rules: RuleSet) -> Program:
     head = ["def run(F, P, NA=NA):", "    fired = []; undecided = []",
             "    fire = fired.append; und = undecided.append"]
     head += [f"    {x} = F.get({name!r}, NA)" for name, x in w.fields.items()]
+    # a referenced rule not fired (a) nor left open (u) stays None: false for ``fired``
+    head += [f"    a{k} = u{k} = None" for k, r in enumerate(rules.rules) if r.id in referenced]
     source = "\n".join([*head, *w.lines, "    return fired, undecided", ""])
     namespace: dict[str, Any] = {"NA": object(), **w.consts}
     exec(compile(source, f"<guidance rules {rules.version}>", "exec"), namespace)
