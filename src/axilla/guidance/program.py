@@ -191,7 +191,7 @@ def build_program(rules: RuleSet) -> Program:
     for k, rule in enumerate(rules.rules):
         ranks = ((topic_rank[rule.topic] * n + declared.get(rule.id, 0)) * n + k,
                  declared.get(rule.id, 0) * n + k)
-        w.put(1, f"# {rule.id}")
+        w.put(1, f"# {rule.id!r}")
         ind = 1
         if rule.gate is not None:
             gv, gm = gates.get(id(rule.gate)) or w.cond(rule.gate, 1)
