@@ -227,6 +227,7 @@ def test_a_fact_check_refuses_exactly_what_it_cannot_normalise(value: Any, name:
     spec = FIELDS[name]
     normalised, reason = spec.check(value)
     if spec.normalised(value) is INVALID:
-        assert (normalised, reason) == (value, f"must be {spec.allowed()}")
+        assert (normalised, reason) == (value, spec.refusal())
+        assert reason == f"must be {spec.allowed()}"
     else:
         assert reason is None and normalised == spec.normalised(value)

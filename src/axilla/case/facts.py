@@ -66,8 +66,12 @@ class FieldSpec:
         """Return (normalised value, None) or (value, reason) when the value is not allowed."""
         normalised = self.normalised(value)
         if normalised is INVALID:
-            return value, f"must be {self.allowed()}"
+            return value, self.refusal()
         return normalised, None
+
+    def refusal(self) -> str:
+        """Why a value is refused, in words."""
+        return f"must be {self.allowed()}"
 
     def normalised(self, value: object) -> object:
         """The value as the rules read it, or INVALID when this field does not allow it."""
@@ -190,7 +194,7 @@ def validate_facts(
             continue
         normalised = spec.normalised(value)
         if normalised is INVALID:
-            problems.append(FieldProblem(name, value, spec.check(value)[1]))
+            problems.append(FieldProblem(name, value, spec.refusal()))
         else:
             clean[name] = normalised
     if clean.get("invasive") is True and clean.get("dcis_only") is True:
