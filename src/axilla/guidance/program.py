@@ -185,7 +185,7 @@ def build_program(rules: RuleSet) -> Program:
     for rule in rules.rules:  # gates reading facts only: evaluated once, first
         if rule.gate is not None and not rule.gate.rule_refs() and id(rule.gate) not in gates:
             gates[id(rule.gate)] = w.cond(rule.gate, 1)
-    n = len(rules.rules) + 1
+    n = max(len(rules.rules), len(rules.declared)) + 1  # ranks: digits in base n
     topic_rank = {t: i for i, t in enumerate(rules.topics)}
     declared = {r: i for i, r in enumerate(rules.declared)}
     for k, rule in enumerate(rules.rules):
