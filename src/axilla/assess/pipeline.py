@@ -32,7 +32,7 @@ from axilla.assess.model import (
 from axilla.assess.present import present
 from axilla.case.assessment import Case, parse_case
 from axilla.columns import tables
-from axilla.guidance import RULESET_VERSION, evaluate, validate_facts
+from axilla.guidance import RULESET_VERSION, evaluate
 from axilla.models.cts5 import CTS5Result, cts5_applicability, cts5_results
 from axilla.models.npi import NPIResult, npi_applicability, npi_results
 from axilla.models.predict import CURRENT_VERSION, load_version
@@ -152,7 +152,7 @@ def _compute(cases: Sequence[Case], predict_version: str) -> list[Figures]:
             case_facts["npi"] = npi_result.score
         case_facts.update(event.guidance_facts if event else {})
         case_facts.update(case.guidance_facts)
-        guidance = evaluate(validate_facts(case_facts))
+        guidance = evaluate(case_facts)  # evaluate validates the facts (once)
         summary = risk_factor_summary(risk[i], validated_models={
             "npi": npi_result and {"score": npi_result.score, "group": npi_result.group6},
             "predict_version": version.id if p.result else None})

@@ -64,38 +64,52 @@ class FieldSpec:
 
     def check(self, value: object) -> tuple[object, str | None]:
         """Return (normalised value, None) or (value, reason) when the value is not allowed."""
-        bad = (value, f"must be {self.allowed()}")
-        if self.type == "bool":
-            return (value, None) if isinstance(value, bool) else bad
-        if self.type == "text":
-            return (value, None) if isinstance(value, str) and value.strip() else bad
-        if self.type == "enum":
+        normalised = self.normalised(value)
+        if normalised is INVALID:
+            return value, self.refusal()
+        return normalised, None
+
+    def refusal(self) -> str:
+        """Why a value is refused, in words."""
+        return f"must be {self.allowed()}"
+
+    def normalised(self, value: object) -> object:
+        """The value as the rules read it, or INVALID when this field does not allow it."""
+        kind = self.type
+        if kind == "bool":
+            return value if isinstance(value, bool) else INVALID
+        if kind == "enum":
             if not isinstance(value, str):
-                return bad
+                return INVALID
             value = _normalise_pn(value) if self.name == "pn_category" else value
-            return (value, None) if value in self.values else bad
-        if self.type == "list":
+            return value if value in self.values else INVALID
+        if kind == "text":
+            return value if isinstance(value, str) and value.strip() else INVALID
+        if kind == "list":
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                return bad
+                return INVALID
             if len(set(value)) != len(value) or not set(value) <= set(self.values):
-                return bad
-            return tuple(value), None
+                return INVALID
+            return tuple(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return bad
+            return INVALID
         if not math.isfinite(value):
-            return bad
-        if self.type == "int":
+            return INVALID
+        if kind == "int":
             if value != int(value):
-                return bad
+                return INVALID
             value = int(value)
         else:
             value = float(value)
         if (self.min is not None and value < self.min) or (
             self.max is not None and value > self.max
         ):
-            return bad
-        return value, None
+            return INVALID
+        return value
 
+
+#: What ``FieldSpec.normalised`` returns for a value the field does not allow.
+INVALID = object()
 
 _PN_SUFFIX = re.compile(r"(\((sn|f)\))+$")
 
@@ -178,9 +192,9 @@ def validate_facts(
             continue
         if value is None:  # null = not known
             continue
-        normalised, why = spec.check(value)
-        if why:
-            problems.append(FieldProblem(name, value, why))
+        normalised = spec.normalised(value)
+        if normalised is INVALID:
+            problems.append(FieldProblem(name, value, spec.refusal()))
         else:
             clean[name] = normalised
     if clean.get("invasive") is True and clean.get("dcis_only") is True:

@@ -4,7 +4,9 @@ Each condition tree is turned into a Python closure at load time, so evaluating 
 tree and looks up no operator by name; a field test (field, operators, operands) reads only the
 case's facts and the rule-set parameters, so its outcome is computed once a case and reused by
 every rule that repeats it. The interpreted ``Condition.evaluate`` stays the reference; tests
-check that both give identical outcomes on every rule and on random facts.
+check that both give identical outcomes on every rule and on random facts. ``evaluate`` runs
+the whole rule set as one generated function instead (``program``); a closure here evaluates
+one condition against any context (facts, fired and undecided rules given by the caller).
 Source: axilla guidance specification, section 0 (condition language, three-valued logic).
 """
 

@@ -164,7 +164,8 @@ def complete(
         field = by_derivation.get(name)
         if field is None:
             continue
-        value = function({k: v for k, v in full.items() if k != field})
+        value = function({k: v for k, v in full.items() if k != field} if field in full
+                         else full)
         if field in full:
             if value is not None and value != full[field]:
                 kept = name in OVERRIDABLE

@@ -8,14 +8,12 @@ Pure: the rule set is read once from the packaged YAML; evaluation does no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from axilla.errors import FieldProblem, InputError
-from axilla.guidance import derive
+from axilla.guidance import derive, fast
 from axilla.guidance.annotations import CaveatSpec, add_caveats, conditional_on
-from axilla.guidance.compiled import Compiled, compile_condition
 from axilla.guidance.conditions import Context, Outcome
 from axilla.guidance.consistency import Contradiction, contradictions
 from axilla.guidance.models import (
@@ -71,88 +69,6 @@ def _choose_variant(rule: Rule, ctx: Context) -> tuple[Variant | None, Outcome]:
     return None, Outcome(None if missing else False, {}, frozenset(missing))
 
 
-@dataclass(frozen=True)
-class _CompiledRule:
-    """A rule's conditions compiled once: gate, condition and variant conditions."""
-
-    rule: Rule
-    gate: Compiled | None
-    gate_static: bool  # the gate reads facts only (no rule references)
-    when: Compiled
-    variants: tuple[tuple[Variant, Compiled | None], ...]
-
-
-_COMPILED: dict[int, tuple[RuleSet, tuple[_CompiledRule, ...]]] = {}
-
-
-def compiled_rules(rules: RuleSet) -> tuple[_CompiledRule, ...]:
-    """The rule set's conditions as closures, compiled on first use and kept."""
-    held = _COMPILED.get(id(rules))
-    if held is not None and held[0] is rules:
-        return held[1]
-    gates: dict[int, Compiled] = {}
-    out = []
-    for rule in rules.rules:
-        gate = None
-        if rule.gate is not None:
-            gate = gates.setdefault(id(rule.gate), compile_condition(rule.gate))
-        out.append(_CompiledRule(
-            rule=rule, gate=gate,
-            gate_static=rule.gate is not None and not rule.gate.rule_refs(),
-            when=compile_condition(rule.when),
-            variants=tuple((v, None if v.when is None else compile_condition(v.when))
-                           for v in rule.variants)))
-    _COMPILED[id(rules)] = (rules, tuple(out))
-    return _COMPILED[id(rules)][1]
-
-
-def _fire_compiled(rules: RuleSet, ctx: Context, chosen: dict[str, Variant | None],
-                   conditional: dict[str, str | None]) -> None:
-    """Fire the rules in order with the compiled conditions (same outcomes as the tree walk)."""
-    fired, undecided = ctx.fired, ctx.undecided
-    assert isinstance(fired, dict) and isinstance(undecided, dict)
-    memo: dict[int, Outcome] = {}
-    gates: dict[int, Outcome] = {}
-    for c in compiled_rules(rules):
-        if c.gate is not None:
-            gate = gates.get(id(c.gate))
-            if gate is None:
-                gate = c.gate(ctx, memo)
-                if c.gate_static:
-                    gates[id(c.gate)] = gate
-            if gate.value is not True:
-                if gate.value is None:
-                    undecided[c.rule.id] = gate.missing
-                continue
-        out = c.when(ctx, memo)
-        variant = None
-        if out.value is True and c.variants:
-            variant, vout = _first_variant(c.variants, ctx, memo)
-            out = Outcome(vout.value, {**out.facts, **vout.facts}, vout.missing)
-        if out.value is True:
-            fired[c.rule.id] = dict(out.facts)
-            chosen[c.rule.id] = variant
-            conditional[c.rule.id] = (conditional_on(c.rule.conditional, ctx)
-                                      if c.rule.conditional else None)
-        elif out.value is None:
-            undecided[c.rule.id] = out.missing
-
-
-def _first_variant(variants: tuple[tuple[Variant, Compiled | None], ...], ctx: Context,
-                   memo: dict[int, Outcome]) -> tuple[Variant | None, Outcome]:
-    """First variant whose compiled condition is true (as ``_choose_variant``)."""
-    missing: set[str] = set()
-    for variant, when in variants:
-        if when is None:
-            return variant, Outcome(True)
-        out = when(ctx, memo)
-        if out.value is True:
-            return variant, out
-        if out.value is None:
-            missing |= out.missing
-    return None, Outcome(None if missing else False, {}, frozenset(missing))
-
-
 def evaluate(
     facts: Mapping[str, Any],
     *,
@@ -163,35 +79,45 @@ def evaluate(
     """Recommendations that fire for a flat facts mapping (field names of fields.yaml).
 
     Facts are validated (InputError names field, value and what is allowed); derived fields are
-    computed only when not given; absent facts never make a rule fire. ``compiled=False`` walks
-    the condition trees instead of the compiled closures: the reference the fast path is
-    checked against (same result).
+    computed only when not given; absent facts never make a rule fire. The rules run as one
+    compiled function (``program``) with results built from per-rule templates (``fast``);
+    ``compiled=False`` walks the condition trees and validates every model instead: the
+    reference the fast path is checked against (same result).
     """
     rules = load_rules() if rules is None else rules
     clean = validate_facts(facts, rules.fields)
     values = resolve_params(rules, params)
-    for spec in rules.fields.values():
-        if spec.default is not None and spec.name not in clean:
-            clean[spec.name] = spec.default
-    derived_fields = {f.name: f.derived for f in rules.fields.values() if f.derived}
+    for name, default in rules.defaults:
+        if name not in clean:
+            clean[name] = default
+    derived_fields = rules.derived_fields
     contradicted = contradictions(clean)
     unknown = {f for c in contradicted for f in c.fields}
     full, derived, disagreements = derive.complete(
-        {k: v for k, v in clean.items() if k not in unknown}, derived_fields)
+        {k: v for k, v in clean.items() if k not in unknown} if unknown else clean,
+        derived_fields)
     defaulted = {
         name: value
         for name, value in clean.items()
         if facts.get(name) is None and name not in derived
     }
+    conflicts = (*(_contradiction(c) for c in contradicted),
+                 *(_conflict(d) for d in disagreements))
+    if compiled:
+        t = fast.tables(rules)
+        fired_at, undecided_at = t.program.run(full, values)
+        return fast.result(
+            rules.version, fast.recommendations(t, fired_at, full),
+            fast.pending(t, undecided_at, lambda m: _base_facts(m, derived_fields, full)),
+            {**defaulted, **derived}, values,
+            fast.assumptions(t, defaulted), conflicts)
 
     fired: dict[str, dict[str, object]] = {}
     undecided: dict[str, frozenset[str]] = {}
     chosen: dict[str, Variant | None] = {}
     conditional: dict[str, str | None] = {}
     gates: dict[int, Outcome] = {}  # a file's gate reads facts only: evaluated once
-    if compiled:
-        _fire_compiled(rules, Context(full, values, fired, undecided), chosen, conditional)
-    for rule in () if compiled else rules.rules:
+    for rule in rules.rules:
         ctx = Context(full, values, fired, undecided)
         if rule.gate is not None:
             gate = gates.get(id(rule.gate))
@@ -235,8 +161,7 @@ def evaluate(
         derived={**defaulted, **derived},
         parameters=values,
         assumptions=tuple(_assumption(n, v) for n, v in defaulted.items()),
-        conflicts=(*(_contradiction(c) for c in contradicted),
-                   *(_conflict(d) for d in disagreements)),
+        conflicts=conflicts,
     )
 
 
@@ -257,8 +182,7 @@ def _undecided(rule: Rule, missing: frozenset[str]) -> Undecided:
 
 
 def _assumption(name: str, value: object) -> Assumption:
-    shown = {True: "true", False: "false"}.get(value, value) if isinstance(value, bool) else value
-    return Assumption(field=name, value=value, text=f"{name} not given: taken as {shown}")
+    return Assumption(field=name, value=value, text=fast.assumption_text(name, value))
 
 
 def _contradiction(c: Contradiction) -> Conflict:

@@ -104,6 +104,16 @@ class RuleSet:
         """Rules by id (built once)."""
         return {r.id: r for r in self.rules}
 
+    @cached_property
+    def defaults(self) -> tuple[tuple[str, object], ...]:
+        """(field, default) of the fields that have a default (fields.yaml order)."""
+        return tuple((f.name, f.default) for f in self.fields.values() if f.default is not None)
+
+    @cached_property
+    def derived_fields(self) -> dict[str, str]:
+        """Derived field name -> derivation name (fields.yaml)."""
+        return {f.name: f.derived for f in self.fields.values() if f.derived}
+
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.rules)

@@ -1,0 +1,205 @@
+"""Typed guidance results built straight from the compiled rule function's output.
+
+Everything that depends only on the rule set is made once a rule set: the rule function
+(``program``), and for every rule (and variant) the checked fields of its Recommendation and
+Undecided, for every caveat rule its Caveat, for every defaulted field its Assumption. A case
+then only adds its own values (deciding facts, missing fields, conditional_on, caveats) and
+builds each model without re-validating values that were checked at load: the same field values,
+types and ``model_fields_set`` as the validated constructors of ``engine.evaluate`` give
+(tests check identical results against the interpreted reference).
+Source: axilla guidance specification section 0 (rule record); DESIGN.md (provenance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from axilla.guidance.annotations import CaveatSpec
+from axilla.guidance.models import (
+    Assumption,
+    Caveat,
+    Conflict,
+    GuidanceResult,
+    Recommendation,
+    Undecided,
+)
+from axilla.guidance.program import Program, build_program, decode
+from axilla.guidance.rules import RuleSet
+
+M = TypeVar("M", bound=BaseModel)
+_new = object.__new__
+#: The slots every pydantic model instance fills (``model_construct`` sets the same four).
+_DICT, _FIELDS_SET, _EXTRA, _PRIVATE = (BaseModel.__dict__[name].__set__ for name in (
+    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
+
+
+def _built(cls: type[M], values: dict[str, Any], fields_set: frozenset[str]) -> M:
+    """A model from already-checked values in field order (what ``model_construct`` does,
+    without walking the fields again); ``fields_set`` as the validated constructor records."""
+    obj = _new(cls)
+    _DICT(obj, values)
+    _FIELDS_SET(obj, set(fields_set))
+    _EXTRA(obj, None)
+    _PRIVATE(obj, None)
+    return obj
+
+
+def _template(model: BaseModel) -> tuple[dict[str, Any], frozenset[str]]:
+    return dict(model.__dict__), frozenset(model.model_fields_set)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What a rule set's results are built from, made once a rule set."""
+
+    program: Program
+    #: per rule: Recommendation fields for each variant, then for no variant (index -1)
+    recommendations: tuple[tuple[tuple[dict[str, Any], frozenset[str]], ...], ...]
+    undecided: tuple[tuple[dict[str, Any], frozenset[str]], ...]
+    caveats: tuple[tuple[CaveatSpec, dict[str, Any], frozenset[str]] | None, ...]
+    derived_mask: int  # bits of the derived fields (missing ones are asked for by source)
+    #: per field with a default: (the default, its Assumption fields)
+    assumptions: dict[str, tuple[object, dict[str, Any]]]
+
+
+def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
+    out = []
+    for variant in (*rule.variants, None):
+        out.append(_template(Recommendation(
+            id=rule.id, topic=rule.topic,
+            strength=(variant.strength or rule.strength) if variant else rule.strength,
+            source_kind=rule.source_kind, text=variant.text if variant else rule.text,
+            cite=str(rule.citation), citation=rule.citation, facts={},
+            variant=variant.name if variant else None, note=rule.note,
+            uncertain=rule.uncertain, also_fires=rule.also_fires, conditional_on=None)))
+    return tuple(out)
+
+
+def build_tables(rules: RuleSet) -> Tables:
+    """The rule function and the per-rule model fields of ``rules``."""
+    program = build_program(rules)
+    caveats = []
+    for rule in rules.rules:
+        spec = rule.caveat
+        caveats.append(None if spec is None else (spec, *_template(Caveat(
+            kind=spec.kind, rule_id=rule.id, text=spec.text, cite=str(rule.citation)))))
+    derived = {f.name for f in rules.fields.values() if f.derived}
+    return Tables(
+        program=program,
+        recommendations=tuple(_recommendation_templates(rules, r) for r in rules.rules),
+        undecided=tuple(_template(Undecided(
+            id=r.id, topic=r.topic, missing=(), strength=r.strength, text=r.text,
+            cite=str(r.citation))) for r in rules.rules),
+        caveats=tuple(caveats),
+        derived_mask=sum(1 << i for i, n in enumerate(program.names) if n in derived),
+        assumptions={name: (value, {"field": name, "value": value,
+                                    "text": assumption_text(name, value)})
+                     for name, value in rules.defaults},
+    )
+
+
+_TABLES: dict[int, tuple[RuleSet, Tables]] = {}
+
+
+def tables(rules: RuleSet) -> Tables:
+    """The tables of ``rules``, built on first use and kept with the rule set."""
+    held = _TABLES.get(id(rules))
+    if held is None or held[0] is not rules:
+        held = _TABLES[id(rules)] = (rules, build_tables(rules))
+    return held[1]
+
+
+def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]],
+                    facts: Mapping[str, object]) -> tuple[Recommendation, ...]:
+    """The fired rules' recommendations in display order, each with the caveats the fired
+    caveat rules put on it (``annotations.add_caveats``)."""
+    fired.sort()
+    names, templates, caveats = t.program.names, t.recommendations, t.caveats
+    covering = [c for f in fired if (c := caveats[f[1]]) is not None]
+    out = []
+    for _, k, mask, variant, conditional in fired:
+        values, fields_set = templates[k][variant]
+        values = values.copy()
+        deciding = {}
+        while mask:  # decode: the set bits name the deciding facts, in sorted order
+            low = mask & -mask
+            name = names[low.bit_length() - 1]
+            mask ^= low
+            v = facts[name]
+            deciding[name] = list(v) if isinstance(v, tuple) else v
+        values["facts"] = deciding
+        values["conditional_on"] = conditional
+        rec = _new(Recommendation)  # ``_built``, inline (once a rule)
+        _DICT(rec, values)
+        _FIELDS_SET(rec, set(fields_set))
+        _EXTRA(rec, None)
+        _PRIVATE(rec, None)
+        if covering:
+            found = tuple(_built(Caveat, cav[1].copy(), cav[2]) for cav in covering
+                          if cav[1]["rule_id"] != rec.id and cav[0].covers(rec))
+            if found:  # as ``annotations.add_caveats`` (model_copy with an update)
+                values["caveats"] = found
+                rec.model_fields_set.add("caveats")
+        out.append(rec)
+    return tuple(out)
+
+
+def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
+            ) -> tuple[Undecided, ...]:
+    """The undecided rules in file order; ``asked(names)`` turns missing derived fields into
+    the base facts to ask for (``engine._base_facts``)."""
+    undecided.sort()
+    names, templates, derived_mask = t.program.names, t.undecided, t.derived_mask
+    out = []
+    for _, k, mask in undecided:
+        values, fields_set = templates[k]
+        values = values.copy()
+        if mask & derived_mask:
+            values["missing"] = tuple(sorted(asked(frozenset(decode(mask, names)))))
+        elif mask & (mask - 1):
+            values["missing"] = tuple(decode(mask, names))
+        else:  # one missing fact
+            values["missing"] = (names[mask.bit_length() - 1],)
+        obj = _new(Undecided)  # ``_built``, inline (once a rule)
+        _DICT(obj, values)
+        _FIELDS_SET(obj, set(fields_set))
+        _EXTRA(obj, None)
+        _PRIVATE(obj, None)
+        out.append(obj)
+    return tuple(out)
+
+
+_ASSUMPTION_SET = frozenset({"field", "value", "text"})
+_RESULT_SET = frozenset(GuidanceResult.model_fields)
+
+
+def assumption_text(name: str, value: object) -> str:
+    """A fact not given, taken at its default, in words."""
+    shown = {True: "true", False: "false"}.get(value, value) if isinstance(value, bool) else value
+    return f"{name} not given: taken as {shown}"
+
+
+def assumptions(t: Tables, defaulted: Mapping[str, object]) -> tuple[Assumption, ...]:
+    """The facts taken at their defaults (as the validated ``Assumption``)."""
+    out = []
+    for name, value in defaulted.items():
+        held = t.assumptions.get(name)
+        values = (held[1].copy() if held is not None and held[0] is value else
+                  {"field": name, "value": value, "text": assumption_text(name, value)})
+        out.append(_built(Assumption, values, _ASSUMPTION_SET))
+    return tuple(out)
+
+
+def result(version: str, recs: tuple[Recommendation, ...], undecided: tuple[Undecided, ...],
+           derived: dict[str, Any], parameters: dict[str, Any],
+           assumptions: tuple[Assumption, ...], conflicts: tuple[Conflict, ...]
+           ) -> GuidanceResult:
+    """The GuidanceResult of already-built parts."""
+    return _built(GuidanceResult, {
+        "ruleset_version": version, "recommendations": recs, "undecided": undecided,
+        "derived": derived, "parameters": parameters, "assumptions": assumptions,
+        "conflicts": conflicts}, _RESULT_SET)

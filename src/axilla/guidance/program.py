@@ -1,0 +1,283 @@
+"""The whole rule set turned once into one Python function: the same Kleene logic, no tree walk.
+
+The YAML conditions (our own, load-checked data) are written out as Python source and compiled
+with ``compile()`` when a rule set is first evaluated. The function reads each fact once and
+walks the rules in evaluation order (referenced rules first) with plain locals; an outcome is a
+value (True, False or None = unknown) and a bit mask of field names: the deciding facts when the
+value is known, the missing fields when it is not (``Outcome.facts`` and ``Outcome.missing``;
+the facts of a test are its field, whose value is read back from the case's facts). It returns
+the rules that fired, each with its facts mask, variant index and ``conditional_on`` text, and
+the rules left undecided with their missing mask, both in evaluation order.
+The interpreted ``Condition.evaluate`` stays the reference; tests check identical results.
+Source: axilla guidance specification, section 0 (condition language, three-valued logic).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from axilla.guidance import derive
+from axilla.guidance.conditions import (
+    OPERATORS,
+    All,
+    AnyOf,
+    Condition,
+    Fired,
+    Not,
+    Param,
+    ParamRef,
+    Test,
+)
+from axilla.guidance.rules import RuleSet
+
+#: (facts, params) -> (fired: [(rank, rule index, facts mask, variant index or -1,
+#: conditional_on)], undecided: [(rank, rule index, missing mask)]), in evaluation order. Ranks
+#: are unique: sorting fired rules puts them in display order (topic, then file order), sorting
+#: undecided ones in file order.
+RuleFunction = Callable[
+    [Mapping[str, object], Mapping[str, object]],
+    tuple[list[tuple[int, int, int, int, str | None]], list[tuple[int, int, int]]],
+]
+
+#: Operator name -> Python expression over the fact ``{x}`` and the operand ``{o}``, each the
+#: same test as ``conditions.OPERATORS`` on validated facts.
+_EXPRESSIONS = {
+    "eq": "{x} == {o}", "ne": "{x} != {o}", "in": "{x} in {o}", "not_in": "{x} not in {o}",
+    "lt": "{x} < {o}", "le": "{x} <= {o}", "gt": "{x} > {o}", "ge": "{x} >= {o}",
+    "between": "{o}[0] <= {x} <= {o}[1]", "contains": "{o} in {x}",
+    "empty": "(len({x}) == 0) == {o}",
+}
+
+
+def _plain(value: object) -> bool:
+    """A value whose ``repr`` is a Python literal of the same type and value."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, tuple):
+        return all(_plain(v) for v in value)
+    return isinstance(value, bool | int | str)
+
+
+class _Writer:
+    """Emits the statements of the rule function; each condition becomes (value, mask) locals."""
+
+    def __init__(self, bits: Mapping[str, int], rule_index: Mapping[str, int]):
+        self.bits = bits
+        self.rule_index = rule_index
+        self.lines: list[str] = []
+        self.names = 0
+        self.consts: dict[str, object] = {}
+        self.fields: dict[str, str] = {}  # field name -> local holding its value (or NA)
+
+    def new(self) -> tuple[str, str]:
+        self.names += 1
+        return f"v{self.names}", f"m{self.names}"
+
+    def put(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def operand(self, operand: object) -> str:
+        if isinstance(operand, ParamRef):
+            return f"P[{operand.name!r}]"
+        if isinstance(operand, tuple) and not _plain(operand):
+            inner = ", ".join(self.operand(o) for o in operand)
+            return f"({inner},)"
+        if _plain(operand):
+            return repr(operand)
+        name = f"K{len(self.consts)}"
+        self.consts[name] = operand
+        return name
+
+    def test(self, cond: Test) -> str:
+        x = self.fields.setdefault(cond.field, f"x{len(self.fields)}")
+        parts = []
+        for op, arg in cond.tests:
+            o = self.operand(arg)
+            if op in _EXPRESSIONS:
+                parts.append("(" + _EXPRESSIONS[op].format(x=x, o=o) + ")")
+            else:  # an operator without a written form: call its function
+                fn = f"K{len(self.consts)}"
+                self.consts[fn] = OPERATORS[op][0]
+                parts.append(f"bool({fn}({x}, {o}))")
+        return f"None if {x} is NA else ({' and '.join(parts)})"
+
+    def cond(self, c: Condition, ind: int) -> tuple[str, str]:
+        """Write ``c``; return the names (or literals) of its value and its mask."""
+        if isinstance(c, Test):
+            v, _ = self.new()
+            self.put(ind, f"{v} = {self.test(c)}")
+            return v, str(1 << self.bits[c.field])
+        if isinstance(c, Param):
+            v, _ = self.new()
+            self.put(ind, f"{v} = bool(P[{c.name!r}])")
+            return v, "0"
+        if isinstance(c, Not):
+            pv, pm = self.cond(c.part, ind)
+            v, _ = self.new()
+            self.put(ind, f"{v} = None if {pv} is None else not {pv}")
+            return v, pm
+        if isinstance(c, Fired):
+            return self.fired(c, ind)
+        if isinstance(c, All | AnyOf):
+            return self.combine([self.cond(p, ind) for p in c.parts], isinstance(c, AnyOf), ind)
+        raise TypeError(f"cannot compile condition {type(c).__name__}")
+
+    def fired(self, c: Fired, ind: int) -> tuple[str, str]:
+        v, m = self.new()
+        ks = [self.rule_index[r] for r in c.rules]
+        self.put(ind, "if " + " or ".join(f"a{k} is not None" for k in ks) + ":")
+        self.put(ind + 1, f"{v} = True; {m} = "
+                 + " | ".join(f"(a{k} if a{k} is not None else 0)" for k in ks))
+        self.put(ind, "elif " + " or ".join(f"u{k} is not None" for k in ks) + ":")
+        self.put(ind + 1, f"{v} = None; {m} = "
+                 + " | ".join(f"(u{k} if u{k} is not None else 0)" for k in ks))
+        self.put(ind, f"else:\n{'    ' * (ind + 1)}{v} = False; {m} = 0")
+        return v, m
+
+    def combine(self, parts: list[tuple[str, str]], decisive: bool, ind: int) -> tuple[str, str]:
+        """``all`` (decisive False) or ``any`` (decisive True), as ``All`` and ``AnyOf``."""
+        v, m = self.new()
+        d = repr(decisive)
+
+        def union(when: str | None) -> str:
+            terms = [pm if when is None else f"({pm} if {pv} is {when} else 0)"
+                     for pv, pm in parts if pm != "0"]
+            return " | ".join(terms) or "0"
+
+        self.put(ind, "if " + " or ".join(f"{pv} is {d}" for pv, _ in parts) + ":")
+        self.put(ind + 1, f"{v} = {d}; {m} = {union(d)}")
+        self.put(ind, "elif " + " or ".join(f"{pv} is None" for pv, _ in parts) + ":")
+        self.put(ind + 1, f"{v} = None; {m} = {union('None')}")
+        self.put(ind, f"else:\n{'    ' * (ind + 1)}{v} = {not decisive!r}; {m} = {union(None)}")
+        return v, m
+
+
+@dataclass(frozen=True)
+class Program:
+    """A rule set's compiled function with the field-bit table its masks use."""
+
+    run: RuleFunction
+    names: tuple[str, ...]  # bit i of a mask is names[i] (sorted, so masks decode sorted)
+    source: str
+
+
+def _mask_names(rules: RuleSet) -> tuple[str, ...]:
+    """Every name a mask may hold: the fields and the base facts of the derivations."""
+    sources = {s for names in derive.SOURCES.values() for s in names}
+    return tuple(sorted(set(rules.fields) | sources))
+
+
+def build_program(rules: RuleSet) -> Program:
+    """Write and compile the rule function of ``rules`` (evaluation order of ``rules.rules``).
+
+    Ranks: fired rules sort by topic (ruleset order), then file order, then evaluation order;
+    undecided rules by file order, then evaluation order (as ``engine.evaluate`` sorts them).
+    """
+    names = _mask_names(rules)
+    index = {r.id: k for k, r in enumerate(rules.rules)}
+    w = _Writer({n: i for i, n in enumerate(names)}, index)
+    referenced = {ref for r in rules.rules for ref in r.rule_refs()}
+    referenced |= {ref for r in rules.rules if r.gate is not None for ref in r.gate.rule_refs()}
+    gates: dict[int, tuple[str, str]] = {}
+    for rule in rules.rules:  # gates reading facts only: evaluated once, first
+        if rule.gate is not None and not rule.gate.rule_refs() and id(rule.gate) not in gates:
+            gates[id(rule.gate)] = w.cond(rule.gate, 1)
+    n = max(len(rules.rules), len(rules.declared)) + 1  # ranks: digits in base n
+    topic_rank = {t: i for i, t in enumerate(rules.topics)}
+    declared = {r: i for i, r in enumerate(rules.declared)}
+    for k, rule in enumerate(rules.rules):
+        ranks = ((topic_rank[rule.topic] * n + declared.get(rule.id, 0)) * n + k,
+                 declared.get(rule.id, 0) * n + k)
+        w.put(1, f"# {rule.id!r}")
+        ind = 1
+        if rule.gate is not None:
+            gv, gm = gates.get(id(rule.gate)) or w.cond(rule.gate, 1)
+            w.put(1, f"if {gv} is None:")
+            w.put(2, f"und(({ranks[1]}, {k}, {gm}))"
+                  + (f"; u{k} = {gm}" if rule.id in referenced else ""))
+            w.put(1, f"elif {gv} is True:")
+            ind = 2
+        _rule_body(w, rule, (k, *ranks), rule.id in referenced, ind)
+    head = ["def run(F, P, NA=NA):", "    fired = []; undecided = []",
+            "    fire = fired.append; und = undecided.append"]
+    head += [f"    {x} = F.get({name!r}, NA)" for name, x in w.fields.items()]
+    # a referenced rule not fired (a) nor left open (u) stays None: false for ``fired``
+    head += [f"    a{k} = u{k} = None" for k, r in enumerate(rules.rules) if r.id in referenced]
+    source = "\n".join([*head, *w.lines, "    return fired, undecided", ""])
+    namespace: dict[str, Any] = {"NA": object(), **w.consts}
+    exec(compile(source, f"<guidance rules {rules.version}>", "exec"), namespace)
+    return Program(run=namespace["run"], names=names, source=source)
+
+
+def _rule_body(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool,
+               ind: int) -> None:
+    """One rule: condition, first true variant, then fired (with conditional_on) or undecided.
+
+    ``at``: the rule's index, its display rank when fired and its rank when undecided.
+    """
+    k, fired_rank, undecided_rank = at
+    v, m = w.cond(rule.when, ind)
+    vi = "-1"
+    if rule.variants:
+        vv, vm = w.new()
+        fv, fm = w.new()
+        vi = f"i{k}"
+        w.put(ind, f"if {v} is True:")
+        _variants(w, rule.variants, 0, vv, vm, vi, ind + 1, "0")
+        w.put(ind + 1, f"{fv} = {vv}; {fm} = ({m} | {vm}) if {vv} is True else {vm}")
+        w.put(ind, f"else:\n{'    ' * (ind + 1)}{fv} = {v}; {fm} = {m}; {vi} = -1")
+        v, m = fv, fm
+    w.put(ind, f"if {v} is True:")
+    if referenced:
+        w.put(ind + 1, f"a{k} = {m}")
+    text = "None"
+    if rule.conditional:
+        text = f"c{k}"
+        _conditionals(w, rule.conditional, 0, text, ind + 1)
+    w.put(ind + 1, f"fire(({fired_rank}, {k}, {m}, {vi}, {text}))")
+    w.put(ind, f"elif {v} is None:")
+    w.put(ind + 1, f"und(({undecided_rank}, {k}, {m}))" + (f"; u{k} = {m}" if referenced else ""))
+
+
+def _variants(w: _Writer, variants: tuple, j: int, vv: str, vm: str, vi: str, ind: int,
+              missing: str) -> None:
+    """First variant whose condition is true (``engine._choose_variant``), nested in order."""
+    if j == len(variants):
+        w.put(ind, f"{vv} = None if {missing} else False; {vm} = {missing}; {vi} = -1")
+        return
+    when = variants[j].when
+    if when is None:
+        w.put(ind, f"{vv} = True; {vm} = 0; {vi} = {j}")
+        return
+    cv, cm = w.cond(when, ind)
+    w.put(ind, f"if {cv} is True:")
+    w.put(ind + 1, f"{vv} = True; {vm} = {cm}; {vi} = {j}")
+    w.put(ind, "else:")
+    acc = f"s{vi[1:]}_{j}"
+    w.put(ind + 1, f"{acc} = {missing} | ({cm} if {cv} is None else 0)")
+    _variants(w, variants, j + 1, vv, vm, vi, ind + 1, acc)
+
+
+def _conditionals(w: _Writer, specs: tuple, j: int, text: str, ind: int) -> None:
+    """The first ambiguity whose condition is not false (``annotations.conditional_on``)."""
+    if j == len(specs):
+        w.put(ind, f"{text} = None")
+        return
+    cv, _ = w.cond(specs[j].when, ind)
+    w.put(ind, f"if {cv} is not False:")
+    w.put(ind + 1, f"{text} = {specs[j].text!r}")
+    w.put(ind, "else:")
+    _conditionals(w, specs, j + 1, text, ind + 1)
+
+
+def decode(mask: int, names: tuple[str, ...]) -> list[str]:
+    """The names of the set bits of ``mask``, in bit order (sorted names)."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(names[low.bit_length() - 1])
+        mask ^= low
+    return out
