@@ -247,37 +247,46 @@ def validate_index_columns(
 SMALL_BATCH = 8
 
 
-def _value_ok(rule: Rule, x: float) -> bool:
+def _value_ok(rule: Rule) -> Callable[[float], bool]:
     """``rule.ok`` for one value."""
     if isinstance(rule, NumberRule):
-        good = x <= rule.hi and (x >= rule.lo if rule.lo_inclusive else x > rule.lo)
-        return good and math.isfinite(x) and (not rule.whole or x == math.floor(x))
+        lo, hi, whole = rule.lo, rule.hi, rule.whole
+        if rule.lo_inclusive:
+            return lambda x: (lo <= x <= hi and math.isfinite(x)
+                              and (not whole or x == math.floor(x)))
+        return lambda x: lo < x <= hi and math.isfinite(x) and (not whole or x == math.floor(x))
     if isinstance(rule, FlagRule):
-        return x == 0 or x == 1
-    return any(x == code for code in rule.codes)
+        return lambda x: x == 0 or x == 1
+    codes = tuple(rule.codes)
+    return lambda x: any(x == code for code in codes)
+
+
+#: Each input of each index as (name, field, read as a flag, its rule for one value).
+_ROW_RULES = {index: tuple((name, f, isinstance(f.rule, FlagRule), _value_ok(f.rule))
+                           for name, f in spec.items()) for index, spec in INDEX_INPUTS.items()}
 
 
 def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[str, object],
                    n: int) -> IndexColumnValidation:
     """``validate_index_columns`` for a few rows, row by row on plain values."""
+    rules = _ROW_RULES[index]
     found: dict[str, tuple[list[float], list[Any], list[bool]]] = {}
-    for name, input_field in spec.items():
-        if name in columns:
-            found[name] = cells(columns[name], isinstance(input_field.rule, FlagRule))
-        else:
-            found[name] = ([math.nan] * n, [None] * n, [True] * n)
     values: dict[str, list[float]] = {}
-    for name, input_field in spec.items():
-        given, _, missing = found[name]
-        values[name] = given if input_field.required else [
+    for name, input_field, flag, _ in rules:
+        if name in columns:
+            given, _, missing = found[name] = cells(columns[name], flag)
+        else:
+            given, _, missing = found[name] = ([math.nan] * n, [None] * n, [True] * n)
+        values[name] = given if input_field.required or not any(missing) else [
             input_field.default if m else v for v, m in zip(given, missing, strict=True)]
     valid = [True] * n
     problems: list[tuple[int, FieldProblem]] = []
     for i in range(n):
-        for name, input_field in spec.items():
+        for name, input_field, _, ok in rules:
+            if ok(values[name][i]):
+                continue
             missing = found[name][2][i]
-            if _value_ok(input_field.rule, values[name][i]) or (
-                    missing and not input_field.required):
+            if missing and not input_field.required:
                 continue
             valid[i] = False
             problems.append((i, _refusal(name, input_field, found[name][1][i], missing)))
