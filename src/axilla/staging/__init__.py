@@ -121,7 +121,7 @@ def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = No
     ``nodes`` is the batch's node table (``axilla.columns``) when the caller already has it;
     otherwise it is read from the cases.
     """
-    options = options or StagingOptions()
+    options = options or _DEFAULT_OPTIONS
     calls = [classify_nodes(c.nodes, options) for c in cases]
     if nodes is None:
         found = [n for c in cases for n in c.nodes]
@@ -145,6 +145,8 @@ def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = No
 
 
 _CODES = {name: code for code, name in enumerate(CATEGORY_NAMES)}
+#: The default options, made once (frozen, so one instance serves every result).
+_DEFAULT_OPTIONS = StagingOptions()
 
 
 def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
