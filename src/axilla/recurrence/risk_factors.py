@@ -386,11 +386,10 @@ def risk_factor_summary(
     missing: list[str] = []
     for d, fixed in zip(RISK_FACTORS, _FIXED, strict=True):
         present = _tri(found[d.id])
-        known = {f: data[f] for f in d.fields if data[f] is not None}
-        value = ", ".join(f"{k}={v}" for k, v in known.items()) if known else "unknown"
+        value = ", ".join([f"{f}={data[f]}" for f in d.fields if data[f] is not None])
         if present is None:
             missing += [f for f in d.fields if data[f] is None and f not in missing]
-        factors.append(_risk_factor(fixed, value, present))
+        factors.append(_risk_factor(fixed, value or "unknown", present))
     return RiskFactorSummary(
         case_id=inputs.case_id,
         factors=tuple(factors),
