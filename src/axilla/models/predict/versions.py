@@ -35,9 +35,12 @@ LOGIC_CHOICES: dict[str, tuple[Any, ...]] = {
 TREATMENT_LETTERS = ("r", "h", "h10", "c", "t", "b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PredictVersion:
-    """One PREDICT version (or variant) as its data file defines it."""
+    """One PREDICT version (or variant) as its data file defines it.
+
+    Compared and hashed by identity: each id is loaded once (cached), and a variant made with
+    ``dataclasses.replace`` is a different object, so caches keyed by it never mix the two."""
 
     id: str
     name: str
