@@ -274,11 +274,11 @@ def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[
     values: dict[str, list[float]] = {}
     for name, input_field, flag, _ in rules:
         if name in columns:
-            given, _, missing = found[name] = cells(columns[name], flag)
+            given, _, gaps = found[name] = cells(columns[name], flag)
         else:
-            given, _, missing = found[name] = ([math.nan] * n, [None] * n, [True] * n)
-        values[name] = given if input_field.required or not any(missing) else [
-            input_field.default if m else v for v, m in zip(given, missing, strict=True)]
+            given, _, gaps = found[name] = ([math.nan] * n, [None] * n, [True] * n)
+        values[name] = given if input_field.required or not any(gaps) else [
+            input_field.default if m else v for v, m in zip(given, gaps, strict=True)]
     valid = [True] * n
     problems: list[tuple[int, FieldProblem]] = []
     for i in range(n):

@@ -59,7 +59,7 @@ _SURV_DECIMALS = int(parameter(_SURV, "decimals", "npi.survival10"))
 _GROUP6_LABELS = dict(zip(
     parameter(index_parameters("npi", "groups6"), "codes", "npi.groups6"),
     parameter(index_parameters("npi", "groups6"), "labels", "npi.groups6"), strict=True))
-_GROUP_SOURCES = {
+_GROUP_SOURCES: dict[str, str] = {
     scheme: str(parameter(index_parameters("npi", scheme), "source", f"npi.{scheme}"))
     for scheme in SCHEMES}
 
