@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
@@ -140,26 +141,57 @@ def _column(kind: Kind, values: list[Any]) -> np.ndarray:
     return out
 
 
-def _get(obj: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        obj = getattr(obj, part)
-    return obj
+_NUMERIC_KINDS = ("number", "whole", "flag")
 
 
-def _table(rows: Sequence[Any], specs: Iterable[ColumnSpec]) -> dict[str, np.ndarray]:
-    return {s.name: _column(s.kind, [_get(r, s.path) for r in rows]) for s in specs}
+@dataclass(frozen=True)
+class _Layout:
+    """How a table is filled: numeric and code columns each in one block, read by getters."""
+
+    numeric: tuple[tuple[str, Callable[[Any], Any]], ...]
+    codes: tuple[tuple[str, Callable[[Any], Any]], ...]
+    other: tuple[tuple[str, Callable[[Any], Any]], ...]
+    order: tuple[str, ...]
+
+
+def _layout(specs: Sequence[ColumnSpec]) -> _Layout:
+    def getters(kinds: tuple[str, ...]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+        return tuple((s.name, attrgetter(".".join(s.path))) for s in specs if s.kind in kinds)
+
+    return _Layout(getters(_NUMERIC_KINDS), getters(("code",)), getters(("object",)),
+                   tuple(s.name for s in specs))
+
+
+def _table(rows: Sequence[Any], layout: _Layout) -> dict[str, np.ndarray]:
+    """Columns of ``rows``: every numeric column a row of one float block, every code column
+    a row of one object block (the same values and dtypes as one array per column)."""
+    n = len(rows)
+    numbers = np.array([[np.nan if v is None else float(v) for v in map(get, rows)]
+                        for _, get in layout.numeric], dtype=float)
+    codes = np.empty((len(layout.codes), n), dtype=object)
+    codes[:] = [[get(r) for r in rows] for _, get in layout.codes]
+    numbers = numbers.reshape(len(layout.numeric), n)
+    found = dict(zip((name for name, _ in layout.numeric), numbers, strict=True))
+    found.update(zip((name for name, _ in layout.codes), codes, strict=True))
+    for name, get in layout.other:
+        found[name] = _column("object", [get(r) for r in rows])
+    return {name: found[name] for name in layout.order}
+
+
+_CASE_LAYOUT = _layout(CASE_COLUMNS)
+_NODE_LAYOUT = _layout(NODE_COLUMNS)
 
 
 def node_table(cases: Sequence[Case]) -> NodeTable:
     """The node findings of ``cases`` as one table (a row a node, in case then input order)."""
     nodes = [n for c in cases for n in c.nodes]
     index = np.repeat(np.arange(len(cases), dtype=np.int64), [len(c.nodes) for c in cases])
-    return NodeTable(index, _table(nodes, NODE_COLUMNS), len(cases))
+    return NodeTable(index, _table(nodes, _NODE_LAYOUT), len(cases))
 
 
 def case_table(cases: Sequence[Case]) -> CaseTable:
     """``cases`` as a case table: every case field, then the derived columns (``DERIVED``)."""
-    cols = _table(cases, CASE_COLUMNS)
+    cols = _table(cases, _CASE_LAYOUT)
     cols["tumour.size_mm"] = _column("number", [c.invasive_size_mm() for c in cases])
     cols["tumour.er_status"] = _column("code", [c.tumour.receptor("er") for c in cases])
     cols["tumour.pr_status"] = _column("code", [c.tumour.receptor("pr") for c in cases])

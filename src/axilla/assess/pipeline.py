@@ -11,7 +11,7 @@ Words and pictures are added afterwards by ``axilla.assess.present``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any
@@ -71,20 +71,28 @@ def _indices(cases_t: Any, counts: Mapping[str, np.ndarray]
     npi_why = npi_applicability(x["invasive"], x["size_mm"], x["grade"])
     cts5_why = cts5_applicability(x["invasive"], x["er_positive"], x["age_years"],
                                   x["size_mm"], x["grade"])
-    npi_rows = np.array([not r for r in npi_why], dtype=bool)
-    cts5_rows = np.array([not r for r in cts5_why], dtype=bool)
+    n = len(npi_why)
+
+    def _picker(rows: list[int], n: int) -> Callable[[np.ndarray], np.ndarray]:
+        """The given rows of a column: the column itself when every row is wanted."""
+        if len(rows) == n:
+            return lambda column: column
+        index = np.array(rows, dtype=np.intp)
+        return lambda column: column[index]
+
     npi: dict[int, NPIResult] = {}
     cts5: dict[int, CTS5Result] = {}
-    if npi_rows.any():
-        found = npi_results(x["size_mm"][npi_rows], positive[npi_rows], x["grade"][npi_rows],
-                            micro[npi_rows], x["neoadjuvant_therapy"][npi_rows])
-        npi = dict(zip(np.flatnonzero(npi_rows).tolist(), found, strict=True))
-    if cts5_rows.any():
-        r = cts5_rows
-        found5 = cts5_results(x["age_years"][r], x["size_mm"][r], x["grade"][r], positive[r],
-                              micro[r], x["neoadjuvant_therapy"][r], x["postmenopausal"][r])
-        cts5 = dict(zip(np.flatnonzero(r).tolist(), found5, strict=True))
-    n = len(npi_why)
+    if rows := [i for i in range(n) if not npi_why[i]]:
+        pick = _picker(rows, n)
+        found = npi_results(pick(x["size_mm"]), pick(positive), pick(x["grade"]), pick(micro),
+                            pick(x["neoadjuvant_therapy"]))
+        npi = dict(zip(rows, found, strict=True))
+    if rows := [i for i in range(n) if not cts5_why[i]]:
+        pick = _picker(rows, n)
+        found5 = cts5_results(pick(x["age_years"]), pick(x["size_mm"]), pick(x["grade"]),
+                              pick(positive), pick(micro), pick(x["neoadjuvant_therapy"]),
+                              pick(x["postmenopausal"]))
+        cts5 = dict(zip(rows, found5, strict=True))
     return (
         [NPISection(applicable=not npi_why[i], not_applicable_reasons=list(npi_why[i]),
                     result=npi.get(i)) for i in range(n)],

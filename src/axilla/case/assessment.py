@@ -108,9 +108,15 @@ class Case(StrictModel):
         return self
 
     def staging_case(self) -> StagingCase:
-        return StagingCase(tumour=self.tumour, nodes=self.nodes, procedure=self.procedure,
-                           m=self.m, neoadjuvant=self.neoadjuvant, clinical_t=self.clinical_t,
-                           clinical_n=self.clinical_n)
+        """The staging part of the case.
+
+        Built without validating again: every field is the same value of the same type as
+        here, and the one cross-field rule (``check_procedure_matches_nodes``) passed when this
+        case was parsed.
+        """
+        return StagingCase.model_construct(
+            tumour=self.tumour, nodes=self.nodes, procedure=self.procedure, m=self.m,
+            neoadjuvant=self.neoadjuvant, clinical_t=self.clinical_t, clinical_n=self.clinical_n)
 
     def invasive_size_mm(self) -> float | None:
         """The largest invasive focus, which PREDICT, NPI and CTS5 read as tumour size."""

@@ -9,15 +9,15 @@ downstream assume input that passed here.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
+from axilla.case.index_cells import cells, column
 from axilla.case.predict import CodeRule
 from axilla.case.ranges import RANGES
-from axilla.case.strict import number_from_text
 from axilla.errors import FieldProblem, InputError
 
 IndexName = Literal["NPI", "CTS5", "VNPI"]
@@ -174,56 +174,6 @@ class IndexColumnValidation:
     columns: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
-_MISSING = object()
-
-
-def _number(value: Any, flag: bool) -> float:
-    """One raw value as a float; NaN when missing or unreadable (then refused by its rule).
-
-    Strict at the edge: a boolean is never a number and a number never a flag; text is read
-    only as plain decimal digits (never ``3_0`` or ``nan``) or, for a flag, true/false/yes/no.
-    """
-    if value is None or value is _MISSING or (isinstance(value, str) and not value.strip()):
-        return math.nan
-    if isinstance(value, bool | np.bool_):
-        return float(value) if flag else math.nan
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if flag and text in _TRUE:
-            return 1.0
-        if flag and text in _FALSE:
-            return 0.0
-        try:
-            return math.nan if flag else number_from_text(text)
-        except ValueError:
-            return math.nan
-    if flag or not isinstance(value, int | float | np.number):
-        return math.nan
-    return float(value)
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None or value is _MISSING:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _column(raw: object, flag: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(float values, raw values for messages, missing mask) of one input column."""
-    numeric_kinds = "fiub" if flag else "fiu"
-    if isinstance(raw, np.ndarray) and raw.dtype.kind in numeric_kinds:
-        values = np.atleast_1d(raw.astype(float))
-        return values, values, np.isnan(values)
-    items = np.atleast_1d(np.asarray(raw, dtype=object))
-    values = np.fromiter((_number(v, flag) for v in items), dtype=float, count=items.shape[0])
-    missing = np.fromiter((_is_missing(v) for v in items), dtype=bool, count=items.shape[0])
-    return values, items, missing
-
-
 def validate_index_columns(
     index: IndexName, columns: Mapping[str, object]
 ) -> IndexColumnValidation:
@@ -256,6 +206,9 @@ def validate_index_columns(
     if n is None:
         raise InputError([FieldProblem(name, None, "this input is required")
                           for name, f in spec.items() if f.required])
+    if n <= SMALL_BATCH and all(not isinstance(v, np.ndarray) or v.ndim <= 1
+                                for v in columns.values()):
+        return _validate_rows(index, spec, columns, n)
 
     cols: dict[str, np.ndarray] = {}
     valid = np.ones(n, dtype=bool)
@@ -263,7 +216,7 @@ def validate_index_columns(
     for name, input_field in spec.items():
         flag = isinstance(input_field.rule, FlagRule)
         if name in columns:
-            values, raw, missing = _column(columns[name], flag)
+            values, raw, missing = column(columns[name], flag)
         else:
             values, raw = np.full(n, math.nan), np.full(n, None, dtype=object)
             missing = np.ones(n, dtype=bool)
@@ -271,36 +224,104 @@ def validate_index_columns(
             values = np.where(missing, input_field.default, values)
         ok = input_field.rule.ok(values) | (missing & (not input_field.required))
         for i in np.flatnonzero(~ok):
-            value = raw[i]
-            if isinstance(value, np.generic):
-                value = value.item()
-            if missing[i]:
-                reason = f"is required; must be {input_field.rule.describe()}"
-                value = None
-            else:
-                reason = f"must be {input_field.rule.describe()}"
-            problems.append((int(i), FieldProblem(name, value, reason)))
+            problems.append((int(i), _refusal(name, input_field, raw[i], bool(missing[i]))))
         valid &= ok
         cols[name] = values
 
     if "micrometastatic_nodes" in spec:
         too_many = valid & (cols["micrometastatic_nodes"] > cols["positive_nodes"])
         for i in np.flatnonzero(too_many):
-            problems.append((int(i), FieldProblem(
-                "micrometastatic_nodes", _plain(cols["micrometastatic_nodes"][i]),
-                f"must be from 0 to positive_nodes ({_plain(cols['positive_nodes'][i])}); "
-                "micrometastatic nodes are a subset of the positive nodes",
-            )))
+            problems.append((int(i), _too_many_micro(cols["micrometastatic_nodes"][i],
+                                                     cols["positive_nodes"][i])))
         valid &= ~too_many
     if index == "CTS5":
         er_negative = valid & (cols["er_positive"] == 0)
-        for i in np.flatnonzero(er_negative):
-            problems.append((int(i), FieldProblem(
-                "er_positive", False, "must be true: CTS5 is defined only for ER-positive disease"
-            )))
+        problems.extend((int(i), _ER_NEGATIVE) for i in np.flatnonzero(er_negative))
         valid &= ~er_negative
     problems.sort(key=lambda p: p[0])
     return IndexColumnValidation(valid, problems, _warnings(index, cols, valid), cols)
+
+
+#: Up to this many rows the check runs row by row on plain values (the same rules, refusals
+#: and warnings in the same order): faster than NumPy's per-call cost for a handful of rows.
+SMALL_BATCH = 8
+
+
+def _value_ok(rule: Rule) -> Callable[[float], bool]:
+    """``rule.ok`` for one value."""
+    if isinstance(rule, NumberRule):
+        lo, hi, whole = rule.lo, rule.hi, rule.whole
+        if rule.lo_inclusive:
+            return lambda x: (lo <= x <= hi and math.isfinite(x)
+                              and (not whole or x == math.floor(x)))
+        return lambda x: lo < x <= hi and math.isfinite(x) and (not whole or x == math.floor(x))
+    if isinstance(rule, FlagRule):
+        return lambda x: x == 0 or x == 1
+    codes = tuple(rule.codes)
+    return lambda x: any(x == code for code in codes)
+
+
+#: Each input of each index as (name, field, read as a flag, its rule for one value).
+_ROW_RULES = {index: tuple((name, f, isinstance(f.rule, FlagRule), _value_ok(f.rule))
+                           for name, f in spec.items()) for index, spec in INDEX_INPUTS.items()}
+
+
+def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[str, object],
+                   n: int) -> IndexColumnValidation:
+    """``validate_index_columns`` for a few rows, row by row on plain values."""
+    rules = _ROW_RULES[index]
+    found: dict[str, tuple[list[float], list[Any], list[bool]]] = {}
+    values: dict[str, list[float]] = {}
+    for name, input_field, flag, _ in rules:
+        if name in columns:
+            given, _, gaps = found[name] = cells(columns[name], flag)
+        else:
+            given, _, gaps = found[name] = ([math.nan] * n, [None] * n, [True] * n)
+        values[name] = given if input_field.required or not any(gaps) else [
+            input_field.default if m else v for v, m in zip(given, gaps, strict=True)]
+    valid = [True] * n
+    problems: list[tuple[int, FieldProblem]] = []
+    for i in range(n):
+        for name, input_field, _, ok in rules:
+            if ok(values[name][i]):
+                continue
+            missing = found[name][2][i]
+            if missing and not input_field.required:
+                continue
+            valid[i] = False
+            problems.append((i, _refusal(name, input_field, found[name][1][i], missing)))
+        if valid[i] and "micrometastatic_nodes" in spec:
+            micro, positive = values["micrometastatic_nodes"][i], values["positive_nodes"][i]
+            if micro > positive:
+                valid[i] = False
+                problems.append((i, _too_many_micro(micro, positive)))
+        if valid[i] and index == "CTS5" and values["er_positive"][i] == 0:
+            valid[i] = False
+            problems.append((i, _ER_NEGATIVE))
+    warnings = [(i, message) for i in range(n) if valid[i]
+                for name, test, message in _WARNINGS[index] if test(values[name][i])]
+    return IndexColumnValidation(np.array(valid, dtype=bool), problems, warnings,
+                                 {k: np.array(v, dtype=float) for k, v in values.items()})
+
+
+def _refusal(name: str, input_field: InputField, value: Any, missing: bool) -> FieldProblem:
+    """The problem of one refused value (``value`` as given)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if missing:
+        return FieldProblem(name, None, f"is required; must be {input_field.rule.describe()}")
+    return FieldProblem(name, value, f"must be {input_field.rule.describe()}")
+
+
+def _too_many_micro(micro: float, positive: float) -> FieldProblem:
+    return FieldProblem(
+        "micrometastatic_nodes", _plain(micro),
+        f"must be from 0 to positive_nodes ({_plain(positive)}); micrometastatic nodes are a "
+        "subset of the positive nodes")
+
+
+_ER_NEGATIVE = FieldProblem(
+    "er_positive", False, "must be true: CTS5 is defined only for ER-positive disease")
 
 
 def _first(raw: object) -> object:
@@ -313,32 +334,45 @@ def _plain(x: float) -> float | int:
     return int(x) if float(x).is_integer() else float(x)
 
 
+def _warning_table(index: str) -> tuple[tuple[str, Callable[[Any], Any], str], ...]:
+    """(input, test of its value, message) of each applicability warning (spec 1.2, 2.1, 2.5).
+
+    Each test works on a column and on one value alike; it is asked only of accepted rows, whose
+    values are finite or NaN (unknown), so a comparison with NaN is simply false.
+    """
+    lo, hi = CTS5_ENDOCRINE_YEARS_EXPECTED
+    out: list[tuple[str, Callable[[Any], Any], str]] = []
+    if "neoadjuvant_therapy" in INDEX_INPUTS[index]:
+        out.append(("neoadjuvant_therapy", lambda x: x == 1,
+                    "neoadjuvant_therapy: post-treatment pathology (ypT/ypN) does not reproduce "
+                    f"the {index} derivation setting of primary surgery; interpret with caution"))
+    if index == "CTS5":
+        out += [
+            ("age_years", lambda x: x < CTS5_EXTRAPOLATION_BELOW_AGE_YEARS,
+             f"age_years: below {CTS5_EXTRAPOLATION_BELOW_AGE_YEARS:g} years; CTS5 was derived "
+             "in postmenopausal women, so the score is an extrapolation"),
+            ("postmenopausal", lambda x: x == 0,
+             "postmenopausal: CTS5 was derived in postmenopausal women; premenopausal use is an "
+             "extrapolation"),
+            ("endocrine_therapy_years", lambda x: (x < lo) | (x > hi),
+             f"endocrine_therapy_years: CTS5 assumes about 5 years ({lo:g} to {hi:g}) of "
+             "completed endocrine therapy"),
+            ("distant_recurrence_free", lambda x: x == 0,
+             "distant_recurrence_free: CTS5 estimates late distant recurrence in women free of "
+             "distant recurrence at 5 years"),
+        ]
+    return tuple(out)
+
+
+_WARNINGS = {index: _warning_table(index) for index in INDEX_INPUTS}
+
+
 def _warnings(index: str, cols: dict[str, np.ndarray], valid: np.ndarray) -> list[tuple[int, str]]:
     """Applicability messages for accepted rows (spec 1.2, 2.1 and 2.5)."""
     out: list[tuple[int, str]] = []
-
-    def flag(mask: np.ndarray, message: str) -> None:
-        out.extend((int(i), message) for i in np.flatnonzero(mask & valid))
-
-    if "neoadjuvant_therapy" in cols:
-        flag(cols["neoadjuvant_therapy"] == 1,
-             "neoadjuvant_therapy: post-treatment pathology (ypT/ypN) does not reproduce the "
-             f"{index} derivation setting of primary surgery; interpret with caution")
-    if index == "CTS5":
-        lo, hi = CTS5_ENDOCRINE_YEARS_EXPECTED
-        flag(cols["age_years"] < CTS5_EXTRAPOLATION_BELOW_AGE_YEARS,
-             f"age_years: below {CTS5_EXTRAPOLATION_BELOW_AGE_YEARS:g} years; CTS5 was derived "
-             "in postmenopausal women, so the score is an extrapolation")
-        flag(cols["postmenopausal"] == 0,
-             "postmenopausal: CTS5 was derived in postmenopausal women; premenopausal use is an "
-             "extrapolation")
-        years = cols["endocrine_therapy_years"]
-        flag(np.isfinite(years) & ((years < lo) | (years > hi)),
-             f"endocrine_therapy_years: CTS5 assumes about 5 years ({lo:g} to {hi:g}) of "
-             "completed endocrine therapy")
-        flag(cols["distant_recurrence_free"] == 0,
-             "distant_recurrence_free: CTS5 estimates late distant recurrence in women free of "
-             "distant recurrence at 5 years")
+    with np.errstate(invalid="ignore"):
+        for name, test, message in _WARNINGS[index]:
+            out.extend((int(i), message) for i in np.flatnonzero(test(cols[name]) & valid))
     out.sort(key=lambda w: w[0])
     return out
 

@@ -6,7 +6,9 @@ Source: axilla indices specification (shared input conventions); the rules thems
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -54,3 +56,37 @@ def tumour_reasons(model: str, invasive: np.ndarray, size_mm: np.ndarray, grade:
             reasons.append(f"{model} needs the histological grade; it is not recorded")
         out.append(tuple(reasons))
     return out
+
+
+#: Up to this many cases an index is computed case by case on plain floats (the same equations
+#: and tables): faster than NumPy's per-call cost on a handful of elements.
+SMALL_BATCH = 8
+
+
+def few_finite_rows(*columns: Any) -> bool:
+    """Whether ``columns`` are 1-d float arrays of one length up to ``SMALL_BATCH``, all finite.
+
+    Anything else (scalars to broadcast, NaN, other types) takes the columnar path.
+    """
+    first = columns[0]
+    if not isinstance(first, np.ndarray) or first.ndim != 1 or first.shape[0] > SMALL_BATCH:
+        return False
+    n = first.shape[0]
+    for x in columns:
+        if not (isinstance(x, np.ndarray) and x.shape == (n,) and x.dtype == np.float64):
+            return False
+        if not all(math.isfinite(v) for v in x.tolist()):
+            return False
+    return True
+
+
+def round_like_numpy(x: float, decimals: int) -> float:
+    """``np.round(x, decimals)`` of one finite float, bit for bit (decimals >= 0).
+
+    NumPy multiplies by 10**decimals, rounds half to even (``rint``) and divides back; Python's
+    ``round`` of a float to an integer is the same half-to-even rule, and ``copysign`` keeps
+    the sign of a zero as ``rint`` does.
+    """
+    scale = 10.0 ** decimals
+    y = x * scale
+    return math.copysign(float(round(y)), y) / scale

@@ -11,6 +11,7 @@ Coefficients are read by name from ``data/indices.toml``; input validated by
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -22,7 +23,12 @@ from axilla.case.indices import (
     NumberRule,
     counted_positive_nodes,
 )
-from axilla.models.batch import checked_columns, tumour_reasons
+from axilla.models.batch import (
+    checked_columns,
+    few_finite_rows,
+    round_like_numpy,
+    tumour_reasons,
+)
 from axilla.models.data import Provenance, index_parameters, parameter
 
 _CTS5 = index_parameters("cts5")
@@ -46,12 +52,22 @@ BASELINE_CUMULATIVE_HAZARD: float = float(
 RISK_LABEL = "approximate (reconstructed from the published group anchors, not a published model)"
 
 
+#: The tables and coefficients, read once.
+_NODE_MIN = np.asarray(_p("node_category_min_nodes"), dtype=float)
+_NODE_VALUES = np.asarray(_p("node_category_values"), dtype=int)
+_NODE_MIN_LIST = _NODE_MIN.tolist()
+_CODES = np.asarray(_p("group_codes"), dtype=str)
+_CODE_LIST = _CODES.tolist()
+_PUBLISHED_RISK = dict(zip(_p("group_codes"), _p("group_published_risk"), strict=True))
+_RISK_DECIMALS = int(parameter(_RISK, "decimals", "cts5.risk_5_10y"))
+_C_NODES, _C_OUTER, _C_SIZE, _C_SIZE2, _C_GRADE, _C_AGE = (
+    _p(name) for name in ("nodes", "outer", "size", "size_squared", "grade", "age"))
+
+
 def node_category(positive_nodes: np.ndarray) -> np.ndarray:
     """CTS5 Nodes category: 0 -> 0, 1 -> 1, 2-3 -> 2, 4-9 -> 3, 10 or more -> 4."""
-    min_nodes = np.asarray(_p("node_category_min_nodes"), dtype=float)
-    values = np.asarray(_p("node_category_values"), dtype=int)
-    idx = np.searchsorted(min_nodes, np.asarray(positive_nodes, dtype=float), side="right") - 1
-    return values[idx]
+    idx = np.searchsorted(_NODE_MIN, np.asarray(positive_nodes, dtype=float), side="right") - 1
+    return _NODE_VALUES[idx]
 
 
 def cts5_score(
@@ -67,12 +83,12 @@ def cts5_score(
     if size_cap_mm is not None:
         size = np.minimum(size, size_cap_mm)
     inner = (
-        _p("size") * size
-        + _p("size_squared") * size**2
-        + _p("grade") * np.asarray(grade, dtype=float)
-        + _p("age") * np.asarray(age_years, dtype=float)
+        _C_SIZE * size
+        + _C_SIZE2 * size**2
+        + _C_GRADE * np.asarray(grade, dtype=float)
+        + _C_AGE * np.asarray(age_years, dtype=float)
     )
-    return _p("nodes") * node_category(positive_nodes) + _p("outer") * inner
+    return _C_NODES * node_category(positive_nodes) + _C_OUTER * inner
 
 
 def cts5_group(score: np.ndarray) -> np.ndarray:
@@ -81,8 +97,7 @@ def cts5_group(score: np.ndarray) -> np.ndarray:
     The score is rounded to 6 decimals before the comparison (spec 2.3).
     """
     s = np.round(np.asarray(score, dtype=float), GROUP_DECIMALS)
-    codes = np.asarray(_p("group_codes"), dtype=str)
-    return codes[(s >= INTERMEDIATE_FROM).astype(int) + (s > HIGH_ABOVE).astype(int)]
+    return _CODES[(s >= INTERMEDIATE_FROM).astype(int) + (s > HIGH_ABOVE).astype(int)]
 
 
 def cts5_risk_5_10y_pct(score: np.ndarray) -> np.ndarray:
@@ -130,6 +145,9 @@ def compute_cts5(
         positive_nodes, micrometastatic_nodes,
         count_micromets_as_positive=count_micromets_as_positive,
     )
+    if few_finite_rows(size_mm, age_years, grade, nodes):
+        return _cts5_rows(age_years.tolist(), size_mm.tolist(), grade.tolist(), nodes.tolist(),
+                          size_cap_mm)
     size = np.atleast_1d(np.asarray(size_mm, dtype=float))
     score = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=size_cap_mm))
     uncapped = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=None))
@@ -144,6 +162,46 @@ def compute_cts5(
         group=np.atleast_1d(cts5_group(score)),
         risk_5_10y_pct=np.atleast_1d(cts5_risk_5_10y_pct(score)),
         size_outside_derivation=size > DERIVATION_MAX_SIZE_MM,
+    )
+
+
+def _row_score(age: float, size: float, grade: float, category: int) -> float:
+    """``cts5_score`` of one case on plain floats (the size already capped or not)."""
+    inner = _C_SIZE * size + _C_SIZE2 * (size * size) + _C_GRADE * grade + _C_AGE * age
+    return _C_NODES * category + _C_OUTER * inner
+
+
+def _cts5_rows(age_years: list[float], size_mm: list[float], grade: list[float],
+               nodes: list[float], size_cap_mm: float | None) -> CTS5Columns:
+    """``compute_cts5`` for a few cases, on plain floats: the same equations and tables.
+
+    The approximate risk keeps NumPy's exponential (one call for all rows).
+    """
+    categories, used, capped, scores, uncapped, groups = [], [], [], [], [], []
+    for age, size, g, n in zip(age_years, size_mm, grade, nodes, strict=True):
+        category = int(_NODE_VALUES[bisect_right(_NODE_MIN_LIST, n) - 1])
+        over = size_cap_mm is not None and size > size_cap_mm
+        size_used = size if size_cap_mm is None else min(size, size_cap_mm)
+        score = _row_score(age, size_used, g, category)
+        rounded = round_like_numpy(score, GROUP_DECIMALS)
+        categories.append(category)
+        used.append(size_cap_mm if over else size)
+        capped.append(over)
+        scores.append(score)
+        uncapped.append(_row_score(age, size, g, category))
+        groups.append(_CODE_LIST[(rounded >= INTERMEDIATE_FROM) + (rounded > HIGH_ABOVE)])
+    score_column = np.array(scores, dtype=float)
+    return CTS5Columns(
+        counted_positive_nodes=np.array([int(n) for n in nodes], dtype=int),
+        node_category=np.array(categories, dtype=_NODE_VALUES.dtype),
+        size_used_mm=np.array(used, dtype=float),
+        size_capped=np.array(capped, dtype=bool),
+        score=score_column,
+        score_uncapped=np.array(uncapped, dtype=float),
+        group=np.array(groups, dtype=_CODES.dtype),
+        risk_5_10y_pct=cts5_risk_5_10y_pct(score_column),
+        size_outside_derivation=np.array([s > DERIVATION_MAX_SIZE_MM for s in size_mm],
+                                         dtype=bool),
     )
 
 
@@ -174,6 +232,11 @@ def cts5_risk_provenance() -> Provenance:
         variant="approximate",
         status=str(parameter(_RISK, "status", "cts5.risk_5_10y")),
     )
+
+
+#: Provenance with the default size cap, for each micrometastasis policy; frozen, built once.
+_PROVENANCE = {policy: cts5_provenance(policy) for policy in (True, False)}
+_RISK_PROVENANCE = cts5_risk_provenance()
 
 
 @dataclass(frozen=True)
@@ -299,18 +362,19 @@ def _result(out: CTS5Columns, i: int, size_mm: float, input_warnings: list[str],
             "the derivation population; computed anyway"
         )
     group = str(out.group[i])
-    codes = list(_p("group_codes"))
-    decimals = int(parameter(_RISK, "decimals", "cts5.risk_5_10y"))
+    decimals = _RISK_DECIMALS
+    provenance = (_PROVENANCE[count_micromets_as_positive] if size_cap_mm == CTS5_SIZE_CAP_MM
+                  else cts5_provenance(count_micromets_as_positive, size_cap_mm))
     return CTS5Result(
-        provenance=cts5_provenance(count_micromets_as_positive, size_cap_mm),
+        provenance=provenance,
         score=float(out.score[i]),
         score_uncapped=float(out.score_uncapped[i]),
         node_category=int(out.node_category[i]),
         group=group,
-        group_published_risk=str(_p("group_published_risk")[codes.index(group)]),
+        group_published_risk=str(_PUBLISHED_RISK[group]),
         risk_5_10y_pct=round(float(out.risk_5_10y_pct[i]), decimals),
         risk_5_10y_label=RISK_LABEL,
-        risk_provenance=cts5_risk_provenance(),
+        risk_provenance=_RISK_PROVENANCE,
         size_capped=bool(out.size_capped[i]),
         size_cap_mm=size_cap_mm,
         counted_positive_nodes=int(out.counted_positive_nodes[i]),

@@ -9,6 +9,8 @@ name from ``data/indices.toml``. Engines assume input validated by ``axilla.case
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -16,7 +18,12 @@ from typing import Any, Literal
 import numpy as np
 
 from axilla.case.indices import NPIInputs, counted_positive_nodes
-from axilla.models.batch import checked_columns, tumour_reasons
+from axilla.models.batch import (
+    checked_columns,
+    few_finite_rows,
+    round_like_numpy,
+    tumour_reasons,
+)
 from axilla.models.data import Provenance, index_parameters, parameter
 
 GroupScheme = Literal["groups6", "groups3", "groups4"]
@@ -32,19 +39,39 @@ SURVIVAL10_NPI_RANGE: tuple[float, float] = (
 )
 
 
-def _groups(scheme: GroupScheme) -> tuple[np.ndarray, np.ndarray]:
+SCHEMES: tuple[GroupScheme, ...] = ("groups6", "groups3", "groups4")
+
+
+def _read_groups(scheme: GroupScheme) -> tuple[np.ndarray, np.ndarray]:
     table = index_parameters("npi", scheme)
     bounds = np.asarray(parameter(table, "upper_bounds", f"npi.{scheme}"), dtype=float)
     codes = np.asarray(parameter(table, "codes", f"npi.{scheme}"), dtype=str)
     return bounds, codes
 
 
+#: The tables, read once: node-stage thresholds, group bounds and codes, the survival curve.
+_GROUPS = {scheme: _read_groups(scheme) for scheme in SCHEMES}
+_NODE_MIN = np.asarray(parameter(_NPI, "node_stage_min_nodes", "npi"), dtype=float)
+_NODE_STAGES = np.asarray(parameter(_NPI, "node_stage_values", "npi"), dtype=int)
+_CURVE = tuple(float(parameter(_SURV, name, "npi.survival10"))
+               for name in ("quadratic", "linear", "constant"))
+_SURV_DECIMALS = int(parameter(_SURV, "decimals", "npi.survival10"))
+_GROUP6_LABELS = dict(zip(
+    parameter(index_parameters("npi", "groups6"), "codes", "npi.groups6"),
+    parameter(index_parameters("npi", "groups6"), "labels", "npi.groups6"), strict=True))
+_GROUP_SOURCES: dict[str, str] = {
+    scheme: str(parameter(index_parameters("npi", scheme), "source", f"npi.{scheme}"))
+    for scheme in SCHEMES}
+
+
+def _groups(scheme: GroupScheme) -> tuple[np.ndarray, np.ndarray]:
+    return _GROUPS[scheme]
+
+
 def node_stage(positive_nodes: np.ndarray) -> np.ndarray:
     """NPI node stage N: 1 for no positive nodes, 2 for 1-3, 3 for 4 or more (Haybittle 1982)."""
-    min_nodes = np.asarray(parameter(_NPI, "node_stage_min_nodes", "npi"), dtype=float)
-    stages = np.asarray(parameter(_NPI, "node_stage_values", "npi"), dtype=int)
-    idx = np.searchsorted(min_nodes, np.asarray(positive_nodes, dtype=float), side="right") - 1
-    return stages[idx]
+    idx = np.searchsorted(_NODE_MIN, np.asarray(positive_nodes, dtype=float), side="right") - 1
+    return _NODE_STAGES[idx]
 
 
 def npi_score(size_mm: np.ndarray, positive_nodes: np.ndarray, grade: np.ndarray) -> np.ndarray:
@@ -79,9 +106,7 @@ def npi_survival10_pct(score: np.ndarray) -> np.ndarray:
     rounded to 3 decimals so that boundary values are classified deterministically.
     """
     npi = np.asarray(score, dtype=float)
-    a = float(parameter(_SURV, "quadratic", "npi.survival10"))
-    b = float(parameter(_SURV, "linear", "npi.survival10"))
-    c = float(parameter(_SURV, "constant", "npi.survival10"))
+    a, b, c = _CURVE
     lo, hi = SURVIVAL10_NPI_RANGE
     rounded = round_score(npi)
     in_range = (rounded >= lo) & (rounded <= hi)
@@ -120,6 +145,8 @@ def compute_npi(
         positive_nodes, micrometastatic_nodes,
         count_micromets_as_positive=count_micromets_as_positive,
     )
+    if few_finite_rows(size_mm, nodes, grade):
+        return _npi_rows(size_mm.tolist(), nodes.tolist(), grade.tolist())
     size = np.atleast_1d(np.asarray(size_mm, dtype=float))
     raw = npi_score(size, nodes, grade)
     return NPIColumns(
@@ -133,6 +160,42 @@ def compute_npi(
         surv10_pct=np.atleast_1d(npi_survival10_pct(raw)),
         size_outside_derivation=size > DERIVATION_MAX_SIZE_MM,
     )
+
+
+def _npi_rows(size_mm: list[float], nodes: list[float], grade: list[float]) -> NPIColumns:
+    """``compute_npi`` for a few cases, on plain floats: the same equations and tables."""
+    a, b, c = _CURVE
+    lo, hi = SURVIVAL10_NPI_RANGE
+    stages, raws, scores, surv = [], [], [], []
+    groups: dict[str, list[str]] = {scheme: [] for scheme in SCHEMES}
+    for size, n, g in zip(size_mm, nodes, grade, strict=True):
+        stage = int(_NODE_STAGES[bisect_right(_NODE_MIN_LIST, n) - 1])
+        raw = SIZE_COEFFICIENT_PER_CM * (size / 10.0) + stage + g
+        score = round_like_numpy(raw, SCORE_DECIMALS)
+        for scheme in SCHEMES:
+            bounds, codes = _GROUP_LISTS[scheme]
+            groups[scheme].append(codes[bisect_left(bounds, score)])
+        stages.append(stage)
+        raws.append(raw)
+        scores.append(score)
+        surv.append(a * (raw * raw) + b * raw + c if lo <= score <= hi else math.nan)
+    return NPIColumns(
+        counted_positive_nodes=np.array([int(n) for n in nodes], dtype=int),
+        node_stage=np.array(stages, dtype=_NODE_STAGES.dtype),
+        score_unrounded=np.array(raws, dtype=float),
+        score=np.array(scores, dtype=float),
+        group6=np.array(groups["groups6"], dtype=_GROUPS["groups6"][1].dtype),
+        group3=np.array(groups["groups3"], dtype=_GROUPS["groups3"][1].dtype),
+        group4=np.array(groups["groups4"], dtype=_GROUPS["groups4"][1].dtype),
+        surv10_pct=np.array(surv, dtype=float),
+        size_outside_derivation=np.array([s > DERIVATION_MAX_SIZE_MM for s in size_mm],
+                                         dtype=bool),
+    )
+
+
+_NODE_MIN_LIST = _NODE_MIN.tolist()
+_GROUP_LISTS = {scheme: (bounds.tolist(), codes.tolist())
+                for scheme, (bounds, codes) in _GROUPS.items()}
 
 
 def micromet_policy(count_micromets_as_positive: bool) -> str:
@@ -160,6 +223,11 @@ def npi_survival10_provenance() -> Provenance:
         source=str(parameter(_SURV, "source", "npi.survival10")),
         variant="historical Nottingham 1990-1999 cohort, not treatment-adjusted",
     )
+
+
+#: Provenance depends on the micrometastasis policy only; frozen, built once for each.
+_PROVENANCE = {policy: npi_provenance(policy) for policy in (True, False)}
+_SURVIVAL_PROVENANCE = npi_survival10_provenance()
 
 
 @dataclass(frozen=True)
@@ -252,33 +320,28 @@ def _result(out: NPIColumns, i: int, size_mm: float, input_warnings: list[str],
         )
     surv = float(out.surv10_pct[i])
     lo, hi = SURVIVAL10_NPI_RANGE
-    decimals = int(parameter(_SURV, "decimals", "npi.survival10"))
-    if np.isnan(surv):
+    decimals = _SURV_DECIMALS
+    if surv != surv:
         surv10: float | None = None
         note = f"not given: the curve was fitted for NPI {lo:g} to {hi:g} only"
     else:
         surv10 = round(surv, decimals)
         note = "historical 10-year breast-cancer survival (Nottingham 1990-1999), not "\
             "treatment-adjusted"
-    codes = list(parameter(index_parameters("npi", "groups6"), "codes", "npi.groups6"))
-    labels = list(parameter(index_parameters("npi", "groups6"), "labels", "npi.groups6"))
     group6 = str(out.group6[i])
     return NPIResult(
-        provenance=npi_provenance(count_micromets_as_positive),
+        provenance=_PROVENANCE[count_micromets_as_positive],
         score=float(out.score[i]),
         node_stage=int(out.node_stage[i]),
         group6=group6,
-        group6_label=labels[codes.index(group6)],
+        group6_label=_GROUP6_LABELS[group6],
         group3=str(out.group3[i]),
         group4=str(out.group4[i]),
         surv10_pct=surv10,
         surv10_note=note,
-        survival_provenance=npi_survival10_provenance(),
+        survival_provenance=_SURVIVAL_PROVENANCE,
         counted_positive_nodes=int(out.counted_positive_nodes[i]),
         count_micromets_as_positive=count_micromets_as_positive,
-        group_sources={
-            scheme: str(parameter(index_parameters("npi", scheme), "source", f"npi.{scheme}"))
-            for scheme in ("groups6", "groups3", "groups4")
-        },
+        group_sources=dict(_GROUP_SOURCES),
         warnings=tuple(warnings),
     )

@@ -155,6 +155,73 @@ def _cmp(x: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), _NAN, ok.astype(float))
 
 
+class _Columns:
+    """The three-valued operations over columns (1.0 present, 0.0 absent, NaN unknown)."""
+
+    def __init__(self, columns: Mapping[str, Any], n: int) -> None:
+        self.columns, self.n = columns, n
+
+    def num(self, name: str) -> Any:
+        return _num(self.columns, name, self.n)
+
+    def is_(self, name: str, *values: object) -> Any:
+        return _is(self.columns, name, self.n, *values)
+
+    and_, or_ = staticmethod(_and), staticmethod(_or)
+    not_, cmp = staticmethod(_not), staticmethod(_cmp)
+    where = staticmethod(np.where)
+    isnan = staticmethod(np.isnan)
+
+
+def _row_and(*xs: float) -> float:
+    out = xs[0]
+    for x in xs[1:]:
+        out = 0.0 if out == 0 or x == 0 else 1.0 if out == 1 and x == 1 else _NAN
+    return out
+
+
+def _row_or(*xs: float) -> float:
+    out = xs[0]
+    for x in xs[1:]:
+        out = 1.0 if out == 1 or x == 1 else 0.0 if out == 0 and x == 0 else _NAN
+    return out
+
+
+class _Row:
+    """The same operations over the plain values of one case: no arrays for a batch of one."""
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.row = row
+
+    def num(self, name: str) -> float:
+        v = self.row.get(name)
+        return _NAN if v is None else float(v)
+
+    def is_(self, name: str, *values: object) -> float:
+        v = self.row.get(name)
+        if v is None or (isinstance(v, float) and v != v):
+            return _NAN
+        return float(v in values)
+
+    and_, or_ = staticmethod(_row_and), staticmethod(_row_or)
+
+    @staticmethod
+    def not_(x: float) -> float:
+        return 1.0 - x
+
+    @staticmethod
+    def cmp(x: float, ok: bool) -> float:
+        return _NAN if x != x else float(ok)
+
+    @staticmethod
+    def where(condition: bool, yes: float, no: float) -> float:
+        return yes if condition else no
+
+    @staticmethod
+    def isnan(x: float) -> bool:
+        return x != x
+
+
 def _n_rows(columns: Mapping[str, Any]) -> int:
     for value in columns.values():
         if value is not None:
@@ -162,82 +229,91 @@ def _n_rows(columns: Mapping[str, Any]) -> int:
     raise ValueError("no columns given")
 
 
+#: Up to this many cases the factors are evaluated case by case on plain values (the same
+#: equations, ``_factors``): faster than NumPy's per-call cost on a handful of elements.
+SMALL_BATCH = 8
+
+
 def risk_factor_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
     """Each §5 factor as a column: 1.0 present, 0.0 absent, NaN unknown (recurrence.md §5).
 
     ``columns`` maps the field names of ``RecurrenceRiskInputs`` to equal-length arrays (None
-    for unknown); absent columns are unknown.
+    for unknown); absent columns are unknown. Up to ``SMALL_BATCH`` cases are evaluated case
+    by case, larger batches as columns: the same equations either way.
     """
     n = _n_rows(columns)
-    c = columns
-    bcs = _is(c, "breast_surgery", n, "bcs")
-    margin = _num(c, "radial_margin_min_mm", n)
-    dcis_only = _is(c, "dcis_only", n, True)
-    invasive = _not(dcis_only)
-    with np.errstate(invalid="ignore"):
-        margin_zero = _cmp(margin, margin == 0)
-        under_1 = _cmp(margin, (margin > 0) & (margin < 1))
-        under_2 = _cmp(margin, (margin > 0) & (margin < 2))
+    if n > SMALL_BATCH:
+        with np.errstate(invalid="ignore"):
+            return _factors(_Columns(columns, n))
+    cells = {k: (None if v is None else np.asarray(v, dtype=object).reshape(-1).tolist())
+             for k, v in columns.items()}
+    rows = [_factors(_Row({k: None if v is None else v[i] for k, v in cells.items()}))
+            for i in range(n)]
+    return {k: np.array([r[k] for r in rows], dtype=float) for k in rows[0]}
+
+
+def _factors(o: Any) -> dict[str, Any]:
+    """The §5 factors, written once over the operations of ``_Columns`` or ``_Row``."""
+    bcs = o.is_("breast_surgery", "bcs")
+    margin = o.num("radial_margin_min_mm")
+    dcis_only = o.is_("dcis_only", True)
+    invasive = o.not_(dcis_only)
+    margin_zero = o.cmp(margin, margin == 0)
+    under_1 = o.cmp(margin, (margin > 0) & (margin < 1))
+    under_2 = o.cmp(margin, (margin > 0) & (margin < 2))
     # close: < 1 mm for invasive, < 2 mm for pure DCIS; known whenever the margin settles it
-    close = _or(under_1, _and(under_2, dcis_only))
-    macro = _num(c, "macromet_nodes_total", n)
+    close = o.or_(under_1, o.and_(under_2, dcis_only))
+    macro = o.num("macromet_nodes_total")
     # pN0 (incl. ITC / mol+) and pN1mi mean no node with a macrometastasis (AJCC 8th)
-    no_macro = _is(c, "pn_category", n, "pN0", "pN0(i+)", "pN0(mol+)", "pN1mi") == 1
-    macro = np.where(np.isnan(macro) & no_macro, 0.0, macro)
-    size = _num(c, "size_mm", n)
-    age = _num(c, "age_years", n)
-    grade = _num(c, "grade", n)
-    er_neg = _is(c, "er_status", n, "negative")
-    pr_neg = _is(c, "pr_status", n, "negative")
-    her2_pos = _is(c, "her2_status", n, "positive")
-    anti_her2 = _is(c, "anti_her2_therapy_given", n, True)
-    t4_abc = _is(c, "t_category", n, "T4a", "T4b", "T4c")
-    t4d = _is(c, "t_category", n, "T4d")
-    t_unknown = _is(c, "t_category", n, "TX", "T4")  # T4 without a subcategory
-    t4_abc = np.where(t_unknown == 1, _NAN, t4_abc)
-    t4d = np.where(t_unknown == 1, _NAN, t4d)
-    with np.errstate(invalid="ignore"):
-        out = {
-            "margin_involved": _and(bcs, margin_zero),
-            "margin_close": _and(bcs, close),
-            "no_rt_after_bcs": _and(bcs, _is(c, "breast_rt_given", n, False)),
-            "nodes_1_3": _cmp(macro, (macro >= 1) & (macro <= 3)),
-            "nodes_4_plus": _cmp(macro, macro >= 4),
-            "micromets_only": _is(c, "pn_category", n, "pN1mi"),
-            "tumour_gt_50mm": _and(invasive, _cmp(size, size > 50)),
-            "t4_or_skin_chest_wall": t4_abc,
-            "inflammatory": t4d,
-            "age_lt_35": _cmp(age, age < 35),
-            "age_35_39": _cmp(age, (age >= 35) & (age < 40)),
-            "grade_3": _cmp(grade, grade == 3),
-            "er_negative": er_neg,
-            "her2_positive_no_anti_her2": _and(her2_pos, _not(anti_her2)),
-            "her2_positive": _and(her2_pos, anti_her2),
-            "triple_negative": _and(er_neg, pr_neg, _not(her2_pos)),
-            "lvi": _is(c, "lvi", n, True),
-            "multifocal": _is(c, "multifocal", n, True),
-            "extranodal_extension": _is(c, "extranodal_extension", n, True),
-            "residual_disease_after_nact": _and(
-                _is(c, "neoadjuvant_chemo_given", n, True),
-                _is(c, "residual_invasive_disease", n, True),
-            ),
-            "no_indicated_systemic_therapy": _or(
-                _and(_not(er_neg), _is(c, "endocrine_therapy_taken", n, False)),
-                _and(_is(c, "chemotherapy_recommended", n, True),
-                     _is(c, "chemotherapy_given", n, False)),
-            ),
-            "germline_brca": np.where(
-                _is(c, "germline_brca", n, "unknown") == 1, _NAN,
-                _is(c, "germline_brca", n, "brca1", "brca2"),
-            ),
-            "lifestyle": _or(
-                _cmp(_num(c, "bmi", n), _num(c, "bmi", n) >= 30),
-                _cmp(_num(c, "alcohol_units_per_week", n),
-                     _num(c, "alcohol_units_per_week", n) >= 5),
-                _is(c, "physically_inactive", n, True),
-            ),
-        }
-    return out
+    no_macro = o.is_("pn_category", "pN0", "pN0(i+)", "pN0(mol+)", "pN1mi") == 1
+    macro = o.where(o.isnan(macro) & no_macro, 0.0, macro)
+    size = o.num("size_mm")
+    age = o.num("age_years")
+    grade = o.num("grade")
+    er_neg = o.is_("er_status", "negative")
+    pr_neg = o.is_("pr_status", "negative")
+    her2_pos = o.is_("her2_status", "positive")
+    anti_her2 = o.is_("anti_her2_therapy_given", True)
+    t4_abc = o.is_("t_category", "T4a", "T4b", "T4c")
+    t4d = o.is_("t_category", "T4d")
+    t_unknown = o.is_("t_category", "TX", "T4")  # T4 without a subcategory
+    t4_abc = o.where(t_unknown == 1, _NAN, t4_abc)
+    t4d = o.where(t_unknown == 1, _NAN, t4d)
+    bmi = o.num("bmi")
+    alcohol = o.num("alcohol_units_per_week")
+    return {
+        "margin_involved": o.and_(bcs, margin_zero),
+        "margin_close": o.and_(bcs, close),
+        "no_rt_after_bcs": o.and_(bcs, o.is_("breast_rt_given", False)),
+        "nodes_1_3": o.cmp(macro, (macro >= 1) & (macro <= 3)),
+        "nodes_4_plus": o.cmp(macro, macro >= 4),
+        "micromets_only": o.is_("pn_category", "pN1mi"),
+        "tumour_gt_50mm": o.and_(invasive, o.cmp(size, size > 50)),
+        "t4_or_skin_chest_wall": t4_abc,
+        "inflammatory": t4d,
+        "age_lt_35": o.cmp(age, age < 35),
+        "age_35_39": o.cmp(age, (age >= 35) & (age < 40)),
+        "grade_3": o.cmp(grade, grade == 3),
+        "er_negative": er_neg,
+        "her2_positive_no_anti_her2": o.and_(her2_pos, o.not_(anti_her2)),
+        "her2_positive": o.and_(her2_pos, anti_her2),
+        "triple_negative": o.and_(er_neg, pr_neg, o.not_(her2_pos)),
+        "lvi": o.is_("lvi", True),
+        "multifocal": o.is_("multifocal", True),
+        "extranodal_extension": o.is_("extranodal_extension", True),
+        "residual_disease_after_nact": o.and_(
+            o.is_("neoadjuvant_chemo_given", True), o.is_("residual_invasive_disease", True)),
+        "no_indicated_systemic_therapy": o.or_(
+            o.and_(o.not_(er_neg), o.is_("endocrine_therapy_taken", False)),
+            o.and_(o.is_("chemotherapy_recommended", True), o.is_("chemotherapy_given", False)),
+        ),
+        "germline_brca": o.where(
+            o.is_("germline_brca", "unknown") == 1, _NAN, o.is_("germline_brca", "brca1", "brca2"),
+        ),
+        "lifestyle": o.or_(
+            o.cmp(bmi, bmi >= 30), o.cmp(alcohol, alcohol >= 5),
+            o.is_("physically_inactive", True)),
+    }
 
 
 @dataclass(frozen=True)
@@ -273,8 +349,26 @@ class RiskFactorSummary:
         return tuple(sorted(found, key=lambda f: order[f.strength]))
 
 
+#: The fields of each factor's ``RiskFactor`` that come from its definition, built once.
+_FIXED: tuple[dict[str, Any], ...] = tuple(
+    {"id": d.id, "direction": "higher risk if present", "affects": d.affects,
+     "strength": d.strength, "evidence": d.evidence, "mitigation": d.mitigation, "note": d.note}
+    for d in RISK_FACTORS)
+
+
+def _risk_factor(fixed: Mapping[str, Any], value: str, present: bool | None) -> RiskFactor:
+    """A ``RiskFactor`` from already-typed values, its fields set at once.
+
+    Equal to ``RiskFactor(**fixed, value=value, present=present)``; the frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__``, a tenth of a summary's cost.
+    """
+    out = RiskFactor.__new__(RiskFactor)
+    out.__dict__.update(fixed, value=value, present=present)
+    return out
+
+
 def _tri(x: float) -> bool | None:
-    return None if np.isnan(x) else bool(x == 1)
+    return None if x != x else bool(x == 1)
 
 
 def risk_factor_summary(
@@ -287,21 +381,15 @@ def risk_factor_summary(
     through unchanged for display beside the checklist; nothing is combined with them.
     """
     data = inputs.model_dump()
-    columns = {k: [v] for k, v in data.items() if k != "case_id"}
-    cols = risk_factor_columns(columns)
+    found = _factors(_Row(data))  # one case: the plain-value kernel of risk_factor_columns
     factors: list[RiskFactor] = []
     missing: list[str] = []
-    for d in RISK_FACTORS:
-        present = _tri(cols[d.id][0])
-        known = {f: data[f] for f in d.fields if data[f] is not None}
-        value = ", ".join(f"{k}={v}" for k, v in known.items()) if known else "unknown"
+    for d, fixed in zip(RISK_FACTORS, _FIXED, strict=True):
+        present = _tri(found[d.id])
+        value = ", ".join([f"{f}={data[f]}" for f in d.fields if data[f] is not None])
         if present is None:
             missing += [f for f in d.fields if data[f] is None and f not in missing]
-        factors.append(RiskFactor(
-            id=d.id, value=value, present=present, direction="higher risk if present",
-            affects=d.affects, strength=d.strength, evidence=d.evidence,
-            mitigation=d.mitigation, note=d.note,
-        ))
+        factors.append(_risk_factor(fixed, value or "unknown", present))
     return RiskFactorSummary(
         case_id=inputs.case_id,
         factors=tuple(factors),

@@ -45,6 +45,7 @@ from axilla.columns import NodeTable
 from axilla.staging.counts import (
     NodeCounts,
     count_nodes,
+    count_rows,
     counts_at,
     counts_columns,
     guidance_node_facts,
@@ -120,7 +121,7 @@ def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = No
     ``nodes`` is the batch's node table (``axilla.columns``) when the caller already has it;
     otherwise it is read from the cases.
     """
-    options = options or StagingOptions()
+    options = options or _DEFAULT_OPTIONS
     calls = [classify_nodes(c.nodes, options) for c in cases]
     if nodes is None:
         found = [n for c in cases for n in c.nodes]
@@ -133,10 +134,19 @@ def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = No
         ene = nodes["extranodal_extension"] == 1
     removed = [np.nan if c.procedure.nodes_removed is None else c.procedure.nodes_removed
                for c in cases]
-    categories = [CATEGORY_NAMES.index(x.category) for case_calls in calls for x in case_calls]
-    count_cols = count_nodes(index, len(cases), site, found_by, categories, ene, removed)
-    return [_stage_one(c, k, counts_at(count_cols, i), options)
-            for i, (c, k) in enumerate(zip(cases, calls, strict=True))]
+    categories = [_CODES[x.category] for case_calls in calls for x in case_calls]
+    rows = count_rows(index, len(cases), site, found_by, categories, ene, removed)
+    if rows is not None:  # a few nodes: counted one by one, no columns in between
+        counts = [NodeCounts(**row) for row in rows]
+    else:
+        count_cols = count_nodes(index, len(cases), site, found_by, categories, ene, removed)
+        counts = [counts_at(count_cols, i) for i in range(len(cases))]
+    return [_stage_one(c, k, n, options) for c, k, n in zip(cases, calls, counts, strict=True)]
+
+
+_CODES = {name: code for code, name in enumerate(CATEGORY_NAMES)}
+#: The default options, made once (frozen, so one instance serves every result).
+_DEFAULT_OPTIONS = StagingOptions()
 
 
 def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,

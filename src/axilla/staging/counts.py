@@ -24,6 +24,7 @@ Everything is columnar: one element per node in, one element per case out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -36,6 +37,7 @@ from axilla.staging.nodes import (
     MICRO,
     NEGATIVE,
     POSITIVE_SIZE_UNKNOWN,
+    SMALL_NODES,
     predict_nodes_from_counts,
 )
 
@@ -92,6 +94,10 @@ def count_nodes(
     ``nodes_removed`` (NaN = not given) is the number the operation note records; without it
     the nodes examined are the excised node findings other than supraclavicular ones.
     """
+    rows = count_rows(case_index, n_cases, site, found_by, category, extranodal_extension,
+                      nodes_removed)
+    if rows is not None:
+        return {name: np.array([r[name] for r in rows], dtype=np.int64) for name in COUNT_NAMES}
     idx = np.asarray(case_index, dtype=np.int64)
     site_a = np.asarray(site, dtype=object)
     found = np.asarray(found_by, dtype=object)
@@ -138,6 +144,66 @@ def count_nodes(
     return out
 
 
+_BY_CATEGORY = {NEGATIVE: "negative", ITC: "itc", MICRO: "micro", MACRO: "macro",
+                POSITIVE_SIZE_UNKNOWN: "unknown_size"}
+_POSITIVE_CODES = (MICRO, MACRO, POSITIVE_SIZE_UNKNOWN)
+
+
+_Ints = np.ndarray | Sequence[int]
+_Texts = np.ndarray | Sequence[str]
+
+
+def count_rows(case_index: _Ints, n_cases: int, site: _Texts, found_by: _Texts, category: _Ints,
+               extranodal_extension: np.ndarray | Sequence[bool] | None = None,
+               nodes_removed: np.ndarray | Sequence[float] | None = None,
+               ) -> list[dict[str, int]] | None:
+    """``count_nodes`` of a batch of up to ``SMALL_NODES`` nodes as one dict of counts a case.
+
+    The same definitions, node by node; None when the batch is larger (or a case index or a
+    removed count is out of the ordinary), for the columnar path.
+    """
+    if len(case_index) > SMALL_NODES:
+        return None
+    idx = np.asarray(case_index, dtype=np.int64).tolist()
+    removed = ([math.nan] * n_cases if nodes_removed is None
+               else np.asarray(nodes_removed, dtype=float).reshape(-1).tolist())
+    if (len(removed) != n_cases or any(math.isinf(r) for r in removed)
+            or not all(0 <= i < n_cases for i in idx)):
+        return None
+    ene = ([False] * len(idx) if extranodal_extension is None
+           else np.asarray(extranodal_extension, dtype=bool).tolist())
+    rows = [dict.fromkeys(COUNT_NAMES, 0) for _ in range(n_cases)]
+    for i, where, how, code, spread in zip(idx, list(site), list(found_by),
+                                           np.asarray(category, dtype=np.int64).tolist(), ene,
+                                           strict=True):
+        row = rows[i]
+        excised = how in EXCISED_BY
+        positive = code in _POSITIVE_CODES
+        if where in AXILLARY_SITES:
+            kind = _BY_CATEGORY.get(code)
+            if excised and kind is not None:
+                row[f"axillary_{kind}"] += 1
+            if how == "needle_biopsy" and positive:
+                row["axillary_needle_only_positive"] += 1
+            if how == "sentinel":
+                row["sentinel_removed"] += 1
+                if kind is not None and code != NEGATIVE:
+                    row[f"sentinel_{kind}"] += 1
+        elif where == "infraclavicular" and excised:
+            row["infraclavicular_micro"] += code == MICRO
+            row["infraclavicular_positive"] += positive
+        elif where == "internal_mammary":
+            row["internal_mammary_positive"] += positive
+            row["internal_mammary_macro"] += excised and code in (MACRO, POSITIVE_SIZE_UNKNOWN)
+        elif where == "supraclavicular":
+            row["supraclavicular_positive"] += positive
+        row["extranodal_extension"] += spread
+        row["nodes_excised"] += excised and where != "supraclavicular"
+    for row, given in zip(rows, removed, strict=True):
+        row["nodes_examined"] = row["nodes_excised"] if given != given else int(given)
+    return rows
+
+
 def counts_at(columns: Mapping[str, np.ndarray], row: int) -> NodeCounts:
     """The counts of one case (row) of ``count_nodes`` output."""
     return NodeCounts(**{name: int(columns[name][row]) for name in COUNT_NAMES})
@@ -145,8 +211,9 @@ def counts_at(columns: Mapping[str, np.ndarray], row: int) -> NodeCounts:
 
 def counts_columns(counts: Sequence[NodeCounts]) -> dict[str, np.ndarray]:
     """Counts of several cases back as columns (one int array per count)."""
-    return {name: np.fromiter((getattr(c, name) for c in counts), np.int64, len(counts))
-            for name in COUNT_NAMES}
+    table = np.array([[getattr(c, name) for c in counts] for name in COUNT_NAMES],
+                     dtype=np.int64).reshape(len(COUNT_NAMES), len(counts))
+    return dict(zip(COUNT_NAMES, table, strict=True))
 
 
 # --------------------------------------------------------------------------------------------

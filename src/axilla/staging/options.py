@@ -49,5 +49,8 @@ class StagingOptions(BaseModel):
 
     def non_default(self) -> dict[str, object]:
         """The options that differ from the defaults (for provenance)."""
-        default = StagingOptions()
-        return {k: v for k, v in self.model_dump().items() if getattr(default, k) != v}
+        return {k: v for k, v in self.model_dump().items() if _DEFAULTS[k] != v}
+
+
+#: The default of each option, read once (the options are frozen).
+_DEFAULTS = dict(StagingOptions())

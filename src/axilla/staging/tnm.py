@@ -10,6 +10,8 @@ T1mi), and no (f) suffix.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,6 +80,23 @@ def t_category_from_size(size_mm: np.ndarray | Sequence[float], half: str = "up"
     return np.where(np.isnan(r), "T1mi", cats).astype(str)
 
 
+def rounded_size_one_mm(size_mm: float, half: str = "up", system: str = "AJCC8") -> float:
+    """``rounded_size_mm`` of one finite size, on a plain float."""
+    s = float(size_mm)
+    nearest = float(math.floor(s + 0.5) if half == "up" else math.ceil(s - 0.5))
+    if system == "UICC8":
+        return math.nan if nearest <= T1MI_MAX_MM else nearest
+    if s <= T1MI_MAX_MM:
+        return math.nan
+    return 2.0 if s < 2.0 else nearest
+
+
+def t_category_one(size_mm: float, half: str = "up", system: str = "AJCC8") -> str:
+    """``t_category_from_size`` of one finite size."""
+    r = rounded_size_one_mm(size_mm, half, system)
+    return "T1mi" if r != r else T_SIZE_CATEGORIES[bisect_left(T_CUTOFFS_MM, r)]
+
+
 def t_group(category: str) -> str:
     """Stage-table T group: T1mi..T1c -> T1, T4a..T4d -> T4, Tis(...) -> Tis."""
     if category.startswith("Tis"):
@@ -121,7 +140,7 @@ def pt_category(tumour: Tumour, neoadjuvant: bool,
                            + (f" {largest:g} mm)" if largest else ")"))
         else:
             assert largest is not None
-            cat = str(t_category_from_size([largest], options.t_half_mm, options.system)[0])
+            cat = t_category_one(largest, options.t_half_mm, options.system)
             reasons.append(_size_reason(cat, largest, options.t_half_mm, options.system))
         if multiple:
             reasons.append(f"(m): {len(sizes)} separate invasive tumours "
@@ -142,7 +161,7 @@ def _size_reason(cat: str, size: float, half: str, system: str = "AJCC8") -> str
             return (f"T1mi: largest invasive size {size:g} mm, rounded to the nearest "
                     f"millimetre ({T1MI_MAX_MM:g} mm; UICC TNM 8 / RCPath rule)")
         return f"T1mi: largest invasive size {size:g} mm (<= {T1MI_MAX_MM:g} mm, not rounded)"
-    r = float(rounded_size_mm([size], half, system)[0])
+    r = rounded_size_one_mm(size, half, system)
     if size < 2.0 and not uicc:
         how = f"{size:g} mm (> 1.0 and < 2.0 mm counts as 2 mm)"
     elif r == size:
