@@ -337,29 +337,30 @@ def table_covariates(tp: TablePlan, x: Mapping[str, np.ndarray]) -> TableCovaria
                            other=np.exp(lp, out=lp))
 
 
+
 def table_chunk(
     tp: TablePlan, cov: TableCovariates, ws: Workspace, out: np.ndarray, times: float,
 ) -> np.ndarray:
     """``times`` x (S_b - S_a), overall survival of column b less that of column a, for each
     pair and row of a chunk of patients into ``out`` [row, pair, patient]. S = S_oth x S_br
-    (spec sec. 1.3); with ``times`` != 1 the factor is applied to S_oth before the product,
-    which may move the result by a few units in its last place."""
+    (spec sec. 1.3), taken as one exp of the summed log survivals; ``times`` enters as its
+    log, which moves the result by a few units in its last place at most."""
     m = cov.scale.shape[0]
     plan = tp.plan
     R, J = len(tp.rows), len(plan.columns)
     s = ws.get("s", (R * J, m))
     np.take(tp.hazard, cov.index, axis=1, out=s, mode="clip")
-    np.multiply(s, cov.scale, out=s)
-    np.exp(s, out=s)
-    s_oth = ws.get("s_oth", (R, len(plan.keys), m))
-    np.multiply(cov.other, tp.other_base, out=s_oth)  # [row, key, patient]
-    np.exp(s_oth, out=s_oth)
+    np.multiply(s, cov.scale, out=s)  # minus the breast-cancer cumulative hazard
+    h_oth = ws.get("h_oth", (R, len(plan.keys), m))
+    np.multiply(cov.other, tp.other_base, out=h_oth)  # minus the other-cause one [row, key]
     if times != 1.0:
-        np.multiply(s_oth, times, out=s_oth)
+        np.add(h_oth, np.log(times), out=h_oth)
     s_all = s.reshape(R, J, m)
     for key, a, b in plan.key_runs:
-        np.multiply(s_all[:, a:b], s_oth[:, key:key + 1], out=s_all[:, a:b])
+        np.add(s_all[:, a:b], h_oth[:, key:key + 1], out=s_all[:, a:b])
+    np.exp(s, out=s)  # S_oth x S_br (x times)
     for first, count, a, b in tp.pair_runs:
         np.subtract(s_all[:, b:b + count], s_all[:, a:a + count],
                     out=out[:, first:first + count])
     return out
+
