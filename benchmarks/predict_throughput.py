@@ -189,8 +189,9 @@ def table_benchmark(args: argparse.Namespace, baseline, table0) -> None:
             best[name] = min(best[name], time.perf_counter() - t0)
             cpu[name] = min(cpu[name], time.process_time() - c0)
     ref = tables.get("baseline")
-    print(f"PREDICT {args.version} benefit table, {args.n:,} patients, 12 benefits x 3 years, "
-          f"best of {args.repeat}, {args.threads_note} unless -1t; load average "
+    print(f"PREDICT {args.version} benefit table, {args.n:,} patients, "
+          f"{len(tables['table'])} benefits x 3 years, best of {args.repeat}, "
+          f"{args.threads_note} unless -1t; load average "
           f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after:")
     print(f"  {'variant':10s} {'seconds':>8s} {'x baseline':>10s} {'x table0':>9s} {'CPU s':>7s} "
           f"{'peak RSS':>10s} {'cells != baseline':>18s}")
