@@ -42,7 +42,7 @@ def test_json_output_is_the_documented_schema():
     done = axilla("assess", str(EXAMPLES / "b_two_macrometastases_sentinel.json"), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert data["staging"]["pN"]["display"] == "pN1a(sn)"
     assert data["provenance"]["predict_version"] == "3.2"
     schema = json.loads((EXAMPLES.parent / "docs" / "assessment.schema.json").read_text())

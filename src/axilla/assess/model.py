@@ -21,7 +21,7 @@ from axilla.models.predict.results import PredictResult
 from axilla.recurrence import RecurrenceClassification, RiskFactorSummary
 from axilla.staging import StagingResult
 
-ASSESSMENT_SCHEMA_VERSION = "1.2"
+ASSESSMENT_SCHEMA_VERSION = "1.3"
 _FROZEN = ConfigDict(frozen=True)
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from axilla.errors import InputError
+from axilla.explain.benefit_ranges import benefit_cell, range_caption
 from axilla.explain.glossary import glossary_entry
 from axilla.models.npi import NPIResult
 
@@ -163,22 +164,22 @@ def _pct(x: float) -> str:
     return f"{x:.1f}"
 
 
-def predict_tables(r: PredictResult) -> tuple[Table, Table]:
+def predict_tables(r: PredictResult, lang: str = "en") -> tuple[Table, Table]:
     """The one PREDICT table pair: overall survival as each chosen treatment is added, and
-    each treatment's benefit (as displayed by the source), at 5, 10 and 15 years."""
+    each treatment's benefit (as displayed by the source, with its 95% range), 5, 10, 15 y."""
     years = tuple(t for t in TABLE_YEARS if t in r.years)
     header = ("Treatment", *(f"{t} years" for t in years))
     rows = [("Surgery only", *(_pct(r.surgery_only.overall_survival_pct[t]) for t in years))]
     rows += [(f"+ {b.treatment}", *(_pct(step.overall_survival_pct[t]) for t in years))
              for step, b in zip(r.steps, r.benefits, strict=True) if b.chosen]
     benefits = [(b.treatment, "yes" if b.chosen else "no",
-                 *(_pct(b.displayed_pp[t]) for t in years)) for b in r.benefits]
+                 *(benefit_cell(b, t) for t in years)) for b in r.benefits]
     benefits.append(("All chosen treatments", "",
                      *(_pct(r.total_benefit.displayed_pp[t]) for t in years)))
     model = f"{r.model.name} {r.model.version}"
     return (Table(f"{model}: overall survival, %", header, tuple(rows)),
-            Table("Share of the chosen plan's survival from each treatment (percentage points)",
-                  ("Treatment", "Chosen", *header[1:]), tuple(benefits)))
+            Table("Share of the chosen plan's survival from each treatment (percentage points)."
+                  + range_caption(r, lang), ("Treatment", "Chosen", *header[1:]), tuple(benefits)))
 
 
 def if_added_table(r: PredictResult) -> Table | None:
@@ -199,12 +200,12 @@ def if_added_table(r: PredictResult) -> Table | None:
                  ("Treatment not chosen", *(f"{t} years" for t in years)), tuple(rows))
 
 
-def predict_view(a: Assessment) -> PredictView:
+def predict_view(a: Assessment, lang: str = "en") -> PredictView:
     """PREDICT's tables and source, or the reasons it does not apply."""
     r = a.predict.result
     if r is None:
         return PredictView(False, tuple(a.predict.not_applicable_reasons))
-    survival, benefits = predict_tables(r)
+    survival, benefits = predict_tables(r, lang)
     model = f"{r.model.name} {r.model.version}"
     return PredictView(
         True, (), model, survival, benefits,
@@ -363,7 +364,7 @@ def build_view(a: Assessment, topic_titles: Mapping[str, str] | None = None, *,
     prov = a.provenance
     return AssessmentView(
         title="axilla assessment" + (f": {a.case_id}" if a.case_id else ""),
-        case_id=a.case_id, notice=NOTICE, staging=_staging(a), predict=predict_view(a),
+        case_id=a.case_id, notice=NOTICE, staging=_staging(a), predict=predict_view(a, lang),
         indices=index_views(a), ruleset_version=a.guidance.ruleset_version, topics=topics,
         axilla_recommendations=tuple(recommendation_view(r) for r in a.guidance.recommendations
                                      if r.topic == "axilla"),

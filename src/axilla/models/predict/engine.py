@@ -179,9 +179,10 @@ class _Layout:
 
 @functools.lru_cache(maxsize=256)
 def _layout(
-    version_id: str, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool
+    v: PredictVersion, columns: tuple[str, ...] | None, years: tuple[int, ...] | None, split: bool
 ) -> _Layout:
-    v = load_version(version_id)
+    """Keyed by the version object itself (hashed by identity), so a variant made with
+    ``dataclasses.replace`` never reuses the tables of the version it was made from."""
     col_names = _check_columns(v, columns)
     keep = _check_years(years)
     rows = tuple(range(N_YEARS)) if split else tuple(int(r) for r in np.flatnonzero(keep))
@@ -190,7 +191,7 @@ def _layout(
     cond_cols = tuple(c for c in col_names if c in conditional)
     cond_years = tuple(int(t) for t in np.arange(CONDITIONAL_FROM + 1, 16)[keep[CONDITIONAL_FROM:]])
     return _Layout(
-        plan=k.plan_for(v.id, col_names), keep=keep,
+        plan=k.plan_for(v, col_names), keep=keep,
         kept_years=tuple(int(t) for t in np.arange(1, 16)[keep]), rows=rows,
         kept_rows=slice(None) if kept_rows.all() else kept_rows, split=split,
         cond_columns=cond_cols, cond_years=cond_years if cond_cols else (),
@@ -275,7 +276,7 @@ def _compute_chunk(res: _Results, x: Mapping[str, np.ndarray], sl: slice) -> Non
 
 def compute(
     inputs: Mapping[str, object],
-    version: str = CURRENT_VERSION,
+    version: str | PredictVersion = CURRENT_VERSION,
     *,
     columns: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
@@ -295,11 +296,12 @@ def compute(
     with an :class:`InputError`; pass ``validate=False`` only for inputs already validated.
     ``split=False`` skips the breast/other-cause split when only all-cause figures are needed
     (overall survival is identical either way). Chunks of at most ``chunk_size`` patients run on
-    ``threads`` threads (default: all cores).
+    ``threads`` threads (default: all cores). ``version`` is a version id or a
+    :class:`PredictVersion` (e.g. one with a coefficient swapped, for ranges).
     """
-    v = load_version(version)
+    v = version if isinstance(version, PredictVersion) else load_version(version)
     x, coded, warnings = prepare_inputs(v, inputs, validate)
-    lay = _layout(v.id, None if columns is None else tuple(columns),
+    lay = _layout(v, None if columns is None else tuple(columns),
                   None if years is None else tuple(int(t) for t in years), bool(split))
     col_names = lay.plan.columns
     n = x["age"].shape[0]

@@ -112,9 +112,9 @@ def _runs(items: Sequence) -> list[tuple[int, object, list]]:
 
 
 @functools.lru_cache(maxsize=64)
-def plan_for(version_id: str, columns: tuple[str, ...]) -> Plan:
-    """The tables for these columns of this version (cached)."""
-    v = load_version(version_id)
+def plan_for(version: str | PredictVersion, columns: tuple[str, ...]) -> Plan:
+    """The tables for these columns of this version (cached; a version object is its own key)."""
+    v = version if isinstance(version, PredictVersion) else load_version(version)
     letters = tuple(v.column_terms[v.columns.index(c)] for c in columns)
     segments = _segments(v, letters)
     terms = eq.treatment_terms(v, eq.state_inputs())

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from axilla.case.predict import PredictInputs
 from axilla.errors import FieldProblem, InputError
 from axilla.models.predict.engine import PredictOutput, compute, required
+from axilla.models.predict.ranges import benefit_ranges
 from axilla.models.predict.tables import r_round
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
@@ -83,6 +84,15 @@ class TreatmentBenefit(BaseModel):
         "is already chosen or does not apply (trastuzumab when HER2 is not positive, endocrine "
         "therapy when ER-negative), and for radiotherapy (its input also moves the baseline "
         "in 3.x); chemotherapy not chosen is added as third generation")
+    benefit_low_pp: dict[int, float] | None = Field(
+        None, description="Low end of the benefit's 95% range, pp, unrounded: this treatment's "
+        "log hazard ratio at the low-benefit end of its range, the treatments before it at "
+        "their central values, as the PREDICT 2.x web tool computes its ranges "
+        "(WintonCentre/predict-v21-main, src/cljs/predict/models/predict.cljs). null where the "
+        "version defines no range (3.x), the treatment is not chosen, or for the total")
+    benefit_high_pp: dict[int, float] | None = Field(
+        None, description="High end of the benefit's 95% range, pp, unrounded; as "
+        "benefit_low_pp with the high-benefit end of the treatment's range")
 
 
 class PredictResult(BaseModel):
@@ -104,6 +114,7 @@ class PredictResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+_NO_RANGE = {"benefit_low_pp": None, "benefit_high_pp": None}
 _INPUT_NAMES = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
                 "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker")
 
@@ -250,6 +261,7 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
             other_cause_mortality_pct=dict(zip(years_of, ocm[i], strict=True)),
         )
 
+    bounds = benefit_ranges(out, years_of)
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
@@ -264,7 +276,9 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
                     chosen=letter == "all chosen" or _chosen(letter, x),
                     benefit_pp=dict(zip(years_of, value[i], strict=True)),
                     displayed_pp=dict(zip(years_of, disp[i], strict=True)),
-                    if_added_pp=if_added.get(letter))
+                    if_added_pp=if_added.get(letter),
+                    **(bounds.fields(i, a, b, letter != "all chosen" and _chosen(letter, x))
+                       if bounds is not None else _NO_RANGE))
                 for (a, b, letter), value, disp in zip(pairs, values, shown, strict=True)
             ]
             ladders[ladder] = ([row(i, c) for c in columns_of[1:]], bens[:-1], bens[-1])

@@ -34,10 +34,16 @@ LOGIC_CHOICES: dict[str, tuple[Any, ...]] = {
 
 TREATMENT_LETTERS = ("r", "h", "h10", "c", "t", "b")
 
+#: The order of each ``[ranges]`` triplet (log hazard ratios, most benefit first).
+RANGE_BOUNDS = ("high", "central", "low")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class PredictVersion:
-    """One PREDICT version (or variant) as its data file defines it."""
+    """One PREDICT version (or variant) as its data file defines it.
+
+    Compared and hashed by identity: each id is loaded once (cached), and a variant made with
+    ``dataclasses.replace`` is a different object, so caches keyed by it never mix the two."""
 
     id: str
     name: str
@@ -53,6 +59,8 @@ class PredictVersion:
     ladders: Mapping[str, tuple[str, ...]]
     reference_prefix: str
     tables: Mapping[str, Any]
+    #: letter -> treatment coefficient -> (high-benefit, central, low-benefit) log hazard ratio
+    ranges: Mapping[str, Mapping[str, tuple[float, float, float]]] = field(default_factory=dict)
     _looked_up: dict[tuple[str, str], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
@@ -95,6 +103,42 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _ranges(version_id: str, data: Mapping[str, Any]
+            ) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """The ``[ranges]`` table, checked, if it applies to this version (``applies_to``): each
+    triplet's central value must equal the version's own coefficient of that name."""
+    table = data.get("ranges", {})
+    if version_id not in table.get("applies_to", ()):
+        return {}
+    coefficients = data.get("treatment", {})
+    found: dict[str, dict[str, tuple[float, float, float]]] = {}
+    seen: dict[str, tuple[float, float, float]] = {}
+    for letter, named in table.items():
+        if letter == "applies_to":
+            continue
+        if letter not in TREATMENT_LETTERS or not isinstance(named, Mapping) or not named:
+            raise DataFileError(f"PREDICT {version_id}: ranges.{letter} must be a table of "
+                                f"coefficients, under one of {TREATMENT_LETTERS}")
+        for name, triplet in named.items():
+            where = f"PREDICT {version_id}: ranges.{letter}.{name}"
+            if name not in coefficients:
+                raise DataFileError(f"{where}: no coefficient treatment.{name} to vary")
+            if (not isinstance(triplet, list) or len(triplet) != 3 or any(
+                    isinstance(b, bool) or not isinstance(b, int | float) for b in triplet)):
+                raise DataFileError(f"{where} = {triplet!r}, expected three numbers "
+                                    f"[{', '.join(RANGE_BOUNDS)}]")
+            if triplet[1] != coefficients[name]:
+                raise DataFileError(f"{where}: central value {triplet[1]} differs from the "
+                                    f"version's coefficient treatment.{name} = "
+                                    f"{coefficients[name]}")
+            bounds = (float(triplet[0]), float(triplet[1]), float(triplet[2]))
+            if seen.setdefault(name, bounds) != bounds:
+                raise DataFileError(f"{where}: differs from the range of {name} given for "
+                                    "another treatment (one coefficient, one range)")
+            found.setdefault(letter, {})[name] = bounds
+    return found
+
+
 def _read(version_id: str) -> dict[str, Any]:
     path = resources.files("axilla.models.predict") / "versions" / f"v{version_id}.toml"
     if not path.is_file():
@@ -120,7 +164,12 @@ def load_version(version_id: str) -> PredictVersion:
 
 @cache
 def _load(version_id: str) -> PredictVersion:
-    data = _read(version_id)
+    return version_from_data(version_id, _read(version_id))
+
+
+def version_from_data(version_id: str, data: dict[str, Any]) -> PredictVersion:
+    """Check a version's tables (its file merged over the files it extends) and build it;
+    a file that breaks a rule is refused with a :class:`DataFileError` naming the key."""
     try:
         model, logic = data["model"], dict(data["logic"])
         names, terms = data["columns"]["names"], data["columns"]["terms"]
@@ -160,4 +209,5 @@ def _load(version_id: str) -> PredictVersion:
         ladders=ladders,
         reference_prefix=data.get("reference", {}).get("prefix", ""),
         tables=data,
+        ranges=_ranges(version_id, data),
     )
