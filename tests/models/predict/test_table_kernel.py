@@ -8,6 +8,8 @@ benefits of tests/data/predict/v3.2.csv (``ben_<name>_y<T>``), and r_round (spec
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -87,3 +89,25 @@ def test_cells_on_a_tie_are_rounded_as_r_rounds_them(monkeypatch):
     table = benefit_table({k: c[:4] for k, c in ref.inputs.items()}, "3.2")
     for values in table.values():
         assert values[:, 0].tolist() == [0.1, -0.8, 0.1, -0.8]
+
+
+def test_a_variant_version_has_its_own_table_and_matches_the_engine():
+    """A version object with another coefficient (as the 2.x uncertainty ranges make) gets its
+    own folded tables: its table equals the general engine run with the same object, and the
+    official version's table is unchanged after it."""
+    ref = load_reference("2.1")
+    x = {k: c[:40] for k, c in ref.inputs.items()}
+    v = load_version("2.1")
+    before = benefit_table(x, v, rounded=False)
+    stronger = dataclasses.replace(v, tables={**v.tables, "treatment": {
+        **v.tables["treatment"], "chemotherapy_second_generation": -0.36}})
+    changed = benefit_table(x, stronger, rounded=False)
+    assert not np.array_equal(changed["hc_increment"], before["hc_increment"])
+    out = compute(x, stronger)
+    for ladder in stronger.ladders:
+        for name, values in incremental_benefits(out, ladder).items():
+            np.testing.assert_allclose(changed[name], values[:, [4, 9, 14]],
+                                       rtol=0, atol=1e-12, err_msg=name)
+    again = benefit_table(x, "2.1", rounded=False)
+    for name in before:
+        np.testing.assert_array_equal(again[name], before[name])

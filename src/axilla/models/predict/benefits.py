@@ -24,14 +24,14 @@ from axilla.models.predict.engine import (
     run_chunks,
 )
 from axilla.models.predict.tables import ladder_steps, nearest_with_ties, r_round
-from axilla.models.predict.versions import CURRENT_VERSION, load_version
+from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
 TABLE_YEARS = (5, 10, 15)
 
 
 def benefit_table(
     inputs: Mapping[str, object],
-    version: str = CURRENT_VERSION,
+    version: str | PredictVersion = CURRENT_VERSION,
     *,
     years: Sequence[int] = TABLE_YEARS,
     rounded: bool = True,
@@ -47,7 +47,7 @@ def benefit_table(
     ``incremental_benefits(compute(...))`` within 1e-12 pp (rounded: identical), at a fraction
     of the time and memory. Inputs are validated as by ``compute`` unless ``validate=False``.
     """
-    v = load_version(version)
+    v = version if isinstance(version, PredictVersion) else load_version(version)
     if not v.ladders or v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
             "version", v.id, "has no benefit table; use compute() and flat_columns()")])
@@ -59,7 +59,7 @@ def benefit_table(
     columns = tuple(sorted({c for _, a, b in steps for c in (a, b)}, key=v.columns.index))
     pairs = tuple((columns.index(a), columns.index(b)) for _, a, b in steps)
     rows = tuple(t - 1 for t in kept)
-    tp = k.table_plan(v.id, columns, rows, pairs)
+    tp = k.table_plan(v, columns, rows, pairs)
     n = x["age"].shape[0]
     out = np.empty((len(steps), len(rows), n))
     local = threading.local()

@@ -287,13 +287,14 @@ class TablePlan:
 
 @functools.lru_cache(maxsize=64)
 def table_plan(
-    version_id: str, columns: tuple[str, ...], rows: tuple[int, ...],
+    version: str | PredictVersion, columns: tuple[str, ...], rows: tuple[int, ...],
     pairs: tuple[tuple[int, int], ...],
 ) -> TablePlan:
     """The constant tables of a benefit table (cached): for each treatment state, group, year
     and column, the sum over the runs of constant factors of factor x (minus the increase of
-    the treatment-free cumulative hazard), so a patient's hazard is one look-up x exp(PI)."""
-    plan = plan_for(version_id, columns)
+    the treatment-free cumulative hazard), so a patient's hazard is one look-up x exp(PI).
+    Cached by the version object, as :func:`plan_for`."""
+    plan = plan_for(version, columns)
     D = plan.differences("cumulative", rows, -1)  # [segment, row, group]
     J, S = len(columns), len(plan.segments)
     F = plan.factors.reshape(S, J, eq.N_STATES)
