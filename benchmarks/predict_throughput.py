@@ -5,10 +5,14 @@
      baseline   the engine before the table kernel (git revision --baseline, read from git):
                 compute(split=False) + incremental_benefits + r_round
      compute    today's compute(split=False) + incremental_benefits + r_round
-     table      benefit_table(), the kernel for exactly this table
+     table0     benefit_table() as it was at git revision --table-baseline (the kernel before
+                the folded tables)
+     table      benefit_table(), the kernel for exactly this table (and, as table-1t, on one
+                thread)
    Time: best of --repeat runs, variants interleaved, wall clock and CPU (both threads); peak
    resident memory: each variant alone in a fresh process; cells that differ from the
-   baseline's rounded table, and the largest unrounded difference.
+   baseline's rounded table, and the largest unrounded difference. The load average is
+   printed before and after: on a shared machine, compare ratios and CPU seconds.
 2. One patient through the kernel alone (compute without input validation), and the
    per-patient cost of compute + typed results (as the assessment calls them: ladder columns,
    every year, inputs validated) for n = 1, 10, 100, 10^3, 10^4, 10^5 (above --batch, in
@@ -37,6 +41,7 @@ from axilla.models.predict.tables import incremental_benefits, r_round
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_REV = "43780cd"  # the engine before the table kernel (one loop over columns)
+TABLE_BASELINE_REV = "be3a1ee"  # the table kernel before the folded hazard table
 SIZES = (1, 10, 100, 1_000, 10_000, 100_000)
 
 
@@ -67,25 +72,33 @@ def synthetic(n: int, seed: int = 1) -> dict[str, np.ndarray]:
     }
 
 
-def load_baseline(rev: str) -> types.SimpleNamespace | None:
-    """The engine, tables and results modules as they were at ``rev`` (None if unavailable)."""
-    names = {"engine": "axilla.models.predict.engine", "tables": "axilla.models.predict.tables",
-             "results": "axilla.models.predict.results"}
+PREDICT_MODULES = ("kernel", "engine", "tables", "results", "benefits")  # import order
+
+
+def load_baseline(rev: str, prefix: str = "baseline") -> types.SimpleNamespace | None:
+    """The PREDICT modules as they were at ``rev``, importing each other (those the revision
+    has; None if it has no engine or git cannot read it)."""
+    dotted = {short: f"axilla.models.predict.{short}" for short in PREDICT_MODULES}
     found = {}
-    for short, dotted in names.items():
-        path = f"src/{dotted.replace('.', '/')}.py"
+    for short, name in dotted.items():
+        path = f"src/{name.replace('.', '/')}.py"
         try:
             text = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{path}"],
                                   check=True, capture_output=True, text=True).stdout
         except (OSError, subprocess.CalledProcessError):
-            return None
-        for other, other_dotted in names.items():
-            text = text.replace(f"from {other_dotted} import", f"from baseline_{other} import")
-        module = types.ModuleType(f"baseline_{short}")
+            continue  # not at that revision
+        for other, other_dotted in dotted.items():
+            text = text.replace(f"from {other_dotted} import", f"from {prefix}_{other} import")
+            text = text.replace(f"from axilla.models.predict import {other} as",
+                                f"import {prefix}_{other} as")
+        module = types.ModuleType(f"{prefix}_{short}")
         sys.modules[module.__name__] = module
-        exec(compile(text, f"{rev}:{path}", "exec"), module.__dict__)
         found[short] = module
-    return types.SimpleNamespace(**found)
+        try:
+            exec(compile(text, f"{rev}:{path}", "exec"), module.__dict__)
+        except ImportError:
+            return None
+    return types.SimpleNamespace(**found) if "engine" in found else None
 
 
 def ladder_columns(version: str) -> list[str]:
@@ -101,7 +114,7 @@ def table_via_compute(x, version, engine, tables) -> dict[str, np.ndarray]:
             for name, values in tables.incremental_benefits(out, ladder).items()}
 
 
-def variants(version: str, baseline) -> dict[str, object]:
+def variants(version: str, baseline, table0) -> dict[str, object]:
     today = types.SimpleNamespace(
         compute=compute, incremental_benefits=incremental_benefits, r_round=r_round)
     found = {}
@@ -109,7 +122,10 @@ def variants(version: str, baseline) -> dict[str, object]:
         found["baseline"] = lambda x: table_via_compute(x, version, baseline.engine,
                                                         baseline.tables)
     found["compute"] = lambda x: table_via_compute(x, version, today, today)
+    if table0 is not None:
+        found["table0"] = lambda x: table0.benefits.benefit_table(x, version, validate=False)
     found["table"] = lambda x: benefit_table(x, version, validate=False)
+    found["table-1t"] = lambda x: benefit_table(x, version, validate=False, threads=1)
     return found
 
 
@@ -129,15 +145,17 @@ def peak_rss_mib() -> float:
 def rss_child(args: argparse.Namespace) -> None:
     """Run one variant once in this fresh process and print its peak resident memory."""
     baseline = load_baseline(args.baseline) if args.variant == "baseline" else None
+    table0 = load_baseline(args.table_baseline, "table0") if args.variant == "table0" else None
     x = synthetic(args.n)
     if args.variant != "inputs":
-        variants(args.version, baseline)[args.variant](x)
+        variants(args.version, baseline, table0)[args.variant](x)
     print(f"{peak_rss_mib():.0f}")
 
 
 def rss_of(variant: str, args: argparse.Namespace) -> str:
     cmd = [sys.executable, __file__, "--rss-variant", variant, "--n", str(args.n),
-           "--version", args.version, "--baseline", args.baseline]
+           "--version", args.version, "--baseline", args.baseline,
+           "--table-baseline", args.table_baseline]
     done = subprocess.run(cmd, capture_output=True, text=True)
     return f"{done.stdout.strip()} MiB" if done.returncode == 0 else "failed"
 
@@ -154,15 +172,16 @@ def best_cpu(fn, repeat: int, rounds: int = 3) -> float:
     return best
 
 
-def table_benchmark(args: argparse.Namespace, baseline) -> None:
+def table_benchmark(args: argparse.Namespace, baseline, table0) -> None:
     x = synthetic(args.n)
-    runs = variants(args.version, baseline)
+    runs = variants(args.version, baseline, table0)
     small = {k: c[:2000] for k, c in x.items()}
     for fn in runs.values():
         fn(small)  # warm up: tables built, modules loaded
     best = dict.fromkeys(runs, float("inf"))
     cpu = dict.fromkeys(runs, float("inf"))
     tables = {}
+    load_before = os.getloadavg()[0]
     for _ in range(args.repeat):  # interleaved, so that a busy moment hits every variant
         for name, fn in runs.items():
             t0, c0 = time.perf_counter(), time.process_time()
@@ -170,18 +189,21 @@ def table_benchmark(args: argparse.Namespace, baseline) -> None:
             best[name] = min(best[name], time.perf_counter() - t0)
             cpu[name] = min(cpu[name], time.process_time() - c0)
     ref = tables.get("baseline")
-    print(f"PREDICT {args.version} benefit table, {args.n:,} patients, 12 benefits x 3 years, "
-          f"best of {args.repeat}, {args.threads_note}:")
-    print(f"  {'variant':10s} {'seconds':>8s} {'x baseline':>10s} {'CPU s':>7s} "
+    print(f"PREDICT {args.version} benefit table, {args.n:,} patients, "
+          f"{len(tables['table'])} benefits x 3 years, best of {args.repeat}, "
+          f"{args.threads_note} unless -1t; load average "
+          f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after:")
+    print(f"  {'variant':10s} {'seconds':>8s} {'x baseline':>10s} {'x table0':>9s} {'CPU s':>7s} "
           f"{'peak RSS':>10s} {'cells != baseline':>18s}")
-    print(f"  {'inputs':10s} {'':>8s} {'':>10s} {'':>7s} {rss_of('inputs', args):>10s}")
+    print(f"  {'inputs':10s} {'':>8s} {'':>10s} {'':>9s} {'':>7s} {rss_of('inputs', args):>10s}")
     for name in runs:
         ratio = f"{best['baseline'] / best[name]:.1f}" if ref is not None else "-"
+        ratio0 = f"{best['table0'] / best[name]:.2f}" if "table0" in best else "-"
         if ref is None:
             differ = "-"
         else:
             differ = str(sum(int(np.sum(tables[name][k] != ref[k])) for k in ref))
-        print(f"  {name:10s} {best[name]:8.3f} {ratio:>10s} {cpu[name]:7.3f} "
+        print(f"  {name:10s} {best[name]:8.3f} {ratio:>10s} {ratio0:>9s} {cpu[name]:7.3f} "
               f"{rss_of(name, args):>10s} {differ:>18s}")
     if ref is not None:
         exact = benefit_table(x, args.version, validate=False, rounded=False)
@@ -254,6 +276,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--version", default=CURRENT_VERSION)
     ap.add_argument("--baseline", default=BASELINE_REV, help="git revision of the baseline")
+    ap.add_argument("--table-baseline", default=TABLE_BASELINE_REV,
+                    help="git revision of the earlier table kernel (table0)")
     ap.add_argument("--baseline-max-n", type=int, default=10_000)
     ap.add_argument("--batch", type=int, default=10_000,
                     help="per-patient figures: largest batch kept in memory at once")
@@ -270,7 +294,10 @@ def main() -> None:
         print(f"baseline {args.baseline} unavailable (needs git and that revision); "
               "today's figures only")
     if not args.skip_table:
-        table_benchmark(args, baseline)
+        table0 = load_baseline(args.table_baseline, "table0")
+        if table0 is None:
+            print(f"table baseline {args.table_baseline} unavailable; row table0 left out")
+        table_benchmark(args, baseline, table0)
     one_patient_benchmark(args, baseline)
     if not args.skip_per_patient:
         per_patient_benchmark(args, baseline)

@@ -31,6 +31,7 @@ from axilla.models.predict import (
     load_version,
 )
 from axilla.models.predict.results import PredictResult, predict_one
+from axilla.models.predict.tables import FULL_EXPORT_BLOCK
 
 if TYPE_CHECKING:
     from axilla.io import Chunk, ErrorSink
@@ -169,7 +170,7 @@ def print_result(r: PredictResult) -> None:
 
 def run_file(src: Path, dst: Path, version: str, full: bool) -> int:
     """Validate every row, compute the valid ones chunk by chunk, report the rest row by row."""
-    from axilla.io import run_batch  # pyarrow: only when a file is read
+    from axilla.io import CHUNK_ROWS, run_batch  # pyarrow: only when a file is read
 
     v = load_version(version)
     names = predict_input_names(v.uses_v3_inputs)
@@ -195,7 +196,10 @@ def run_file(src: Path, dst: Path, version: str, full: bool) -> int:
             out.update({name: [] for name in outputs})
         return out
 
-    return run_batch("predict", src, dst, work, columns, required, note=f"PREDICT {v.id}")
+    # --full: about 2,000 columns a row, so rows are read, computed and written a block at a
+    # time to keep memory bounded by the block (the summary reads the default chunks)
+    return run_batch("predict", src, dst, work, columns, required, note=f"PREDICT {v.id}",
+                     chunk_rows=FULL_EXPORT_BLOCK if full else CHUNK_ROWS)
 
 
 #: A valid row of inputs, computed once to learn the names of the output columns.

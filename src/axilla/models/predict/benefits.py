@@ -23,15 +23,15 @@ from axilla.models.predict.engine import (
     prepare_inputs,
     run_chunks,
 )
-from axilla.models.predict.tables import ladder_steps, r_round
-from axilla.models.predict.versions import CURRENT_VERSION, load_version
+from axilla.models.predict.tables import ladder_steps, nearest_with_ties, r_round
+from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
 TABLE_YEARS = (5, 10, 15)
 
 
 def benefit_table(
     inputs: Mapping[str, object],
-    version: str = CURRENT_VERSION,
+    version: str | PredictVersion = CURRENT_VERSION,
     *,
     years: Sequence[int] = TABLE_YEARS,
     rounded: bool = True,
@@ -47,7 +47,7 @@ def benefit_table(
     ``incremental_benefits(compute(...))`` within 1e-12 pp (rounded: identical), at a fraction
     of the time and memory. Inputs are validated as by ``compute`` unless ``validate=False``.
     """
-    v = load_version(version)
+    v = version if isinstance(version, PredictVersion) else load_version(version)
     if not v.ladders or v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
             "version", v.id, "has no benefit table; use compute() and flat_columns()")])
@@ -57,33 +57,39 @@ def benefit_table(
     x, _, _ = prepare_inputs(v, inputs, validate)
     steps = [s for ladder in v.ladders for s in ladder_steps(v, ladder)]
     columns = tuple(sorted({c for _, a, b in steps for c in (a, b)}, key=v.columns.index))
-    plan = k.plan_for(v.id, columns)
-    pairs = [(columns.index(a), columns.index(b)) for _, a, b in steps]
+    pairs = tuple((columns.index(a), columns.index(b)) for _, a, b in steps)
     rows = tuple(t - 1 for t in kept)
-    base = plan.other_base[list(rows)]
+    tp = k.table_plan(v, columns, rows, pairs)
     n = x["age"].shape[0]
     out = np.empty((len(steps), len(rows), n))
-
     local = threading.local()
+    part_size = chunk_for(len(rows) * len(columns), chunk_size)
 
     def run(sl: slice) -> None:
         ws = getattr(local, "ws", None) or k.Workspace()
         local.ws = ws
-        m = sl.stop - sl.start
-        cells = (len(rows), len(columns), m)
-        p = k.patients(plan, {name: col[sl] for name, col in x.items()})
-        s_br = k.breast_survival(plan, p, rows, out=ws.get("s_br", cells),
-                                 work=ws.get("work", (int(np.prod(cells)),)))
-        s_all = k.overall_survival_in_place(plan, k.other_survival(base, p), s_br)
-        shape = (len(pairs), len(rows), m)
-        ben = ws.get("benefits", shape)  # contiguous: the output's rows are far apart
-        for i, (a, b) in enumerate(pairs):  # benefit of b over a: S_b - S_a (= F_a - F_b)
-            np.subtract(s_all[:, b], s_all[:, a], out=ben[i])
-        if rounded:  # 100 (S_b - S_a) rounded to 0.1 pp, the product formed near ties
-            r_round(ben, 1, out=out[:, :, sl], scratch=(ws.get("y", shape), ws.get("k", shape)),
-                    times=100.0)
-        else:
-            np.multiply(ben, 100.0, out=out[:, :, sl])
+        cov = k.table_covariates(tp, {name: col[sl] for name, col in x.items()})
+        for start in range(sl.start, sl.stop, part_size):
+            part = slice(start, min(sl.stop, start + part_size))
+            write(cov.take(slice(part.start - sl.start, part.stop - sl.start)), part, ws)
 
-    run_chunks(n, chunk_for(len(rows) * len(columns), chunk_size), threads, run)
+    def write(cov: k.TableCovariates, part: slice, ws: k.Workspace) -> None:
+        shape = (len(rows), len(steps), part.stop - part.start)
+        dest = out[:, :, part].transpose(1, 0, 2)  # [row, benefit, patient], as computed
+        if not rounded:
+            np.multiply(k.table_chunk(tp, cov, ws, ws.get("ben", shape), 1.0), 100.0, out=dest)
+            return
+        # 10 x 100 (S_b - S_a): tenths of a percentage point, rounded to whole tenths
+        y = k.table_chunk(tp, cov, ws, ws.get("ben", shape), 10.0 * 100.0)
+        tenths = ws.get("tenths", shape)
+        near = nearest_with_ties(y, tenths)
+        np.divide(tenths, 10.0, out=dest)
+        if near is not None:  # a tie within 1e-6: those patients again, unscaled, R's rule
+            who = np.flatnonzero(near.any(axis=(0, 1)))
+            if who.size:
+                exact = k.table_chunk(tp, cov.take(who), k.Workspace(),
+                                      np.empty(shape[:2] + who.shape), 1.0)
+                dest[:, :, who] = r_round(exact, 1, times=100.0)
+
+    run_chunks(n, max(1, chunk_size), threads, run)
     return {name: out[i].T for i, (name, _, _) in enumerate(steps)}

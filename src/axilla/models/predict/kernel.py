@@ -227,14 +227,6 @@ def all_cause(
     return np.subtract(1.0, f, out=f)
 
 
-def overall_survival_in_place(plan: Plan, s_oth: np.ndarray, s_br: np.ndarray) -> np.ndarray:
-    """S_oth * S_br into s_br, [row, column, patient], one product for each run of columns
-    sharing other-cause harms (no gathered copy of S_oth)."""
-    for key, a, b in plan.key_runs:
-        np.multiply(s_br[:, a:b], s_oth[:, key:key + 1], out=s_br[:, a:b])
-    return s_br
-
-
 def split_mortality(
     f_all: np.ndarray, s_br: np.ndarray, s_oth: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -278,3 +270,98 @@ def extended_endocrine(
                     hazard_pi[delay:] * np.exp(h10 + 0.0 + rest)], axis=1)
     d_all = _mortality(inc, s_oth[:, None, :])
     return 100.0 * (d_all[:, 0, :] - d_all[:, 1, :])
+
+
+@dataclass(frozen=True, eq=False)
+class TablePlan:
+    """What a benefit table needs beyond the patient: the breast-cancer cumulative hazards
+    with every treatment factor folded in, and which columns each benefit subtracts."""
+
+    plan: Plan
+    rows: tuple[int, ...]  # year indices
+    hazard: np.ndarray  # [row * column, state * N_GROUPS + group]: minus the hazard / exp(PI)
+    other_base: np.ndarray  # [row, 1, 1]: minus the other-cause baseline cumulative hazard
+    pair_runs: tuple[tuple[int, int, int, int], ...]  # (first pair, pairs, column a, column b)
+    pairs: int
+
+
+@functools.lru_cache(maxsize=64)
+def table_plan(
+    version: str | PredictVersion, columns: tuple[str, ...], rows: tuple[int, ...],
+    pairs: tuple[tuple[int, int], ...],
+) -> TablePlan:
+    """The constant tables of a benefit table (cached): for each treatment state, group, year
+    and column, the sum over the runs of constant factors of factor x (minus the increase of
+    the treatment-free cumulative hazard), so a patient's hazard is one look-up x exp(PI).
+    Cached by the version object, as :func:`plan_for`."""
+    plan = plan_for(version, columns)
+    D = plan.differences("cumulative", rows, -1)  # [segment, row, group]
+    J, S = len(columns), len(plan.segments)
+    F = plan.factors.reshape(S, J, eq.N_STATES)
+    hazard = np.einsum("sjk,srg->rjkg", F, D).reshape(len(rows) * J, eq.N_STATES * eq.N_GROUPS)
+    runs: list[tuple[int, int, int, int]] = []
+    for i, (a, b) in enumerate(pairs):
+        if runs and runs[-1][0] + runs[-1][1] == i and runs[-1][2] + runs[-1][1] == a \
+                and runs[-1][3] + runs[-1][1] == b:
+            first, count, a0, b0 = runs[-1]
+            runs[-1] = (first, count + 1, a0, b0)
+        else:
+            runs.append((i, 1, a, b))
+    return TablePlan(
+        plan=plan, rows=rows, hazard=np.ascontiguousarray(hazard),
+        other_base=-plan.other_base[list(rows)][:, None, None], pair_runs=tuple(runs),
+        pairs=len(pairs),
+    )
+
+
+@dataclass(frozen=True)
+class TableCovariates:
+    """What a benefit table needs of each patient, [patient] or [key, patient]."""
+
+    scale: np.ndarray  # exp(breast-cancer index without its HER2 term)
+    index: np.ndarray  # treatment state x N_GROUPS + group: column of TablePlan.hazard
+    other: np.ndarray  # [key, patient]: exp(other-cause log hazard) by harm key
+
+    def take(self, rows: slice | np.ndarray) -> TableCovariates:
+        return TableCovariates(self.scale[rows], self.index[rows], self.other[:, rows])
+
+
+def table_covariates(tp: TablePlan, x: Mapping[str, np.ndarray]) -> TableCovariates:
+    """The covariates of a chunk of patients, by the version's equations."""
+    v = tp.plan.version
+    mi, harm = eq.other_cause_index(v, x), eq.harms(v, x)
+    lp = np.stack([eq.other_cause_lp(v, mi, harm, key) for key in tp.plan.keys])
+    index = eq.treatment_state(x)
+    index *= eq.N_GROUPS
+    index += eq.group_index(x)
+    return TableCovariates(scale=np.exp(eq.prognostic_index_fixed(v, x)), index=index,
+                           other=np.exp(lp, out=lp))
+
+
+
+def table_chunk(
+    tp: TablePlan, cov: TableCovariates, ws: Workspace, out: np.ndarray, times: float,
+) -> np.ndarray:
+    """``times`` x (S_b - S_a), overall survival of column b less that of column a, for each
+    pair and row of a chunk of patients into ``out`` [row, pair, patient]. S = S_oth x S_br
+    (spec sec. 1.3), taken as one exp of the summed log survivals; ``times`` enters as its
+    log, which moves the result by a few units in its last place at most."""
+    m = cov.scale.shape[0]
+    plan = tp.plan
+    R, J = len(tp.rows), len(plan.columns)
+    s = ws.get("s", (R * J, m))
+    np.take(tp.hazard, cov.index, axis=1, out=s, mode="clip")
+    np.multiply(s, cov.scale, out=s)  # minus the breast-cancer cumulative hazard
+    h_oth = ws.get("h_oth", (R, len(plan.keys), m))
+    np.multiply(cov.other, tp.other_base, out=h_oth)  # minus the other-cause one [row, key]
+    if times != 1.0:
+        np.add(h_oth, np.log(times), out=h_oth)
+    s_all = s.reshape(R, J, m)
+    for key, a, b in plan.key_runs:
+        np.add(s_all[:, a:b], h_oth[:, key:key + 1], out=s_all[:, a:b])
+    np.exp(s, out=s)  # S_oth x S_br (x times)
+    for first, count, a, b in tp.pair_runs:
+        np.subtract(s_all[:, b:b + count], s_all[:, a:a + count],
+                    out=out[:, first:first + count])
+    return out
+

@@ -15,6 +15,20 @@ import numpy as np
 from axilla.models.predict.engine import PredictOutput, compute, prepare_inputs, required
 from axilla.models.predict.versions import PredictVersion, load_version
 
+#: Scaled values further than this from the nearest whole number are within 1e-6 of a tie:
+#: only there can R's rule and rounding to nearest disagree (spec sec. 1.5).
+NEAR_TIE = 0.5 - 1e-6
+
+
+def nearest_with_ties(y: np.ndarray, k: np.ndarray) -> np.ndarray | None:
+    """Round y to the nearest whole number into ``k``, leaving y - k in ``y``; return which
+    cells lie within 1e-6 of a tie (where R's rule must decide), or None if none do."""
+    np.rint(y, out=k)
+    np.subtract(y, k, out=y)
+    if y.size and not (y.max() <= NEAR_TIE and y.min() >= -NEAR_TIE):  # (NaN: look closer)
+        return np.abs(y) > NEAR_TIE
+    return None
+
 
 def r_round(
     x: np.ndarray, digits: int = 1, out: np.ndarray | None = None,
@@ -32,24 +46,28 @@ def r_round(
     x = np.asarray(x, dtype=float)
     p = 10.0**digits
     y = np.multiply(x, p * times, out=scratch[0] if scratch else None)
-    k = np.rint(y, out=scratch[1] if scratch else None)
-    np.subtract(y, k, out=y)  # |y - k| <= 0.5; a tie is within 1e-6 of 0.5
-    tie = 0.5 - 1e-6
+    k = scratch[1] if scratch else np.empty_like(y)
+    near = nearest_with_ties(y, k)
     near_x = None
-    if y.size and not (y.max() <= tie and y.min() >= -tie):  # (NaN: look closer)
-        near = np.abs(y) > tie
+    if near is not None:
         near_x = x[near] * times if times != 1.0 else x[near]
     out = np.divide(k, p, out=out)
-    if near_x is not None:
-        a = np.abs(near_x)
-        ya = a * p
-        lo, hi = np.floor(ya) / p, np.ceil(ya) / p
-        d_hi, d_lo = hi - a, a - lo
-        odd = np.mod(np.floor(ya), 2.0) == 1.0
-        exact = np.where((d_hi < d_lo) | ((d_hi == d_lo) & odd), hi, lo)
-        exact = np.where(a >= 1e14, a, exact)
-        out[near] = np.where(near_x < 0, -exact, exact)
+    if near is not None and near_x is not None:
+        out[near] = r_round_exact(near_x, p)
     return out
+
+
+def r_round_exact(x: np.ndarray, p: float) -> np.ndarray:
+    """R's round(x, log10(p)) for values near a tie: the nearer of the two neighbouring
+    multiples of 1/p as doubles, the even one when both are as near (R >= 4.0.0)."""
+    a = np.abs(x)
+    ya = a * p
+    lo, hi = np.floor(ya) / p, np.ceil(ya) / p
+    d_hi, d_lo = hi - a, a - lo
+    odd = np.mod(np.floor(ya), 2.0) == 1.0
+    exact = np.where((d_hi < d_lo) | ((d_hi == d_lo) & odd), hi, lo)
+    exact = np.where(a >= 1e14, a, exact)
+    return np.where(x < 0, -exact, exact)
 
 
 def ladder_steps(v: PredictVersion, ladder: str) -> list[tuple[str, str, str]]:
