@@ -172,3 +172,32 @@ def test_rules_checking_values_one_by_one_agree_with_the_array_check(values):
         expected = rule.ok_array(x).tolist()
         assert [rule.ok_value(v) for v in values] == expected, name
         assert rule.ok(x).tolist() == expected, name
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=single_patients(), version=st.sampled_from(TYPED_VERSIONS))
+def test_typed_figures_are_exactly_the_array_formulas(x, version):
+    """Per-year figures are read from the output arrays with the columnar formulas (NumPy,
+    written out here): overall survival 100 (1 - dead), the gains 100 (dead[a] - dead[b]),
+    ``if_added_pp`` 100 (dead[plan] - dead[plan + it]) of two columns of the added run (which
+    two: tests/models/predict/test_if_added.py); identical to the last bit."""
+    v = load_version(version)
+    out, added = ladder_and_added(v, x, validate=False)
+    years = list(range(1, 16))
+    for i, r in enumerate(results(out, years, added)):
+        def dead(o, c, i=i):
+            return o.all_cause[i, o.col(c)]
+
+        for step in [r.surgery_only, *r.steps, *(r.extended_steps or [])]:
+            assert list(step.overall_survival_pct.values()) == (
+                100.0 * (1.0 - dead(out, step.column))).tolist()
+        assert r.steps[0] is not r.surgery_only
+        for b in [*r.benefits, r.total_benefit, *(r.extended_benefits or [])]:
+            assert list(b.benefit_pp.values()) == (
+                100.0 * (dead(out, b.from_column) - dead(out, b.to_column))).tolist()
+        for b in r.benefits:
+            if b.if_added_pp is None:
+                continue
+            gains = {(c, d): (100.0 * (dead(added, c) - dead(added, d))).tolist()
+                     for c in added.columns for d in added.columns}
+            assert list(b.if_added_pp.values()) in gains.values()

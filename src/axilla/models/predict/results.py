@@ -276,9 +276,13 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
         one_run = n <= ONE_RUN_UP_TO
     added: PredictOutput | None = None
     if one_run and columns_on:
-        both = {k: np.concatenate([np.asarray(x[k], dtype=float), x_on[k]]) for k in x_on}
+        names = list(x_on)
+        stacked = np.concatenate(  # [input, patient]: one array, each input a row of it
+            [np.array([np.asarray(x[k], dtype=float) for k in names]),
+             np.array([x_on[k] for k in names])], axis=1)
         union = sorted({*columns, *columns_on}, key=v.columns.index)
-        run = compute(both, v, columns=union, validate=validate, conditional=False)
+        run = compute(dict(zip(names, stacked, strict=True)), v, columns=union,
+                      validate=validate, conditional=False)
         out, added = _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
     else:
         out = compute(x, v, columns=columns, validate=validate, conditional=False)
@@ -293,17 +297,21 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
 def _if_added(v: PredictVersion, by_terms: Mapping[frozenset[str], str],
               added: PredictOutput, at: Sequence[int], years: Sequence[int],
               x: Mapping[str, float], i: int) -> dict[str, dict[int, float] | None]:
-    """Gain of adding each treatment to patient ``i``'s chosen plan, or None."""
+    """Gain of adding each treatment to patient ``i``'s chosen plan, or None (each figure
+    100 x (a - b) of two float64 values, the same operations NumPy does element by element)."""
     plan = _plan(v, x)
     base = by_terms.get(plan)
     out: dict[str, dict[int, float] | None] = {}
+    dead: list[list[float]] | None = None
     for letter in _ADDABLE:
         name = by_terms.get(plan | {letter})
         if letter in plan or base is None or name is None or not _applies(letter, x):
             out[letter] = None
             continue
-        gain = 100.0 * (added.all_cause[i, added.col(base)] - added.all_cause[i, added.col(name)])
-        out[letter] = dict(zip(years, gain[at].tolist(), strict=True))
+        if dead is None:
+            dead = added.all_cause[i][:, at].tolist()  # [column, year kept]
+        a, b = dead[added.col(base)], dead[added.col(name)]
+        out[letter] = {t: 100.0 * (p - q) for t, p, q in zip(years, a, b, strict=True)}
     return out
 
 
@@ -349,14 +357,8 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
                      - dead[:, [position[b] for _, b, _ in pairs]])  # [patient, pair, year]
     gain_rows, shown_rows = gains.tolist(), r_round(gains, 1).tolist()
 
-    def row(i: int, c: str) -> SurvivalByTreatment:  # rows of years_of by construction
-        j = position[c]
-        return _built(
-            SurvivalByTreatment, column=c, treatments=list(lay.treatments[c]),
-            overall_survival_pct=dict(zip(years_of, os_[i][j], strict=False)),
-            breast_cancer_mortality_pct=dict(zip(years_of, bcm[i][j], strict=False)),
-            other_cause_mortality_pct=dict(zip(years_of, ocm[i][j], strict=False)),
-        )
+    def by_year(rows: list[list[float]]) -> list[dict[int, float]]:  # years_of by construction
+        return [dict(zip(years_of, r, strict=False)) for r in rows]
 
     bounds = benefit_ranges(out, years_of)
     found = []
@@ -364,23 +366,29 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
         x = dict(zip(names, inputs[i], strict=True))
         if_added = (_if_added(v, lay.by_terms, added, at_added, years_of, x, i)
                     if added is not None else {})
+        # each column's row once (a column on two ladders is the same row on both)
+        row = {c: _built(SurvivalByTreatment, column=c, treatments=list(lay.treatments[c]),
+                         overall_survival_pct=o, breast_cancer_mortality_pct=b,
+                         other_cause_mortality_pct=m)
+               for c, o, b, m in zip(lay.columns, by_year(os_[i]), by_year(bcm[i]),
+                                     by_year(ocm[i]), strict=True)}
+        gain_of, shown_of = by_year(gain_rows[i]), by_year(shown_rows[i])
         ladders: dict[str, tuple[list[SurvivalByTreatment], list[TreatmentBenefit],
                                  TreatmentBenefit]] = {}
         k = 0
         for ladder, columns_of, ladder_pairs in lay.ladders:
             bens = []
             for a, b, letter in ladder_pairs:
+                chosen = letter == "all chosen" or _chosen(letter, x)
                 bens.append(_built(
                     TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
-                    letter=letter, from_column=a, to_column=b,
-                    chosen=letter == "all chosen" or _chosen(letter, x),
-                    benefit_pp=dict(zip(years_of, gain_rows[i][k], strict=False)),
-                    displayed_pp=dict(zip(years_of, shown_rows[i][k], strict=False)),
+                    letter=letter, from_column=a, to_column=b, chosen=chosen,
+                    benefit_pp=gain_of[k], displayed_pp=shown_of[k],
                     if_added_pp=if_added.get(letter),
-                    **(bounds.fields(i, a, b, letter != "all chosen" and _chosen(letter, x))
+                    **(bounds.fields(i, a, b, letter != "all chosen" and chosen)
                        if bounds is not None else _NO_RANGE)))
                 k += 1
-            ladders[ladder] = ([row(i, c) for c in columns_of[1:]], bens[:-1], bens[-1])
+            ladders[ladder] = ([row[c] for c in columns_of[1:]], bens[:-1], bens[-1])
         steps, bens, total = ladders["standard"]
         ext = ladders.get("extended")
         found.append(_built(
@@ -388,7 +396,7 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
             model=provenance,
             years=list(years),
             inputs=x,
-            surgery_only=row(i, v.ladders["standard"][0]),
+            surgery_only=row[v.ladders["standard"][0]],
             steps=steps,
             benefits=bens,
             total_benefit=total,
