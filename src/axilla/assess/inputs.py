@@ -36,6 +36,14 @@ def _flag(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), 0.0, x)
 
 
+#: PREDICT's 0/1 (or dose) inputs and the case column each is read from, not recorded as 0.
+_FLAG_INPUTS = {
+    "horm": "treatment.endocrine_therapy", "traz": "treatment.trastuzumab",
+    "bis": "treatment.bisphosphonates", "radio": "treatment.radiotherapy",
+    "heart_gy": "treatment.mean_heart_dose_gy", "smoker": "patient.current_smoker",
+}
+
+
 #: PREDICT's validated ranges that a valid case can fall outside, in words for people; the
 #: bounds are the ones ``axilla.case.predict`` checks.
 _PREDICT_RANGES = (
@@ -71,6 +79,7 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
     heart = t["treatment.mean_heart_dose_gy"]
     smoker = t["patient.current_smoker"]
     screen = t["screen_detected"]
+    flags = _flag(np.array([t[c] for c in _FLAG_INPUTS.values()], dtype=float))  # [input, case]
     cols = {
         "age": t["patient.age_years"].astype(float), "size": size.astype(float),
         "nodes": predict_node_input(counts).astype(float),
@@ -82,11 +91,7 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
         "pr": status_code(t["tumour.pr_status"], 9.0),
         "screen": np.where(np.isnan(screen), 2.0, screen),
         "generation": np.array([_CHEMO_GENERATION[c] for c in t["treatment.chemotherapy"]]),
-        "horm": _flag(t["treatment.endocrine_therapy"]),
-        "traz": _flag(t["treatment.trastuzumab"]),
-        "bis": _flag(t["treatment.bisphosphonates"]),
-        "radio": _flag(t["treatment.radiotherapy"]),
-        "heart_gy": _flag(heart), "smoker": _flag(smoker),
+        **dict(zip(_FLAG_INPUTS, flags, strict=True)),
     }
     reasons: list[list[str]] = [[] for _ in range(n)]
     notes: list[list[str]] = [[] for _ in range(n)]

@@ -314,12 +314,11 @@ def predict_warnings(cols: Mapping[str, np.ndarray], valid: np.ndarray | None = 
 
     ``cols`` are coded inputs (missing markers as codes); the same messages
     :func:`validate_predict_columns` attaches, for inputs already checked by it."""
-    if valid is None:
-        valid = np.ones(np.asarray(cols["age"]).shape[0], dtype=bool)
     warnings: dict[str, np.ndarray] = {}
 
     def flag(mask: np.ndarray, message: str) -> None:
-        mask = mask & valid
+        if valid is not None:  # None: every row
+            mask = mask & valid
         if mask.any():
             warnings[message] = np.flatnonzero(mask)
 
