@@ -7,8 +7,10 @@ number), ``xml.sax.saxutils`` escaping, and ``str.format`` of each catalogue tem
 
 from __future__ import annotations
 
+import json
 import string
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from xml.sax.saxutils import escape as sax_escape
 from xml.sax.saxutils import quoteattr
 
@@ -88,3 +90,40 @@ def test_range_check_is_the_plain_one(values, bounds):
 
     low, high = bounds
     assert _within(values, low, high) == all(low <= v <= high for v in values)
+
+
+_EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
+
+
+@pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", available_languages())
+def test_explanations_checked_at_once_are_those_built_one_by_one(example, lang):
+    from axilla.assess import compute
+    from axilla.assess.model import Explanation
+    from axilla.assess.present import explanations
+    from axilla.case.assessment import parse_case
+
+    case = parse_case(json.loads(example.read_text("utf-8")))
+    got = explanations(case, compute([case])[0], lang)
+    assert got
+    for e in got:
+        one = Explanation(topic=e.topic, clinician=e.clinician, patient=e.patient,
+                          glossary_terms=e.glossary_terms)
+        assert type(e) is Explanation and type(e.glossary_terms) is list
+        assert all(type(v) is str for v in (e.topic, e.clinician, e.patient,
+                                              *e.glossary_terms))
+        assert e == one and e.model_fields_set == one.model_fields_set
+        assert e.model_dump_json() == one.model_dump_json()
+
+
+def test_explanations_checked_at_once_refuse_what_one_by_one_refuses():
+    from pydantic import ValidationError
+
+    from axilla.assess.model import Explanation
+    from axilla.assess.present import _EXPLANATIONS
+
+    bad = {"topic": "node", "clinician": 1, "patient": "p", "glossary_terms": ["t"]}
+    with pytest.raises(ValidationError, match="clinician"):
+        Explanation(**bad)
+    with pytest.raises(ValidationError, match="clinician"):
+        _EXPLANATIONS.validate_python([bad])

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
 from axilla.case.assessment import Case
 from axilla.explain import (
@@ -129,13 +131,17 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                   survival_curves_svg=curves, stacked_bars_svg=bars)
 
 
+#: The typed explanations of a case checked in one pass (as ``Explanation(**row)`` each).
+_EXPLANATIONS = TypeAdapter(list[Explanation])
+
+
 def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     """Every result of the figures in a clinician's line and a patient's sentence."""
-    out: list[Explanation] = []
+    out: list[dict[str, Any]] = []
 
     def add(topic: str, e: Text) -> None:
-        out.append(Explanation(topic=topic, clinician=e.clinician, patient=e.patient,
-                               glossary_terms=list(e.terms)))
+        out.append({"topic": topic, "clinician": e.clinician, "patient": e.patient,
+                    "glossary_terms": list(e.terms)})
 
     staging = f.staging
     for node, result in zip(case.nodes, staging.nodes, strict=True):
@@ -171,10 +177,10 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
             isolated=event.isolated, lang=lang))
     for rec in f.guidance.recommendations:
         plain = explain_recommendation_strength(rec.strength, lang)
-        out.append(Explanation(topic=f"guidance:{rec.topic}",
-                               clinician=f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
-                               patient=plain.patient, glossary_terms=list(plain.terms)))
-    return out
+        out.append({"topic": f"guidance:{rec.topic}",
+                    "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
+                    "patient": plain.patient, "glossary_terms": list(plain.terms)})
+    return _EXPLANATIONS.validate_python(out)
 
 
 def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
