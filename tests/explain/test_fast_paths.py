@@ -127,3 +127,32 @@ def test_explanations_checked_at_once_refuse_what_one_by_one_refuses():
         Explanation(**bad)
     with pytest.raises(ValidationError, match="clinician"):
         _EXPLANATIONS.validate_python([bad])
+
+
+@pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", available_languages())
+def test_chart_counts_with_labels_read_once_are_the_general_ones(example, lang):
+    from axilla.assess import compute
+    from axilla.assess.present import (
+        _chart_counts,
+        _extra_labels,
+        _outcome_labels,
+        chart_counts,
+    )
+    from axilla.case.assessment import parse_case
+
+    case = parse_case(json.loads(example.read_text("utf-8")))
+    r = compute([case])[0].predict.result
+    if r is None:
+        return
+    labels, extras = _outcome_labels(lang), _extra_labels(r, lang)
+    assert [e is not None for e in extras] == [b.chosen for b in r.benefits]
+    for year in r.years:
+        quick = _chart_counts(r, year, labels, extras)
+        general = chart_counts(r, year, lang)
+        assert list(quick.items()) == list(general.items())
+        chosen = [b for b in r.benefits if b.chosen and b.benefit_pp[year] > 0]
+        assert len(quick) == 3 + len(chosen)
+        first = labels[0] if len(chosen) == sum(b.chosen for b in r.benefits) else labels[1]
+        assert next(iter(quick)) == first
+        assert abs(sum(quick.values()) - 100.0) < 1e-9 or quick[labels[3]] == 0.0
