@@ -11,6 +11,7 @@ import json
 import string
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as sax_escape
 from xml.sax.saxutils import quoteattr
 
@@ -95,25 +96,36 @@ def test_range_check_is_the_plain_one(values, bounds):
 _EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
 
 
+def _presented_one_by_one(kind: str) -> tuple[Any, Any, tuple[str, ...]]:
+    """The function that checks a case's texts at once, the model it makes, its text fields."""
+    from axilla.assess.model import Explanation
+    from axilla.assess.present import explanations, questions
+    from axilla.explain.questions import PatientQuestion
+
+    if kind == "explanations":
+        return explanations, Explanation, ("topic", "clinician", "patient")
+    return questions, PatientQuestion, ("id", "question", "answer")
+
+
+@pytest.mark.parametrize("kind", ["explanations", "patient_questions"])
 @pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("lang", available_languages())
-def test_explanations_checked_at_once_are_those_built_one_by_one(example, lang):
+def test_texts_checked_at_once_are_those_built_one_by_one(kind, example, lang):
     from axilla.assess import compute
-    from axilla.assess.model import Explanation
-    from axilla.assess.present import explanations
     from axilla.case.assessment import parse_case
 
+    build, model, fields = _presented_one_by_one(kind)
     case = parse_case(json.loads(example.read_text("utf-8")))
-    got = explanations(case, compute([case])[0], lang)
+    got = build(case, compute([case])[0], lang)
     assert got
-    for e in got:
-        one = Explanation(topic=e.topic, clinician=e.clinician, patient=e.patient,
-                          glossary_terms=e.glossary_terms)
-        assert type(e) is Explanation and type(e.glossary_terms) is list
-        assert all(type(v) is str for v in (e.topic, e.clinician, e.patient,
-                                              *e.glossary_terms))
-        assert e == one and e.model_fields_set == one.model_fields_set
-        assert e.model_dump_json() == one.model_dump_json()
+    for item in got:
+        values = {name: getattr(item, name) for name in (*fields, "glossary_terms")}
+        one = model(**values)
+        assert type(item) is model and type(item.glossary_terms) is list
+        assert all(type(v) is str for v in (*[values[n] for n in fields],
+                                              *item.glossary_terms))
+        assert item == one and item.model_fields_set == one.model_fields_set
+        assert item.model_dump_json() == one.model_dump_json()
 
 
 def test_explanations_checked_at_once_refuse_what_one_by_one_refuses():
@@ -156,3 +168,15 @@ def test_chart_counts_with_labels_read_once_are_the_general_ones(example, lang):
         first = labels[0] if len(chosen) == sum(b.chosen for b in r.benefits) else labels[1]
         assert next(iter(quick)) == first
         assert abs(sum(quick.values()) - 100.0) < 1e-9 or quick[labels[3]] == 0.0
+
+
+def test_answers_checked_at_once_refuse_what_one_by_one_refuses():
+    from pydantic import ValidationError
+
+    from axilla.explain.questions import _QUESTIONS, PatientQuestion
+
+    bad = {"id": "stage", "question": "q", "answer": None, "glossary_terms": ["stage"]}
+    with pytest.raises(ValidationError, match="answer"):
+        PatientQuestion(**bad)
+    with pytest.raises(ValidationError, match="answer"):
+        _QUESTIONS.validate_python([bad])
