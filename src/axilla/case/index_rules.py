@@ -301,7 +301,15 @@ def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[
     warnings = [(i, message) for i in range(n) if valid[i]
                 for name, test, message in _WARNINGS[index] if test(values[name][i])]
     return IndexColumnValidation(np.array(valid, dtype=bool), problems, warnings,
-                                 {k: np.array(v, dtype=float) for k, v in values.items()})
+                                 {k: _float_column(columns.get(k), v) for k, v in values.items()})
+
+
+def _float_column(raw: object, values: list[float]) -> np.ndarray:
+    """``values`` as a float column: ``raw`` itself when it is already that column."""
+    if (isinstance(raw, np.ndarray) and raw.dtype == np.float64 and raw.ndim == 1
+            and raw.tolist() == values):
+        return raw
+    return np.array(values, dtype=float)
 
 
 def _refusal(name: str, input_field: InputField, value: Any, missing: bool) -> FieldProblem:
