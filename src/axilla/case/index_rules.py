@@ -247,8 +247,8 @@ def validate_index_columns(
 SMALL_BATCH = 8
 
 
-def _value_ok(rule: Rule) -> Callable[[float], bool]:
-    """``rule.ok`` for one value."""
+def value_ok(rule: Rule) -> Callable[[float], bool]:
+    """``rule.ok`` for one value (a float), without an array."""
     if isinstance(rule, NumberRule):
         lo, hi, whole = rule.lo, rule.hi, rule.whole
         if rule.lo_inclusive:
@@ -262,7 +262,7 @@ def _value_ok(rule: Rule) -> Callable[[float], bool]:
 
 
 #: Each input of each index as (name, field, read as a flag, its rule for one value).
-_ROW_RULES = {index: tuple((name, f, isinstance(f.rule, FlagRule), _value_ok(f.rule))
+_ROW_RULES = {index: tuple((name, f, isinstance(f.rule, FlagRule), value_ok(f.rule))
                            for name, f in spec.items()) for index, spec in INDEX_INPUTS.items()}
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from axilla.case.index_rules import value_ok
 from axilla.case.indices import INDEX_INPUTS, CTS5Inputs, NumberRule, counted_positive_nodes
 from axilla.models.batch import checked_columns, few_finite_rows, round_like_numpy, tumour_reasons
 from axilla.models.data import Provenance, index_parameters, parameter
@@ -136,9 +137,11 @@ def compute_cts5(
         positive_nodes, micrometastatic_nodes,
         count_micromets_as_positive=count_micromets_as_positive,
     )
-    if few_finite_rows(size_mm, age_years, grade, nodes):
-        return _cts5_rows(age_years.tolist(), size_mm.tolist(), grade.tolist(), nodes.tolist(),
-                          size_cap_mm)
+    if few_finite_rows(size_mm, age_years, grade, nodes):  # a few cases: plain floats
+        rows = _cts5_row_values(age_years.tolist(), size_mm.tolist(), grade.tolist(),
+                                nodes.tolist(), size_cap_mm)
+        return CTS5Columns(**{k: rows[k] if t is None else np.array(rows[k], dtype=t)
+                              for k, t in _ROW_DTYPES.items()})
     size = np.atleast_1d(np.asarray(size_mm, dtype=float))
     score = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=size_cap_mm))
     uncapped = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=None))
@@ -160,14 +163,6 @@ def _row_score(age: float, size: float, grade: float, category: int) -> float:
     """``cts5_score`` of one case on plain floats (the size already capped or not)."""
     inner = _C_SIZE * size + _C_SIZE2 * (size * size) + _C_GRADE * grade + _C_AGE * age
     return _C_NODES * category + _C_OUTER * inner
-
-
-def _cts5_rows(age_years: list[float], size_mm: list[float], grade: list[float],
-               nodes: list[float], size_cap_mm: float | None) -> CTS5Columns:
-    """``compute_cts5`` for a few cases, on plain floats: the same equations and tables."""
-    rows = _cts5_row_values(age_years, size_mm, grade, nodes, size_cap_mm)
-    return CTS5Columns(**{name: rows[name] if dtype is None else np.array(rows[name], dtype=dtype)
-                          for name, dtype in _ROW_DTYPES.items()})
 
 
 def _cts5_row_values(age_years: list[float], size_mm: list[float], grade: list[float],
@@ -287,6 +282,11 @@ class CTS5Result:
         return out
 
 
+_AGE_RULE = INDEX_INPUTS["CTS5"]["age_years"].rule
+assert isinstance(_AGE_RULE, NumberRule)
+_AGE_OK = value_ok(_AGE_RULE)
+
+
 def cts5_applicability(
     invasive: np.ndarray, er_positive: np.ndarray, age_years: np.ndarray, size_mm: np.ndarray,
     grade: np.ndarray,
@@ -297,8 +297,6 @@ def cts5_applicability(
     (Dowsett 2018; indices spec 2.5); the age range is the spec's (``axilla.case.indices``).
     ``er_positive`` is 1, 0 or NaN (not recorded); NaN marks a missing size or grade.
     """
-    age_rule = INDEX_INPUTS["CTS5"]["age_years"].rule
-    assert isinstance(age_rule, NumberRule)
     er = np.asarray(er_positive, dtype=float)
     age = np.asarray(age_years, dtype=float)
     out = []
@@ -311,8 +309,8 @@ def cts5_applicability(
             reasons.append("CTS5 is for ER-positive disease; the ER status is not recorded")
         elif er[i] != 1:
             reasons.append("CTS5 is for ER-positive disease; this cancer is ER-negative")
-        if not age_rule.ok(age[i:i + 1])[0]:
-            reasons.append(f"CTS5 was derived for ages {age_rule.lo:g} to {age_rule.hi:g} "
+        if not _AGE_OK(age[i]):
+            reasons.append(f"CTS5 was derived for ages {_AGE_RULE.lo:g} to {_AGE_RULE.hi:g} "
                            f"years; the age given is {age[i]:g}")
         out.append((*reasons, *tumour))
     return out
