@@ -153,7 +153,7 @@ def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
                options: StagingOptions) -> StagingResult:
     """One case's T, N, M and stage groups, given its node calls and counts."""
     uicc = options.system == "UICC8"
-    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive, counts.model_dump())
+    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive, vars(counts))  # read only
     reasons = _node_reasons(case.nodes, calls)
     missing: list[str] = []
 
