@@ -50,6 +50,7 @@ from axilla.staging.counts import (
     counts_columns,
     guidance_node_facts,
     index_node_inputs,
+    macromet_nodes_total,
     predict_node_input,
 )
 from axilla.staging.groups import Markers, anatomic_stage, prognostic_stage
@@ -96,6 +97,7 @@ __all__ = [
     "counts_columns",
     "guidance_node_facts",
     "index_node_inputs",
+    "macromet_nodes_total",
     "predict_node_input",
     "predict_nodes",
     "predict_nodes_from_counts",
