@@ -18,7 +18,12 @@ from axilla.case.predict import PREDICT_INPUT_RULES, NumericRule, validate_predi
 from axilla.case.recurrence import RecurrenceRiskInputs
 from axilla.columns import CaseTable
 from axilla.guidance import FIELDS
-from axilla.staging import StagingResult, guidance_node_facts, predict_node_input
+from axilla.staging import (
+    StagingResult,
+    guidance_node_facts,
+    macromet_nodes_total,
+    predict_node_input,
+)
 
 _STATUS = {"positive": 1.0, "negative": 0.0}
 _CHEMO_GENERATION = {"none": 0.0, "second_generation": 2.0, "third_generation": 3.0}
@@ -219,7 +224,7 @@ def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
 def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
                 staged: Sequence[StagingResult]) -> list[RecurrenceRiskInputs]:
     """The recurrence risk-factor checklist's inputs of each case (recurrence.md section 5)."""
-    macro = guidance_node_facts(counts)["macromet_nodes_total"]
+    macro = macromet_nodes_total(counts)
     out = []
     for i, staging in enumerate(staged):
         pt = staging.pT.category

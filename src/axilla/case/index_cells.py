@@ -69,7 +69,10 @@ def cells(raw: object, flag: bool) -> tuple[list[float], list[Any], list[bool]]:
     """``column`` as lists of plain values: (floats, raw values for messages, missing)."""
     numeric_kinds = "fiub" if flag else "fiu"
     if isinstance(raw, np.ndarray) and raw.dtype.kind in numeric_kinds:
-        values = np.atleast_1d(raw).astype(float).tolist()
+        if raw.ndim == 1 and raw.dtype == np.float64:
+            values = raw.tolist()  # already plain floats: no copy to convert
+        else:
+            values = np.atleast_1d(raw).astype(float).tolist()
         return values, values, [v != v for v in values]
     items = list(np.atleast_1d(np.asarray(raw, dtype=object)))
     return ([number(v, flag) for v in items], items, [is_missing(v) for v in items])

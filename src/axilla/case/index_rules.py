@@ -247,8 +247,8 @@ def validate_index_columns(
 SMALL_BATCH = 8
 
 
-def _value_ok(rule: Rule) -> Callable[[float], bool]:
-    """``rule.ok`` for one value."""
+def value_ok(rule: Rule) -> Callable[[float], bool]:
+    """``rule.ok`` for one value (a float), without an array."""
     if isinstance(rule, NumberRule):
         lo, hi, whole = rule.lo, rule.hi, rule.whole
         if rule.lo_inclusive:
@@ -262,7 +262,7 @@ def _value_ok(rule: Rule) -> Callable[[float], bool]:
 
 
 #: Each input of each index as (name, field, read as a flag, its rule for one value).
-_ROW_RULES = {index: tuple((name, f, isinstance(f.rule, FlagRule), _value_ok(f.rule))
+_ROW_RULES = {index: tuple((name, f, isinstance(f.rule, FlagRule), value_ok(f.rule))
                            for name, f in spec.items()) for index, spec in INDEX_INPUTS.items()}
 
 
@@ -301,7 +301,15 @@ def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[
     warnings = [(i, message) for i in range(n) if valid[i]
                 for name, test, message in _WARNINGS[index] if test(values[name][i])]
     return IndexColumnValidation(np.array(valid, dtype=bool), problems, warnings,
-                                 {k: np.array(v, dtype=float) for k, v in values.items()})
+                                 {k: _float_column(columns.get(k), v) for k, v in values.items()})
+
+
+def _float_column(raw: object, values: list[float]) -> np.ndarray:
+    """``values`` as a float column: ``raw`` itself when it is already that column."""
+    if (isinstance(raw, np.ndarray) and raw.dtype == np.float64 and raw.ndim == 1
+            and raw.tolist() == values):
+        return raw
+    return np.array(values, dtype=float)
 
 
 def _refusal(name: str, input_field: InputField, value: Any, missing: bool) -> FieldProblem:

@@ -13,22 +13,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from axilla.case.indices import (
-    INDEX_INPUTS,
-    CTS5Inputs,
-    NumberRule,
-    counted_positive_nodes,
-)
-from axilla.models.batch import (
-    checked_columns,
-    few_finite_rows,
-    round_like_numpy,
-    tumour_reasons,
-)
+from axilla.case.index_rules import value_ok
+from axilla.case.indices import INDEX_INPUTS, CTS5Inputs, NumberRule, counted_positive_nodes
+from axilla.models.batch import checked_columns, few_finite_rows, round_like_numpy, tumour_reasons
 from axilla.models.data import Provenance, index_parameters, parameter
 
 _CTS5 = index_parameters("cts5")
@@ -145,9 +137,11 @@ def compute_cts5(
         positive_nodes, micrometastatic_nodes,
         count_micromets_as_positive=count_micromets_as_positive,
     )
-    if few_finite_rows(size_mm, age_years, grade, nodes):
-        return _cts5_rows(age_years.tolist(), size_mm.tolist(), grade.tolist(), nodes.tolist(),
-                          size_cap_mm)
+    if few_finite_rows(size_mm, age_years, grade, nodes):  # a few cases: plain floats
+        rows = _cts5_row_values(age_years.tolist(), size_mm.tolist(), grade.tolist(),
+                                nodes.tolist(), size_cap_mm)
+        return CTS5Columns(**{k: rows[k] if t is None else np.array(rows[k], dtype=t)
+                              for k, t in _ROW_DTYPES.items()})
     size = np.atleast_1d(np.asarray(size_mm, dtype=float))
     score = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=size_cap_mm))
     uncapped = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=None))
@@ -171,11 +165,11 @@ def _row_score(age: float, size: float, grade: float, category: int) -> float:
     return _C_NODES * category + _C_OUTER * inner
 
 
-def _cts5_rows(age_years: list[float], size_mm: list[float], grade: list[float],
-               nodes: list[float], size_cap_mm: float | None) -> CTS5Columns:
-    """``compute_cts5`` for a few cases, on plain floats: the same equations and tables.
+def _cts5_row_values(age_years: list[float], size_mm: list[float], grade: list[float],
+                     nodes: list[float], size_cap_mm: float | None) -> dict[str, Any]:
+    """Every CTS5 output of a few cases as lists of plain values, by ``CTS5Columns`` field.
 
-    The approximate risk keeps NumPy's exponential (one call for all rows).
+    The approximate risk keeps NumPy's exponential (one call for all rows, a column).
     """
     categories, used, capped, scores, uncapped, groups = [], [], [], [], [], []
     for age, size, g, n in zip(age_years, size_mm, grade, nodes, strict=True):
@@ -190,19 +184,38 @@ def _cts5_rows(age_years: list[float], size_mm: list[float], grade: list[float],
         scores.append(score)
         uncapped.append(_row_score(age, size, g, category))
         groups.append(_CODE_LIST[(rounded >= INTERMEDIATE_FROM) + (rounded > HIGH_ABOVE)])
-    score_column = np.array(scores, dtype=float)
-    return CTS5Columns(
-        counted_positive_nodes=np.array([int(n) for n in nodes], dtype=int),
-        node_category=np.array(categories, dtype=_NODE_VALUES.dtype),
-        size_used_mm=np.array(used, dtype=float),
-        size_capped=np.array(capped, dtype=bool),
-        score=score_column,
-        score_uncapped=np.array(uncapped, dtype=float),
-        group=np.array(groups, dtype=_CODES.dtype),
-        risk_5_10y_pct=cts5_risk_5_10y_pct(score_column),
-        size_outside_derivation=np.array([s > DERIVATION_MAX_SIZE_MM for s in size_mm],
-                                         dtype=bool),
-    )
+    return {
+        "counted_positive_nodes": [int(n) for n in nodes], "node_category": categories,
+        "size_used_mm": used, "size_capped": capped, "score": scores,
+        "score_uncapped": uncapped, "group": groups,
+        "risk_5_10y_pct": cts5_risk_5_10y_pct(np.array(scores, dtype=float)),
+        "size_outside_derivation": [s > DERIVATION_MAX_SIZE_MM for s in size_mm],
+    }
+
+
+#: The dtype of each ``CTS5Columns`` field as the columnar kernel gives it (None: a column).
+_ROW_DTYPES = {
+    "counted_positive_nodes": np.dtype(int), "node_category": _NODE_VALUES.dtype,
+    "size_used_mm": np.dtype(float), "size_capped": np.dtype(bool), "score": np.dtype(float),
+    "score_uncapped": np.dtype(float), "group": _CODES.dtype, "risk_5_10y_pct": None,
+    "size_outside_derivation": np.dtype(bool),
+}
+
+
+def _cts5_outputs(age_years: np.ndarray, size_mm: np.ndarray, grade: np.ndarray,
+                  positive_nodes: np.ndarray, micrometastatic_nodes: np.ndarray,
+                  count_micromets_as_positive: bool, size_cap_mm: float | None) -> Any:
+    """``compute_cts5`` of checked columns; for a few cases its plain values (read by field,
+    row by row, as ``_result`` does), with no arrays built only to be read back."""
+    nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
+                                   count_micromets_as_positive=count_micromets_as_positive)
+    if few_finite_rows(size_mm, age_years, grade, nodes):
+        return SimpleNamespace(**_cts5_row_values(age_years.tolist(), size_mm.tolist(),
+                                                  grade.tolist(), nodes.tolist(), size_cap_mm))
+    return compute_cts5(age_years, size_mm, grade, positive_nodes,
+                        micrometastatic_nodes=micrometastatic_nodes,
+                        count_micromets_as_positive=count_micromets_as_positive,
+                        size_cap_mm=size_cap_mm)
 
 
 def cts5_provenance(
@@ -269,6 +282,11 @@ class CTS5Result:
         return out
 
 
+_AGE_RULE = INDEX_INPUTS["CTS5"]["age_years"].rule
+assert isinstance(_AGE_RULE, NumberRule)
+_AGE_OK = value_ok(_AGE_RULE)
+
+
 def cts5_applicability(
     invasive: np.ndarray, er_positive: np.ndarray, age_years: np.ndarray, size_mm: np.ndarray,
     grade: np.ndarray,
@@ -279,8 +297,6 @@ def cts5_applicability(
     (Dowsett 2018; indices spec 2.5); the age range is the spec's (``axilla.case.indices``).
     ``er_positive`` is 1, 0 or NaN (not recorded); NaN marks a missing size or grade.
     """
-    age_rule = INDEX_INPUTS["CTS5"]["age_years"].rule
-    assert isinstance(age_rule, NumberRule)
     er = np.asarray(er_positive, dtype=float)
     age = np.asarray(age_years, dtype=float)
     out = []
@@ -293,8 +309,8 @@ def cts5_applicability(
             reasons.append("CTS5 is for ER-positive disease; the ER status is not recorded")
         elif er[i] != 1:
             reasons.append("CTS5 is for ER-positive disease; this cancer is ER-negative")
-        if not age_rule.ok(age[i:i + 1])[0]:
-            reasons.append(f"CTS5 was derived for ages {age_rule.lo:g} to {age_rule.hi:g} "
+        if not _AGE_OK(age[i]):
+            reasons.append(f"CTS5 was derived for ages {_AGE_RULE.lo:g} to {_AGE_RULE.hi:g} "
                            f"years; the age given is {age[i]:g}")
         out.append((*reasons, *tumour))
     return out
@@ -321,10 +337,9 @@ def cts5_results(
         "age_years": age_years, "size_mm": size_mm, "grade": grade,
         "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
         "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal})
-    out = compute_cts5(cols["age_years"], cols["size_mm"], cols["grade"], cols["positive_nodes"],
-                       micrometastatic_nodes=cols["micrometastatic_nodes"],
-                       count_micromets_as_positive=count_micromets_as_positive,
-                       size_cap_mm=size_cap_mm)
+    out = _cts5_outputs(cols["age_years"], cols["size_mm"], cols["grade"],
+                        cols["positive_nodes"], cols["micrometastatic_nodes"],
+                        count_micromets_as_positive, size_cap_mm)
     return [_result(out, i, float(cols["size_mm"][i]), warnings[i],
                     count_micromets_as_positive, size_cap_mm) for i in range(len(warnings))]
 
@@ -347,9 +362,10 @@ def cts5_for_case(
                    size_cap_mm)
 
 
-def _result(out: CTS5Columns, i: int, size_mm: float, input_warnings: list[str],
+def _result(out: Any, i: int, size_mm: float, input_warnings: list[str],
             count_micromets_as_positive: bool, size_cap_mm: float | None) -> CTS5Result:
-    """One case (row ``i``) of a batch as a CTS5Result with its provenance and warnings."""
+    """One case (row ``i``) of a batch's outputs (``_cts5_outputs``) as a CTS5Result with its
+    provenance and warnings."""
     warnings = list(input_warnings)
     if out.size_capped[i]:
         warnings.append(

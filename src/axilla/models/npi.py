@@ -13,6 +13,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import numpy as np
@@ -164,6 +165,14 @@ def compute_npi(
 
 def _npi_rows(size_mm: list[float], nodes: list[float], grade: list[float]) -> NPIColumns:
     """``compute_npi`` for a few cases, on plain floats: the same equations and tables."""
+    rows = _npi_row_values(size_mm, nodes, grade)
+    return NPIColumns(**{name: np.array(rows[name], dtype=dtype)
+                         for name, dtype in _ROW_DTYPES.items()})
+
+
+def _npi_row_values(size_mm: list[float], nodes: list[float], grade: list[float]
+                    ) -> dict[str, list[Any]]:
+    """Every NPI output of a few cases as lists of plain values, by ``NPIColumns`` field."""
     a, b, c = _CURVE
     lo, hi = SURVIVAL10_NPI_RANGE
     stages, raws, scores, surv = [], [], [], []
@@ -179,18 +188,36 @@ def _npi_rows(size_mm: list[float], nodes: list[float], grade: list[float]) -> N
         raws.append(raw)
         scores.append(score)
         surv.append(a * (raw * raw) + b * raw + c if lo <= score <= hi else math.nan)
-    return NPIColumns(
-        counted_positive_nodes=np.array([int(n) for n in nodes], dtype=int),
-        node_stage=np.array(stages, dtype=_NODE_STAGES.dtype),
-        score_unrounded=np.array(raws, dtype=float),
-        score=np.array(scores, dtype=float),
-        group6=np.array(groups["groups6"], dtype=_GROUPS["groups6"][1].dtype),
-        group3=np.array(groups["groups3"], dtype=_GROUPS["groups3"][1].dtype),
-        group4=np.array(groups["groups4"], dtype=_GROUPS["groups4"][1].dtype),
-        surv10_pct=np.array(surv, dtype=float),
-        size_outside_derivation=np.array([s > DERIVATION_MAX_SIZE_MM for s in size_mm],
-                                         dtype=bool),
-    )
+    return {
+        "counted_positive_nodes": [int(n) for n in nodes], "node_stage": stages,
+        "score_unrounded": raws, "score": scores, "group6": groups["groups6"],
+        "group3": groups["groups3"], "group4": groups["groups4"], "surv10_pct": surv,
+        "size_outside_derivation": [s > DERIVATION_MAX_SIZE_MM for s in size_mm],
+    }
+
+
+#: The dtype of each ``NPIColumns`` field, as the columnar kernel gives it.
+_ROW_DTYPES = {
+    "counted_positive_nodes": np.dtype(int), "node_stage": _NODE_STAGES.dtype,
+    "score_unrounded": np.dtype(float), "score": np.dtype(float),
+    "group6": _GROUPS["groups6"][1].dtype, "group3": _GROUPS["groups3"][1].dtype,
+    "group4": _GROUPS["groups4"][1].dtype, "surv10_pct": np.dtype(float),
+    "size_outside_derivation": np.dtype(bool),
+}
+
+
+def _npi_outputs(size_mm: np.ndarray, positive_nodes: np.ndarray, grade: np.ndarray,
+                 micrometastatic_nodes: np.ndarray, count_micromets_as_positive: bool) -> Any:
+    """``compute_npi`` of checked columns; for a few cases its plain values (read by field,
+    row by row, as ``_result`` does), with no arrays built only to be read back."""
+    nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
+                                   count_micromets_as_positive=count_micromets_as_positive)
+    if few_finite_rows(size_mm, nodes, grade):
+        return SimpleNamespace(**_npi_row_values(size_mm.tolist(), nodes.tolist(),
+                                                 grade.tolist()))
+    return compute_npi(size_mm, positive_nodes, grade,
+                       micrometastatic_nodes=micrometastatic_nodes,
+                       count_micromets_as_positive=count_micromets_as_positive)
 
 
 _NODE_MIN_LIST = _NODE_MIN.tolist()
@@ -291,9 +318,8 @@ def npi_results(
         "size_mm": size_mm, "positive_nodes": positive_nodes, "grade": grade,
         "micrometastatic_nodes": micrometastatic_nodes,
         "neoadjuvant_therapy": neoadjuvant_therapy})
-    out = compute_npi(cols["size_mm"], cols["positive_nodes"], cols["grade"],
-                      micrometastatic_nodes=cols["micrometastatic_nodes"],
-                      count_micromets_as_positive=count_micromets_as_positive)
+    out = _npi_outputs(cols["size_mm"], cols["positive_nodes"], cols["grade"],
+                       cols["micrometastatic_nodes"], count_micromets_as_positive)
     return [_result(out, i, float(cols["size_mm"][i]), warnings[i], count_micromets_as_positive)
             for i in range(len(warnings))]
 
@@ -309,9 +335,10 @@ def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True)
     return _result(out, 0, inputs.size_mm, inputs.warnings(), count_micromets_as_positive)
 
 
-def _result(out: NPIColumns, i: int, size_mm: float, input_warnings: list[str],
+def _result(out: Any, i: int, size_mm: float, input_warnings: list[str],
             count_micromets_as_positive: bool) -> NPIResult:
-    """One case (row ``i``) of a batch as an NPIResult with its provenance and warnings."""
+    """One case (row ``i``) of a batch's outputs (``_npi_outputs``) as an NPIResult with its
+    provenance and warnings."""
     warnings = list(input_warnings)
     if out.size_outside_derivation[i]:
         warnings.append(

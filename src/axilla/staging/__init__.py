@@ -50,6 +50,7 @@ from axilla.staging.counts import (
     counts_columns,
     guidance_node_facts,
     index_node_inputs,
+    macromet_nodes_total,
     predict_node_input,
 )
 from axilla.staging.groups import Markers, anatomic_stage, prognostic_stage
@@ -96,6 +97,7 @@ __all__ = [
     "counts_columns",
     "guidance_node_facts",
     "index_node_inputs",
+    "macromet_nodes_total",
     "predict_node_input",
     "predict_nodes",
     "predict_nodes_from_counts",
@@ -153,7 +155,7 @@ def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
                options: StagingOptions) -> StagingResult:
     """One case's T, N, M and stage groups, given its node calls and counts."""
     uicc = options.system == "UICC8"
-    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive, counts.model_dump())
+    summary = summarise(case.nodes, calls, case.procedure.rtpcr_positive, vars(counts))  # read only
     reasons = _node_reasons(case.nodes, calls)
     missing: list[str] = []
 

@@ -236,6 +236,11 @@ def predict_node_input(c: Mapping[str, np.ndarray]) -> np.ndarray:
     return predict_nodes_from_counts(micro, macro)
 
 
+def macromet_nodes_total(c: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Excised axillary nodes with a macrometastasis or tumour without a size (guidance 0.2)."""
+    return np.asarray(c["axillary_macro"]) + np.asarray(c["axillary_unknown_size"])
+
+
 def guidance_node_facts(c: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The node counts of the guidance field list (docs/guidance.md section 0.2)."""
     positive, _ = index_node_inputs(c)
@@ -244,8 +249,7 @@ def guidance_node_facts(c: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         + np.asarray(c["sentinel_unknown_size"]),
         "sln_micromet_count": np.asarray(c["sentinel_micro"]),
         "sln_itc_count": np.asarray(c["sentinel_itc"]),
-        "macromet_nodes_total": np.asarray(c["axillary_macro"])
-        + np.asarray(c["axillary_unknown_size"]),
+        "macromet_nodes_total": macromet_nodes_total(c),
         "positive_nodes_total": positive,
         "im_macromet_nodes": np.asarray(c["internal_mammary_macro"]),
     }
