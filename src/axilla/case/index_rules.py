@@ -383,20 +383,3 @@ def _warnings(index: str, cols: dict[str, np.ndarray], valid: np.ndarray) -> lis
             out.extend((int(i), message) for i in np.flatnonzero(test(cols[name]) & valid))
     out.sort(key=lambda w: w[0])
     return out
-
-
-def counted_positive_nodes(
-    positive_nodes: np.ndarray,
-    micrometastatic_nodes: np.ndarray | None = None,
-    *,
-    count_micromets_as_positive: bool = True,
-) -> np.ndarray:
-    """Positive nodes an index counts under the micrometastasis policy.
-
-    Source: spec shared conventions (TNM counts pN1mi as node-positive, the default; isolated
-    tumour cells are never counted, NICE NG101 1.4.15, so they are not part of positive_nodes).
-    """
-    nodes = np.asarray(positive_nodes, dtype=float)
-    if count_micromets_as_positive or micrometastatic_nodes is None:
-        return nodes
-    return nodes - np.asarray(micrometastatic_nodes, dtype=float)

@@ -27,7 +27,6 @@ from axilla.case.index_rules import (
     InputField,
     NumberRule,
     Rule,
-    counted_positive_nodes,
     validate_index_columns,
 )
 from axilla.errors import InputError
@@ -38,6 +37,23 @@ __all__ = [
     "IndexName", "InputField", "NPIInputs", "NumberRule", "Rule", "VNPIInputs",
     "counted_positive_nodes", "validate_index_columns",
 ]
+
+
+def counted_positive_nodes(
+    positive_nodes: np.ndarray,
+    micrometastatic_nodes: np.ndarray | None = None,
+    *,
+    count_micromets_as_positive: bool = True,
+) -> np.ndarray:
+    """Positive nodes an index counts under the micrometastasis policy.
+
+    Source: spec shared conventions (TNM counts pN1mi as node-positive, the default; isolated
+    tumour cells are never counted, NICE NG101 1.4.15, so they are not part of positive_nodes).
+    """
+    nodes = np.asarray(positive_nodes, dtype=float)
+    if count_micromets_as_positive or micrometastatic_nodes is None:
+        return nodes
+    return nodes - np.asarray(micrometastatic_nodes, dtype=float)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -282,8 +282,7 @@ class CTS5Result:
         return out
 
 
-_AGE_RULE = INDEX_INPUTS["CTS5"]["age_years"].rule
-assert isinstance(_AGE_RULE, NumberRule)
+_AGE_RULE = cast(NumberRule, INDEX_INPUTS["CTS5"]["age_years"].rule)  # the table's own kind
 _AGE_OK = value_ok(_AGE_RULE)
 
 
