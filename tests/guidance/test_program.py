@@ -231,3 +231,13 @@ def test_a_fact_check_refuses_exactly_what_it_cannot_normalise(value: Any, name:
         assert reason == f"must be {spec.allowed()}"
     else:
         assert reason is None and normalised == spec.normalised(value)
+
+
+def test_equal_fact_tests_are_written_once_in_the_rule_function() -> None:
+    from axilla.guidance.fast import tables
+
+    lines = tables(RULES).program.source.splitlines()
+    tests = [line.split(" = ", 1)[1] for line in lines if " is NA else " in line]
+    assert len(tests) == len(set(tests))
+    gates = {r.gate for r in RULES.rules if r.gate is not None and not r.gate.rule_refs()}
+    assert len(gates) < sum(1 for r in RULES.rules if r.gate is not None)  # shared gates
