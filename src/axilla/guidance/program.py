@@ -15,6 +15,7 @@ Source: axilla guidance specification, section 0 (condition language, three-valu
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -216,19 +217,31 @@ def build_program(rules: RuleSet) -> Program:
     n = max(len(rules.rules), len(rules.declared)) + 1  # ranks: digits in base n
     topic_rank = {t: i for i, t in enumerate(rules.topics)}
     declared = {r: i for i, r in enumerate(rules.declared)}
-    for k, rule in enumerate(rules.rules):
-        ranks = ((topic_rank[rule.topic] * n + declared.get(rule.id, 0)) * n + k,
-                 declared.get(rule.id, 0) * n + k)
-        w.put(1, f"# {rule.id!r}")
-        ind = 1
-        if rule.gate is not None:
-            gv, gm = w.cond(rule.gate, 1)
-            w.put(1, f"if {gv} is None:")
-            w.put(2, f"und(({ranks[1]}, {k}, {gm}))"
+
+    def at(k: int, rule: Any) -> tuple[int, int, int]:
+        return (k, (topic_rank[rule.topic] * n + declared.get(rule.id, 0)) * n + k,
+                declared.get(rule.id, 0) * n + k)
+
+    def gate_key(kr: tuple[int, Any]) -> object:  # neighbours under one fact-only gate share it
+        gate = kr[1].gate
+        return gate if gate is None or not gate.rule_refs() else ("own gate", kr[0])
+
+    for gate_of, group in itertools.groupby(enumerate(rules.rules), key=gate_key):
+        rows = list(group)
+        if gate_of is None:
+            for k, rule in rows:
+                w.put(1, f"# {rule.id!r}")
+                _rule_body(w, rule, at(k, rule), rule.id in referenced, 1)
+            continue
+        gv, gm = w.cond(rows[0][1].gate, 1)
+        w.put(1, f"if {gv} is None:")
+        for k, rule in rows:
+            w.put(2, f"und(({at(k, rule)[2]}, {k}, {gm}))"
                   + (f"; u{k} = {gm}" if rule.id in referenced else ""))
-            w.put(1, f"elif {gv} is True:")
-            ind = 2
-        _rule_body(w, rule, (k, *ranks), rule.id in referenced, ind)
+        w.put(1, f"elif {gv} is True:")
+        for k, rule in rows:
+            w.put(2, f"# {rule.id!r}")
+            _rule_body(w, rule, at(k, rule), rule.id in referenced, 2)
     head = ["def run(F, P, NA=NA):", "    fired = []; undecided = []",
             "    fire = fired.append; und = undecided.append"]
     head += [f"    {x} = F.get({name!r}, NA)" for name, x in w.fields.items()]
