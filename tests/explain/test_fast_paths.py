@@ -7,8 +7,11 @@ number), ``xml.sax.saxutils`` escaping, and ``str.format`` of each catalogue tem
 
 from __future__ import annotations
 
+import json
 import string
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as sax_escape
 from xml.sax.saxutils import quoteattr
 
@@ -88,3 +91,92 @@ def test_range_check_is_the_plain_one(values, bounds):
 
     low, high = bounds
     assert _within(values, low, high) == all(low <= v <= high for v in values)
+
+
+_EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
+
+
+def _presented_one_by_one(kind: str) -> tuple[Any, Any, tuple[str, ...]]:
+    """The function that checks a case's texts at once, the model it makes, its text fields."""
+    from axilla.assess.model import Explanation
+    from axilla.assess.present import explanations, questions
+    from axilla.explain.questions import PatientQuestion
+
+    if kind == "explanations":
+        return explanations, Explanation, ("topic", "clinician", "patient")
+    return questions, PatientQuestion, ("id", "question", "answer")
+
+
+@pytest.mark.parametrize("kind", ["explanations", "patient_questions"])
+@pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", available_languages())
+def test_texts_checked_at_once_are_those_built_one_by_one(kind, example, lang):
+    from axilla.assess import compute
+    from axilla.case.assessment import parse_case
+
+    build, model, fields = _presented_one_by_one(kind)
+    case = parse_case(json.loads(example.read_text("utf-8")))
+    got = build(case, compute([case])[0], lang)
+    assert got
+    for item in got:
+        values = {name: getattr(item, name) for name in (*fields, "glossary_terms")}
+        one = model(**values)
+        assert type(item) is model and type(item.glossary_terms) is list
+        assert all(type(v) is str for v in (*[values[n] for n in fields],
+                                              *item.glossary_terms))
+        assert item == one and item.model_fields_set == one.model_fields_set
+        assert item.model_dump_json() == one.model_dump_json()
+
+
+def test_explanations_checked_at_once_refuse_what_one_by_one_refuses():
+    from pydantic import ValidationError
+
+    from axilla.assess.model import Explanation
+    from axilla.assess.present import _EXPLANATIONS
+
+    bad = {"topic": "node", "clinician": 1, "patient": "p", "glossary_terms": ["t"]}
+    with pytest.raises(ValidationError, match="clinician"):
+        Explanation(**bad)
+    with pytest.raises(ValidationError, match="clinician"):
+        _EXPLANATIONS.validate_python([bad])
+
+
+@pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", available_languages())
+def test_chart_counts_with_labels_read_once_are_the_general_ones(example, lang):
+    from axilla.assess import compute
+    from axilla.assess.present import (
+        _chart_counts,
+        _extra_labels,
+        _outcome_labels,
+        chart_counts,
+    )
+    from axilla.case.assessment import parse_case
+
+    case = parse_case(json.loads(example.read_text("utf-8")))
+    r = compute([case])[0].predict.result
+    if r is None:
+        return
+    labels, extras = _outcome_labels(lang), _extra_labels(r, lang)
+    assert [e is not None for e in extras] == [b.chosen for b in r.benefits]
+    for year in r.years:
+        quick = _chart_counts(r, year, labels, extras)
+        general = chart_counts(r, year, lang)
+        assert list(quick.items()) == list(general.items())
+        chosen = [b for b in r.benefits if b.chosen and b.benefit_pp[year] > 0]
+        assert len(quick) == 3 + len(chosen)
+        first = labels[0] if len(chosen) == sum(b.chosen for b in r.benefits) else labels[1]
+        assert next(iter(quick)) == first
+        assert abs(sum(quick.values()) - 100.0) < 1e-9 or quick[labels[3]] == 0.0
+
+
+def test_answers_checked_at_once_refuse_what_one_by_one_refuses():
+    from pydantic import ValidationError
+
+    from axilla.explain.questions import _QUESTIONS, PatientQuestion
+
+    bad = {"id": "stage", "question": "q", "answer": None, "glossary_terms": ["stage"]}
+    with pytest.raises(ValidationError, match="answer"):
+        PatientQuestion(**bad)
+    with pytest.raises(ValidationError, match="answer"):
+        _QUESTIONS.validate_python([bad])

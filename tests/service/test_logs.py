@@ -56,7 +56,10 @@ def test_no_patient_value_in_logs_when_a_database_write_fails(
     """The case table is gone: the write fails inside the database driver. The reply is a
     500 with the security headers; neither the log nor the error text holds the case."""
     token = store.create_token("nurse")
-    marker = {**example_a, "case_id": "PATIENT-MARKER-7731"}
+    nodes = [dict(n) for n in example_a["nodes"]]
+    sized = next(n for n in nodes if n.get("deposit_mm") is not None)
+    sized["deposit_mm"] = 1.4837  # a value no timing or counter in a log line would print
+    marker = {**example_a, "case_id": "PATIENT-MARKER-7731", "nodes": nodes}
     with store.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE cases"))
     caplog.set_level(logging.DEBUG)
@@ -68,7 +71,7 @@ def test_no_patient_value_in_logs_when_a_database_write_fails(
     assert "connection" not in r.headers
     logged = caplog.text + "".join(capfd.readouterr())
     assert "OperationalError" in logged
-    assert "PATIENT-MARKER" not in logged and "1.2" not in logged
+    assert "PATIENT-MARKER" not in logged and "1.4837" not in logged
     with pytest.raises(sa.exc.OperationalError) as err:
         store.save_case(case=marker, assessment={}, author="a", input_hash="h",
                         model_version="3.2", ruleset_version="r", axilla_version="0.1.0")

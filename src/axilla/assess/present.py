@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
 from axilla.case.assessment import Case
 from axilla.explain import (
@@ -55,16 +57,31 @@ _TREATMENT_KEY = {"h": "endocrine", "c": "chemotherapy", "t": "trastuzumab",
 def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, float]:
     """Percent of 100 women in each outcome at ``year``: alive without the chosen treatments'
     benefit, extra alive with each, dead of breast cancer, dead of other causes."""
+    return _chart_counts(r, year, _outcome_labels(lang), _extra_labels(r, lang))
+
+
+def _extra_labels(r: PredictResult, lang: str) -> tuple[str | None, ...]:
+    """The "extra alive with ..." label of each treatment step of ``r``, None where not
+    chosen (read once a chart set, for all its years)."""
+    return tuple([message("chart.label_extra_alive", lang, treatment=b.treatment)
+                  if b.chosen else None for b in r.benefits])
+
+
+def _chart_counts(r: PredictResult, year: int, labels: tuple[str, str, str, str],
+                  extra_labels: Sequence[str | None]) -> dict[str, float]:
+    """``chart_counts`` with the labels of its language already read (``_outcome_labels``,
+    ``_extra_labels``)."""
     treated = r.steps[-1]
-    chosen = [b for b in r.benefits if b.chosen and b.benefit_pp[year] > 0]
-    extra = sum(b.benefit_pp[year] for b in chosen)
-    all_help = len(chosen) == sum(b.chosen for b in r.benefits)
-    surgery_only, after_harms, breast_cancer, other_causes = _outcome_labels(lang)
+    chosen = [(label, b.benefit_pp[year]) for b, label in zip(r.benefits, extra_labels,
+                                                               strict=True)
+              if label is not None and b.benefit_pp[year] > 0]
+    extra = sum(pp for _, pp in chosen)
+    all_help = len(chosen) == len(extra_labels) - extra_labels.count(None)
+    surgery_only, after_harms, breast_cancer, other_causes = labels
     counts: dict[str, float] = {(surgery_only if all_help else after_harms):
                                 max(treated.overall_survival_pct[year] - extra, 0.0)}
-    for b in chosen:
-        counts[message("chart.label_extra_alive", lang, treatment=b.treatment)] = (
-            b.benefit_pp[year])
+    for label, pp in chosen:
+        counts[label] = pp
     counts[breast_cancer] = treated.breast_cancer_mortality_pct[year]
     counts[other_causes] = max(100.0 - sum(counts.values()), 0.0)
     return counts
@@ -105,7 +122,8 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     r = f.predict.result
     if r is None:
         return Charts()
-    counts = chart_counts(r, year, lang)
+    labels, extra_labels = _outcome_labels(lang), _extra_labels(r, lang)
+    counts = _chart_counts(r, year, labels, extra_labels)
     model = f"{r.model.name} {r.model.version}"
     icons = icon_array_svg(counts, title=message("chart.icon_heading", lang, years=year,
                                                  model=model), lang=lang,
@@ -119,7 +137,7 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     curves = survival_curves_svg([0, *_CURVE_YEARS], series, lang=lang,
                                  title=message("chart.curve_heading", lang, model=model))
     grouped = _same_groups({message("chart.bar_label", lang, years=t):
-                            counts if t == year else chart_counts(r, t, lang)
+                            counts if t == year else _chart_counts(r, t, labels, extra_labels)
                             for t in (5, 10, 15) if t in r.years}, lang)
     bars = stacked_bars_svg(grouped, title=message("chart.bars_heading", lang, model=model),
                             lang=lang,
@@ -129,13 +147,17 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                   survival_curves_svg=curves, stacked_bars_svg=bars)
 
 
+#: The typed explanations of a case checked in one pass (as ``Explanation(**row)`` each).
+_EXPLANATIONS = TypeAdapter(list[Explanation])
+
+
 def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     """Every result of the figures in a clinician's line and a patient's sentence."""
-    out: list[Explanation] = []
+    out: list[dict[str, Any]] = []
 
     def add(topic: str, e: Text) -> None:
-        out.append(Explanation(topic=topic, clinician=e.clinician, patient=e.patient,
-                               glossary_terms=list(e.terms)))
+        out.append({"topic": topic, "clinician": e.clinician, "patient": e.patient,
+                    "glossary_terms": list(e.terms)})
 
     staging = f.staging
     for node, result in zip(case.nodes, staging.nodes, strict=True):
@@ -171,10 +193,10 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
             isolated=event.isolated, lang=lang))
     for rec in f.guidance.recommendations:
         plain = explain_recommendation_strength(rec.strength, lang)
-        out.append(Explanation(topic=f"guidance:{rec.topic}",
-                               clinician=f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
-                               patient=plain.patient, glossary_terms=list(plain.terms)))
-    return out
+        out.append({"topic": f"guidance:{rec.topic}",
+                    "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
+                    "patient": plain.patient, "glossary_terms": list(plain.terms)})
+    return _EXPLANATIONS.validate_python(out)
 
 
 def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from axilla.explain.catalogue import DEFAULT_LANGUAGE, catalogue, message
 from axilla.explain.texts import patient_number
@@ -49,6 +49,12 @@ class PatientQuestion(BaseModel):
     question: str
     answer: str
     glossary_terms: list[str] = Field(default_factory=list)
+
+
+#: One answered question's fields, before the answers of a case are checked in one pass
+#: (``_QUESTIONS``, as ``PatientQuestion(**answer)`` each).
+_Answer = dict[str, Any]
+_QUESTIONS = TypeAdapter(list[PatientQuestion])
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +136,7 @@ def _plain_stage(stage: str) -> str:
     return _ROMAN.get(roman, roman) + stage[len(roman):]
 
 
-def _nodes_found(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _nodes_found(f: QuestionFacts, lang: str) -> _Answer:
     order = ("macro", "micro", "pos", "itc")
     sentences: list[str] = []
     terms = ["lymph_node"]
@@ -172,7 +178,7 @@ def _nodes_found(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("nodes_found", _join(sentences), terms, lang)
 
 
-def _has_it_spread(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _has_it_spread(f: QuestionFacts, lang: str) -> _Answer:
     parts: list[str] = []
     terms = ["spread", "lymph_node"]
     if f.pn_category == "NX":
@@ -192,7 +198,7 @@ def _has_it_spread(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("has_it_spread", _join(parts), terms, lang)
 
 
-def _stage(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _stage(f: QuestionFacts, lang: str) -> _Answer:
     main = f.prognostic_stage or f.anatomic_stage
     if main is None:
         return _question("stage", _m("stage.none", lang), ["stage"], lang)
@@ -205,7 +211,7 @@ def _stage(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("stage", _join(parts), ["stage", "grade"], lang)
 
 
-def _axilla_treatment(f: QuestionFacts, lang: str) -> PatientQuestion | None:
+def _axilla_treatment(f: QuestionFacts, lang: str) -> _Answer | None:
     parts: list[str] = []
     unsure = False
     axilla_fired = False
@@ -227,7 +233,7 @@ def _axilla_treatment(f: QuestionFacts, lang: str) -> PatientQuestion | None:
     return _question("axilla_treatment", _join(parts), terms, lang)
 
 
-def _treatment_benefits(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _treatment_benefits(f: QuestionFacts, lang: str) -> _Answer:
     if f.predict_version is None or not f.benefits:
         return _question("treatment_benefits", _m("treatment_benefits.not_available", lang),
                          ["predict"], lang)
@@ -270,7 +276,7 @@ _PLAN_ORDER = (("r", "radiotherapy"), ("h", "endocrine"), ("c", "chemotherapy"),
                ("t", "trastuzumab"), ("b", "bisphosphonate"))
 
 
-def _treatment_purpose(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _treatment_purpose(f: QuestionFacts, lang: str) -> _Answer:
     chosen = [name for letter, name in _PLAN_ORDER if letter in f.plan]
     parts = [_m(f"treatment_purpose.{name}", lang) for name in chosen]
     if not parts:
@@ -297,7 +303,7 @@ def _pregnancy(f: QuestionFacts, lang: str) -> str:
     return _join(parts)
 
 
-def _pending(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _pending(f: QuestionFacts, lang: str) -> _Answer:
     parts: list[str] = []
     seen: set[str] = set()
     facts, still_open = _keyed(lang, "pending.fact"), _keyed(lang, "pending.open")
@@ -317,14 +323,14 @@ def _pending(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("pending", _join(parts), [], lang)
 
 
-def _recurrence_signs(lang: str) -> PatientQuestion:
+def _recurrence_signs(lang: str) -> _Answer:
     parts = [_m(f"recurrence_signs.{k}", lang) for k in ("local", "regional", "distant",
                                                          "contact")]
     return _question("recurrence_signs", _join(parts),
                      ["local_recurrence", "regional_recurrence", "distant_recurrence"], lang)
 
 
-def _recurrence_type(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _recurrence_type(f: QuestionFacts, lang: str) -> _Answer:
     parts = [f.recurrence_patient_text or ""]
     if f.during_primary_treatment:
         parts.append(_m("recurrence_type.during_treatment", lang))
@@ -335,7 +341,7 @@ def _recurrence_type(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("recurrence_type", _join(parts), terms, lang)
 
 
-def _what_next(f: QuestionFacts, lang: str) -> PatientQuestion:
+def _what_next(f: QuestionFacts, lang: str) -> _Answer:
     parts = [_m(f"what_next.{k}", lang) for k in ("restaging", "biopsy", "options", "support")]
     if f.pregnant:
         parts.append(_pregnancy(f, lang))
@@ -343,15 +349,16 @@ def _what_next(f: QuestionFacts, lang: str) -> PatientQuestion:
     return _question("what_next", _join(parts), terms, lang)
 
 
-def _question(qid: str, answer: str, terms: Sequence[str], lang: str) -> PatientQuestion:
-    return PatientQuestion(id=qid, question=_m(f"{qid}.question", lang), answer=answer,
-                           glossary_terms=list(dict.fromkeys(terms)))
+def _question(qid: str, answer: str, terms: Sequence[str], lang: str) -> _Answer:
+    return {"id": qid, "question": _m(f"{qid}.question", lang), "answer": answer,
+            "glossary_terms": list(dict.fromkeys(terms))}
 
 
 def patient_questions(facts: QuestionFacts, lang: str = DEFAULT_LANGUAGE,
                       ) -> list[PatientQuestion]:
     """The questions that apply to this case, answered, in the order of ``QUESTION_IDS``."""
-    out = [_nodes_found(facts, lang), _has_it_spread(facts, lang), _stage(facts, lang)]
+    out: list[_Answer] = [_nodes_found(facts, lang), _has_it_spread(facts, lang),
+                          _stage(facts, lang)]
     axilla = _axilla_treatment(facts, lang)
     if axilla is not None:
         out.append(axilla)
@@ -362,4 +369,4 @@ def patient_questions(facts: QuestionFacts, lang: str = DEFAULT_LANGUAGE,
     out.append(_recurrence_signs(lang))
     if facts.recurrence_class is not None:
         out += [_recurrence_type(facts, lang), _what_next(facts, lang)]
-    return out
+    return _QUESTIONS.validate_python(out)
