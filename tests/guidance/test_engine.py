@@ -346,3 +346,13 @@ def test_pending_whole_breast_radiotherapy_names_the_margin_it_waits_for():
     assert rt03.missing == ("radial_margin_min_mm",)
     assert rt03.decide_once == "to decide once radial_margin_min_mm is known"
     assert "whole-breast radiotherapy" in rt03.text.lower() and rt03.strength == "offer"
+
+
+def test_a_fact_given_as_null_is_taken_at_its_default_and_listed_once_in_field_order():
+    result = evaluate({"invasive": True, "pregnant": None, "recurrence_event": None})
+    fields = [a.field for a in result.assumptions]
+    assert fields.count("pregnant") == 1 and fields.count("recurrence_event") == 1
+    assert {a.field: a.value for a in result.assumptions}["recurrence_event"] == "none"
+    order = [name for name, _ in load_rules().defaults]
+    assert fields == [name for name in order if name in fields]
+    assert result.derived["pregnant"] is False

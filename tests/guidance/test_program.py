@@ -231,3 +231,34 @@ def test_a_fact_check_refuses_exactly_what_it_cannot_normalise(value: Any, name:
         assert reason == f"must be {spec.allowed()}"
     else:
         assert reason is None and normalised == spec.normalised(value)
+
+
+def test_equal_fact_tests_are_written_once_in_the_rule_function() -> None:
+    from axilla.guidance.fast import tables
+
+    lines = tables(RULES).program.source.splitlines()
+    tests = [line.split(" = ", 1)[1] for line in lines if " is NA else " in line]
+    assert len(tests) == len(set(tests))
+    gates = {r.gate for r in RULES.rules if r.gate is not None and not r.gate.rule_refs()}
+    assert len(gates) < sum(1 for r in RULES.rules if r.gate is not None)  # shared gates
+
+
+NUMERIC = sorted(n for n, s in FIELDS.items() if s.numeric)
+
+
+@given(value=st.integers(-(2**52), 2**52), name=st.sampled_from(NUMERIC))
+def test_a_plain_int_is_read_as_the_same_whole_float_is(value: int, name: str) -> None:
+    spec = FIELDS[name]
+    fast, general = spec.normalised(value), spec.normalised(float(value))
+    if general is INVALID:
+        assert fast is INVALID
+    else:
+        assert (type(fast), fast) == (type(general), general)
+
+
+def test_every_pn_code_is_left_as_it_is_by_the_pn_normalisation() -> None:
+    from axilla.case.facts import _normalise_pn
+
+    codes = FIELDS["pn_category"].values
+    assert [_normalise_pn(c) for c in codes] == list(codes)
+    assert FIELDS["pn_category"].normalised("ypN1mi(sn)") == "pN1mi"

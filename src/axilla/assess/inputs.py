@@ -175,7 +175,7 @@ def _plain(t: CaseTable, column: str, i: int, name: str) -> Any:
     x = t[column][i]
     if isinstance(x, str) or x is None:
         return x
-    if np.isnan(x):
+    if x != x:  # NaN: not recorded
         return None
     if name in _WHOLE_FACTS:
         return int(x)

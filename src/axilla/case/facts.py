@@ -81,6 +81,8 @@ class FieldSpec:
         if kind == "enum":
             if not isinstance(value, str):
                 return INVALID
+            if value in self.values:  # already a code: normalising a code leaves it as it is
+                return value
             value = _normalise_pn(value) if self.name == "pn_category" else value
             return value if value in self.values else INVALID
         if kind == "text":
@@ -91,11 +93,13 @@ class FieldSpec:
             if len(set(value)) != len(value) or not set(value) <= set(self.values):
                 return INVALID
             return tuple(value)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if value.__class__ is int:  # a plain int is whole and finite
+            if kind == "float":
+                value = float(value)
+        elif (isinstance(value, bool) or not isinstance(value, int | float)
+              or not math.isfinite(value)):
             return INVALID
-        if not math.isfinite(value):
-            return INVALID
-        if kind == "int":
+        elif kind == "int":
             if value != int(value):
                 return INVALID
             value = int(value)

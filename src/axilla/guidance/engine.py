@@ -87,20 +87,18 @@ def evaluate(
     rules = load_rules() if rules is None else rules
     clean = validate_facts(facts, rules.fields)
     values = resolve_params(rules, params)
+    taken = []  # the facts not given (absent or null) that take their default
     for name, default in rules.defaults:
         if name not in clean:
             clean[name] = default
+            taken.append(name)
     derived_fields = rules.derived_fields
     contradicted = contradictions(clean)
     unknown = {f for c in contradicted for f in c.fields}
     full, derived, disagreements = derive.complete(
         {k: v for k, v in clean.items() if k not in unknown} if unknown else clean,
         derived_fields)
-    defaulted = {
-        name: value
-        for name, value in clean.items()
-        if facts.get(name) is None and name not in derived
-    }
+    defaulted = {name: clean[name] for name in taken if name not in derived}
     conflicts = (*(_contradiction(c) for c in contradicted),
                  *(_conflict(d) for d in disagreements))
     if compiled:

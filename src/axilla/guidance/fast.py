@@ -62,6 +62,7 @@ class Tables:
     undecided: tuple[tuple[dict[str, Any], frozenset[str]], ...]
     caveats: tuple[tuple[CaveatSpec, dict[str, Any], frozenset[str]] | None, ...]
     derived_mask: int  # bits of the derived fields (missing ones are asked for by source)
+    singles: tuple[tuple[str], ...]  # per mask bit: the one-name ``missing`` of that bit
     #: per field with a default: (the default, its Assumption fields)
     assumptions: dict[str, tuple[object, dict[str, Any]]]
 
@@ -96,6 +97,7 @@ def build_tables(rules: RuleSet) -> Tables:
             cite=str(r.citation))) for r in rules.rules),
         caveats=tuple(caveats),
         derived_mask=sum(1 << i for i, n in enumerate(program.names) if n in derived),
+        singles=tuple((n,) for n in program.names),
         assumptions={name: (value, {"field": name, "value": value,
                                     "text": assumption_text(name, value)})
                      for name, value in rules.defaults},
@@ -120,6 +122,8 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
     fired.sort()
     names, templates, caveats = t.program.names, t.recommendations, t.caveats
     covering = [c for f in fired if (c := caveats[f[1]]) is not None]
+    new, set_dict, set_fields, set_extra, set_private = (
+        _new, _DICT, _FIELDS_SET, _EXTRA, _PRIVATE)
     out = []
     for _, k, mask, variant, conditional in fired:
         values, fields_set = templates[k][variant]
@@ -133,11 +137,11 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
             deciding[name] = list(v) if isinstance(v, tuple) else v
         values["facts"] = deciding
         values["conditional_on"] = conditional
-        rec = _new(Recommendation)  # ``_built``, inline (once a rule)
-        _DICT(rec, values)
-        _FIELDS_SET(rec, set(fields_set))
-        _EXTRA(rec, None)
-        _PRIVATE(rec, None)
+        rec = new(Recommendation)  # ``_built``, inline (once a rule)
+        set_dict(rec, values)
+        set_fields(rec, set(fields_set))
+        set_extra(rec, None)
+        set_private(rec, None)
         if covering:
             found = tuple(_built(Caveat, cav[1].copy(), cav[2]) for cav in covering
                           if cav[1]["rule_id"] != rec.id and cav[0].covers(rec))
@@ -154,6 +158,9 @@ def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
     the base facts to ask for (``engine._base_facts``)."""
     undecided.sort()
     names, templates, derived_mask = t.program.names, t.undecided, t.derived_mask
+    singles = t.singles
+    new, set_dict, set_fields, set_extra, set_private = (
+        _new, _DICT, _FIELDS_SET, _EXTRA, _PRIVATE)
     out = []
     for _, k, mask in undecided:
         values, fields_set = templates[k]
@@ -163,12 +170,12 @@ def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
         elif mask & (mask - 1):
             values["missing"] = tuple(decode(mask, names))
         else:  # one missing fact
-            values["missing"] = (names[mask.bit_length() - 1],)
-        obj = _new(Undecided)  # ``_built``, inline (once a rule)
-        _DICT(obj, values)
-        _FIELDS_SET(obj, set(fields_set))
-        _EXTRA(obj, None)
-        _PRIVATE(obj, None)
+            values["missing"] = singles[mask.bit_length() - 1]
+        obj = new(Undecided)  # ``_built``, inline (once a rule)
+        set_dict(obj, values)
+        set_fields(obj, set(fields_set))
+        set_extra(obj, None)
+        set_private(obj, None)
         out.append(obj)
     return tuple(out)
 

@@ -14,7 +14,10 @@ Source: axilla guidance specification, section 0 (condition language, three-valu
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +74,11 @@ class _Writer:
         self.names = 0
         self.consts: dict[str, object] = {}
         self.fields: dict[str, str] = {}  # field name -> local holding its value (or NA)
+        #: Tests and Params, each written once at the top of the function (they read facts and
+        #: parameters only), and any other fact-only condition written at the top level: equal
+        #: conditions (gates repeated in every rule file, the same test in many rules) share it
+        self.top: list[str] = []
+        self.seen: dict[Condition, tuple[str, str]] = {}
 
     def new(self) -> tuple[str, str]:
         self.names += 1
@@ -105,15 +113,33 @@ class _Writer:
         return f"None if {x} is NA else ({' and '.join(parts)})"
 
     def cond(self, c: Condition, ind: int) -> tuple[str, str]:
-        """Write ``c``; return the names (or literals) of its value and its mask."""
-        if isinstance(c, Test):
+        """Write ``c`` (or reuse an equal fact-only condition written where it always runs);
+        return the names (or literals) of its value and its mask."""
+        try:
+            held = self.seen.get(c)
+        except TypeError:  # an unhashable operand: written each time
+            held, c_hashable = None, False
+        else:
+            c_hashable = True
+        if held is not None:
+            return held
+        if isinstance(c, Test | Param):
             v, _ = self.new()
-            self.put(ind, f"{v} = {self.test(c)}")
-            return v, str(1 << self.bits[c.field])
-        if isinstance(c, Param):
-            v, _ = self.new()
-            self.put(ind, f"{v} = bool(P[{c.name!r}])")
-            return v, "0"
+            if isinstance(c, Test):
+                self.top.append(f"    {v} = {self.test(c)}")
+                out = v, str(1 << self.bits[c.field])
+            else:
+                self.top.append(f"    {v} = bool(P[{c.name!r}])")
+                out = v, "0"
+            if c_hashable:
+                self.seen[c] = out
+            return out
+        out = self._compound(c, ind)
+        if c_hashable and ind == 1 and not c.rule_refs():
+            self.seen[c] = out
+        return out
+
+    def _compound(self, c: Condition, ind: int) -> tuple[str, str]:
         if isinstance(c, Not):
             pv, pm = self.cond(c.part, ind)
             v, _ = self.new()
@@ -143,8 +169,12 @@ class _Writer:
         d = repr(decisive)
 
         def union(when: str | None) -> str:
-            terms = [pm if when is None else f"({pm} if {pv} is {when} else 0)"
-                     for pv, pm in parts if pm != "0"]
+            if when is None:  # every part's mask: the literal ones folded into one
+                literal = [int(pm) for _, pm in parts if pm.isdigit()]
+                terms = [pm for _, pm in parts if not pm.isdigit()]
+                folded = functools.reduce(operator.or_, literal, 0)
+                return " | ".join([*terms, *([str(folded)] if folded else [])]) or "0"
+            terms = [f"({pm} if {pv} is {when} else 0)" for pv, pm in parts if pm != "0"]
             return " | ".join(terms) or "0"
 
         self.put(ind, "if " + " or ".join(f"{pv} is {d}" for pv, _ in parts) + ":")
@@ -181,32 +211,43 @@ def build_program(rules: RuleSet) -> Program:
     w = _Writer({n: i for i, n in enumerate(names)}, index)
     referenced = {ref for r in rules.rules for ref in r.rule_refs()}
     referenced |= {ref for r in rules.rules if r.gate is not None for ref in r.gate.rule_refs()}
-    gates: dict[int, tuple[str, str]] = {}
-    for rule in rules.rules:  # gates reading facts only: evaluated once, first
-        if rule.gate is not None and not rule.gate.rule_refs() and id(rule.gate) not in gates:
-            gates[id(rule.gate)] = w.cond(rule.gate, 1)
+    for rule in rules.rules:  # gates reading facts only: evaluated once (``seen``), first
+        if rule.gate is not None and not rule.gate.rule_refs():
+            w.cond(rule.gate, 1)
     n = max(len(rules.rules), len(rules.declared)) + 1  # ranks: digits in base n
     topic_rank = {t: i for i, t in enumerate(rules.topics)}
     declared = {r: i for i, r in enumerate(rules.declared)}
-    for k, rule in enumerate(rules.rules):
-        ranks = ((topic_rank[rule.topic] * n + declared.get(rule.id, 0)) * n + k,
-                 declared.get(rule.id, 0) * n + k)
-        w.put(1, f"# {rule.id!r}")
-        ind = 1
-        if rule.gate is not None:
-            gv, gm = gates.get(id(rule.gate)) or w.cond(rule.gate, 1)
-            w.put(1, f"if {gv} is None:")
-            w.put(2, f"und(({ranks[1]}, {k}, {gm}))"
+
+    def at(k: int, rule: Any) -> tuple[int, int, int]:
+        return (k, (topic_rank[rule.topic] * n + declared.get(rule.id, 0)) * n + k,
+                declared.get(rule.id, 0) * n + k)
+
+    def gate_key(kr: tuple[int, Any]) -> object:  # neighbours under one fact-only gate share it
+        gate = kr[1].gate
+        return gate if gate is None or not gate.rule_refs() else ("own gate", kr[0])
+
+    for gate_of, group in itertools.groupby(enumerate(rules.rules), key=gate_key):
+        rows = list(group)
+        if gate_of is None:
+            for k, rule in rows:
+                w.put(1, f"# {rule.id!r}")
+                _rule_body(w, rule, at(k, rule), rule.id in referenced, 1)
+            continue
+        gv, gm = w.cond(rows[0][1].gate, 1)
+        w.put(1, f"if {gv} is None:")
+        for k, rule in rows:
+            w.put(2, f"und(({at(k, rule)[2]}, {k}, {gm}))"
                   + (f"; u{k} = {gm}" if rule.id in referenced else ""))
-            w.put(1, f"elif {gv} is True:")
-            ind = 2
-        _rule_body(w, rule, (k, *ranks), rule.id in referenced, ind)
+        w.put(1, f"elif {gv} is True:")
+        for k, rule in rows:
+            w.put(2, f"# {rule.id!r}")
+            _rule_body(w, rule, at(k, rule), rule.id in referenced, 2)
     head = ["def run(F, P, NA=NA):", "    fired = []; undecided = []",
             "    fire = fired.append; und = undecided.append"]
     head += [f"    {x} = F.get({name!r}, NA)" for name, x in w.fields.items()]
     # a referenced rule not fired (a) nor left open (u) stays None: false for ``fired``
     head += [f"    a{k} = u{k} = None" for k, r in enumerate(rules.rules) if r.id in referenced]
-    source = "\n".join([*head, *w.lines, "    return fired, undecided", ""])
+    source = "\n".join([*head, *w.top, *w.lines, "    return fired, undecided", ""])
     namespace: dict[str, Any] = {"NA": object(), **w.consts}
     exec(compile(source, f"<guidance rules {rules.version}>", "exec"), namespace)
     return Program(run=namespace["run"], names=names, source=source)
