@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from axilla.case.facts import INVALID
+from axilla.errors import InputError
 from axilla.guidance import FIELDS, evaluate, load_rules
 from axilla.guidance.program import decode
 from axilla.guidance.rules import load_rule_set
@@ -210,8 +211,18 @@ PARAMS = st.fixed_dictionaries({}, optional={
 
 @settings(max_examples=300, deadline=None)
 @given(facts=FACTS, params=PARAMS)
+@example(facts={"invasive": True, "dcis_only": True}, params={})
 def test_random_facts_and_parameters_same_as_reference(facts, params) -> None:
-    assert_same(facts, params=params)
+    """Facts the check refuses (e.g. invasive and DCIS only together) are refused the same way
+    by both paths; every other draw gives the same result."""
+    try:
+        reference = evaluate(facts, compiled=False, params=params)
+    except InputError as refused:
+        with pytest.raises(InputError) as fast_refused:
+            evaluate(facts, params=params)
+        assert fast_refused.value.problems == refused.problems
+        return
+    assert assert_same(facts, params=params) == reference
 
 
 @given(mask=st.integers(0, (1 << 110) - 1))
