@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,12 +32,52 @@ from axilla.assess.pipeline import _indices, _predict
 from axilla.assess.present import charts, explanations, present, questions
 from axilla.case.assessment import parse_case
 from axilla.columns import tables
-from axilla.guidance import evaluate, validate_facts
+from axilla.guidance import evaluate
 from axilla.models.predict import CURRENT_VERSION
 from axilla.recurrence import risk_factor_summary
 from axilla.staging import counts_columns, stage_many
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "a_micrometastasis_sentinel.json"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "a_micrometastasis_sentinel.json"
+BASELINE_REV = "be3a1ee"
+
+#: Run by the child process on the baseline's source: the least CPU ms of assess() and of
+#: compute() for the example, and where the package was imported from.
+_CHILD = """
+import json, sys, time
+import axilla
+from axilla.assess import assess, compute
+from axilla.case.assessment import parse_case
+case = parse_case(json.loads(open(sys.argv[1], encoding="utf-8").read()))
+n, rounds = int(sys.argv[2]), int(sys.argv[3])
+def cpu_ms(fn):
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.process_time() - start) / n)
+    return 1000 * best
+assess(case)
+print(cpu_ms(lambda: assess(case)), cpu_ms(lambda: compute([case])), axilla.__file__)
+"""
+
+
+def baseline_whole(rev: str, n: int, rounds: int) -> tuple[float, float] | None:
+    """CPU ms of assess() and compute() of the example at git revision ``rev`` (None when git
+    cannot read it): its ``src`` exported to a temporary directory, run in a child process."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"],
+                             capture_output=True, check=False)
+    if archive.returncode:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+        out = subprocess.run([sys.executable, "-c", _CHILD, str(EXAMPLE), str(n), str(rounds)],
+                             env=env, capture_output=True, text=True, check=True).stdout.split()
+        if not out[2].startswith(tmp):
+            raise RuntimeError(f"the baseline imported axilla from {out[2]}, not from {tmp}")
+        return float(out[0]), float(out[1])
 
 
 def cpu_ms(fn: Callable[[], Any], n: int, rounds: int) -> float:
@@ -67,6 +111,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--baseline", default=BASELINE_REV,
+                        help="git revision timed as the baseline of the whole (none: skip)")
     args = parser.parse_args()
     raw = json.loads(EXAMPLE.read_text("utf-8"))
     case = parse_case(raw)
@@ -104,10 +150,9 @@ def main() -> None:
                                        risk_factor_summary(risk, validated_models=validated))),
         stage("guidance (facts, rules)",
               lambda: (guidance_facts(case_t, counts, staged),
-                       evaluate(validate_facts(facts))),
+                       evaluate(facts)),
               ("condition trees walked", lambda: (guidance_facts(case_t, counts, staged),
-                                                  evaluate(validate_facts(facts),
-                                                           compiled=False)))),
+                                                  evaluate(facts, compiled=False)))),
         stage("texts", lambda: explanations(case, figures)),
         stage("patient questions", lambda: questions(case, figures)),
         stage("charts", lambda: charts(figures)),
@@ -120,7 +165,19 @@ def main() -> None:
     print(f"target <= 0.40 ms for present: {'met' if words <= 0.40 else 'not met'} "
           f"({words:.3f} ms)")
     whole = stage("whole: assess(parsed case)", lambda: assess(case))
-    stage("whole: compute (figures only)", lambda: compute(cases))
+    figures_only = stage("whole: compute (figures only)", lambda: compute(cases))
+    if args.baseline != "none":
+        base = [baseline_whole(args.baseline, args.n, args.rounds) for _ in range(2)]
+        whole = min(whole, cpu_ms(lambda: assess(case), args.n, args.rounds))
+        figures_only = min(figures_only, cpu_ms(lambda: compute(cases), args.n, args.rounds))
+        if base[0] is None or base[1] is None:
+            print(f"baseline: git cannot read revision {args.baseline}")
+        else:
+            b_whole, b_compute = min(b[0] for b in base), min(b[1] for b in base)
+            print(f"{'whole: assess, baseline ' + args.baseline:<34} {b_whole:7.3f} ms"
+                  f"   today {whole:.3f} ms, {b_whole / whole:4.1f}x")
+            print(f"{'whole: compute, baseline ' + args.baseline:<34} {b_compute:7.3f} ms"
+                  f"   today {figures_only:.3f} ms, {b_compute / figures_only:4.1f}x")
     print(f"target <= 1.5 ms for the whole with texts and charts: "
           f"{'met' if whole <= 1.5 else 'not met'} ({whole:.3f} ms)")
 
