@@ -226,14 +226,15 @@ def build_program(rules: RuleSet) -> Program:
         gate = kr[1].gate
         return gate if gate is None or not gate.rule_refs() else ("own gate", kr[0])
 
-    for gate_of, group in itertools.groupby(enumerate(rules.rules), key=gate_key):
+    for _, group in itertools.groupby(enumerate(rules.rules), key=gate_key):
         rows = list(group)
-        if gate_of is None:
+        gate = rows[0][1].gate  # None exactly when the group key is None
+        if gate is None:
             for k, rule in rows:
                 w.put(1, f"# {rule.id!r}")
                 _rule_body(w, rule, at(k, rule), rule.id in referenced, 1)
             continue
-        gv, gm = w.cond(rows[0][1].gate, 1)
+        gv, gm = w.cond(gate, 1)
         w.put(1, f"if {gv} is None:")
         for k, rule in rows:
             w.put(2, f"und(({at(k, rule)[2]}, {k}, {gm}))"
