@@ -15,6 +15,7 @@ Assessment, timed as the pipeline runs it: the cyclic collector held off) <= 0.4
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -41,8 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "a_micrometastasis_sentinel.json"
 BASELINE_REV = "be3a1ee"
 
-#: Run by the child process on the baseline's source: the least CPU ms of assess() and of
-#: compute() for the example, and where the package was imported from.
+#: Run by the child process on the baseline's source, after this script's own ``cpu_ms``: the
+#: least CPU ms of assess() and of compute() for the example, and where axilla was imported from.
 _CHILD = """
 import json, sys, time
 import axilla
@@ -50,16 +51,9 @@ from axilla.assess import assess, compute
 from axilla.case.assessment import parse_case
 case = parse_case(json.loads(open(sys.argv[1], encoding="utf-8").read()))
 n, rounds = int(sys.argv[2]), int(sys.argv[3])
-def cpu_ms(fn):
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.process_time()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.process_time() - start) / n)
-    return 1000 * best
 assess(case)
-print(cpu_ms(lambda: assess(case)), cpu_ms(lambda: compute([case])), axilla.__file__)
+print(cpu_ms(lambda: assess(case), n, rounds), cpu_ms(lambda: compute([case]), n, rounds),
+      axilla.__file__)
 """
 
 
@@ -73,7 +67,9 @@ def baseline_whole(rev: str, n: int, rounds: int) -> tuple[float, float] | None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
         env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(EXAMPLE), str(n), str(rounds)],
+        code = ("from __future__ import annotations\nimport time\n"
+                + inspect.getsource(cpu_ms) + _CHILD)
+        out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), str(n), str(rounds)],
                              env=env, capture_output=True, text=True, check=True).stdout.split()
         if not out[2].startswith(tmp):
             raise RuntimeError(f"the baseline imported axilla from {out[2]}, not from {tmp}")
