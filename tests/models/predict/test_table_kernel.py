@@ -70,11 +70,13 @@ def test_cells_near_a_tie_are_rounded_by_rs_rule(monkeypatch):
             np.testing.assert_array_equal(after[name], before[name], err_msg=name)
 
 
-def test_cells_on_a_tie_are_rounded_as_r_rounds_them(monkeypatch):
+@pytest.mark.parametrize("use_compiled", [False, True])
+def test_cells_on_a_tie_are_rounded_as_r_rounds_them(monkeypatch, use_compiled):
     """R >= 4.0.0 rounds to the nearer of the two tenths as doubles, the even one on an exact
     tie. The kernel's differences are replaced by 0.0015 and -0.0075: 0.15 pp (a double just
     below 0.15, which R rounds to 0.1, where rounding 1.5 tenths would give 0.2) and -0.75 pp
-    (exactly halfway: to the even -0.8)."""
+    (exactly halfway: to the even -0.8). The compiled loops compute the real values, so there
+    every patient is sent to the exact path (a window below zero) to meet the replaced ones."""
     from axilla.models.predict import kernel
 
     real = kernel.table_chunk
@@ -85,8 +87,11 @@ def test_cells_on_a_tie_are_rounded_as_r_rounds_them(monkeypatch):
         return out
 
     monkeypatch.setattr(kernel, "table_chunk", ties)
+    if use_compiled:
+        monkeypatch.setattr(tables, "NEAR_TIE", -1.0)
     ref = load_reference("3.2")
-    table = benefit_table({k: c[:4] for k, c in ref.inputs.items()}, "3.2")
+    table = benefit_table({k: c[:4] for k, c in ref.inputs.items()}, "3.2",
+                          use_compiled=use_compiled)
     for values in table.values():
         assert values[:, 0].tolist() == [0.1, -0.8, 0.1, -0.8]
 
