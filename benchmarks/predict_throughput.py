@@ -7,8 +7,10 @@
      compute    today's compute(split=False) + incremental_benefits + r_round
      table0     benefit_table() as it was at git revision --table-baseline (the kernel before
                 the folded tables)
-     table      benefit_table(), the kernel for exactly this table (and, as table-1t, on one
-                thread)
+     table-numpy  benefit_table(use_compiled=False): the table kernel's glue as NumPy calls
+                (the reference, and the baseline of the compiled loops; -1t: on one thread)
+     table      benefit_table(), the kernel for exactly this table with its glue loops compiled
+                (src/axilla/models/predict/_tablekernel.c; and, as table-1t, on one thread)
    Time: best of --repeat runs, variants interleaved, wall clock and CPU (both threads); peak
    resident memory: each variant alone in a fresh process; cells that differ from the
    baseline's rounded table, and the largest unrounded difference. The load average is
@@ -35,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from axilla.models.predict import CURRENT_VERSION, benefit_table, compute, load_version
+from axilla.models.predict import CURRENT_VERSION, benefit_table, compiled, compute, load_version
 from axilla.models.predict import results as results_module
 from axilla.models.predict.tables import incremental_benefits, r_round
 
@@ -124,6 +126,10 @@ def variants(version: str, baseline, table0) -> dict[str, object]:
     found["compute"] = lambda x: table_via_compute(x, version, today, today)
     if table0 is not None:
         found["table0"] = lambda x: table0.benefits.benefit_table(x, version, validate=False)
+    found["table-numpy"] = lambda x: benefit_table(x, version, validate=False,
+                                                   use_compiled=False)
+    found["table-numpy-1t"] = lambda x: benefit_table(x, version, validate=False, threads=1,
+                                                      use_compiled=False)
     found["table"] = lambda x: benefit_table(x, version, validate=False)
     found["table-1t"] = lambda x: benefit_table(x, version, validate=False, threads=1)
     return found
@@ -160,6 +166,32 @@ def rss_of(variant: str, args: argparse.Namespace) -> str:
     return f"{done.stdout.strip()} MiB" if done.returncode == 0 else "failed"
 
 
+def import_cost(repeat: int = 5) -> str:
+    """Milliseconds to import ``compiled`` (everything else imported first, bytecode cached)
+    and to load its library on first use, least of ``repeat`` fresh processes."""
+    code = (
+        "import sys, time, types\n"
+        "sys.modules['axilla.models.predict.compiled'] = types.ModuleType('stand-in')\n"
+        "import axilla.models.predict\n"
+        "del sys.modules['axilla.models.predict.compiled']\n"
+        "t0 = time.perf_counter()\n"
+        "import axilla.models.predict.compiled as c\n"
+        "t1 = time.perf_counter()\n"
+        "c.library()\n"
+        "print(t1 - t0, time.perf_counter() - t1)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    found = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env)
+        if done.returncode != 0:
+            return "unmeasured (the child process failed)"
+        found.append(tuple(float(v) for v in done.stdout.split()))
+    return (f"{min(a for a, _ in found) * 1e3:.2f} ms + "
+            f"{min(b for _, b in found) * 1e3:.2f} ms")
+
+
 def best_cpu(fn, repeat: int, rounds: int = 3) -> float:
     """Least CPU seconds of one call (process time: what a shared machine's other load does
     not add), over ``rounds`` rounds of ``repeat`` calls."""
@@ -193,18 +225,29 @@ def table_benchmark(args: argparse.Namespace, baseline, table0) -> None:
           f"{len(tables['table'])} benefits x 3 years, best of {args.repeat}, "
           f"{args.threads_note} unless -1t; load average "
           f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after:")
-    print(f"  {'variant':10s} {'seconds':>8s} {'x baseline':>10s} {'x table0':>9s} {'CPU s':>7s} "
-          f"{'peak RSS':>10s} {'cells != baseline':>18s}")
-    print(f"  {'inputs':10s} {'':>8s} {'':>10s} {'':>9s} {'':>7s} {rss_of('inputs', args):>10s}")
+    print(f"  {'variant':14s} {'seconds':>8s} {'x baseline':>10s} {'x table0':>9s} "
+          f"{'x numpy':>8s} {'CPU s':>7s} {'peak RSS':>10s} {'cells != baseline':>18s}")
+    print(f"  {'inputs':14s} {'':>8s} {'':>10s} {'':>9s} {'':>8s} {'':>7s} "
+          f"{rss_of('inputs', args):>10s}")
     for name in runs:
         ratio = f"{best['baseline'] / best[name]:.1f}" if ref is not None else "-"
         ratio0 = f"{best['table0'] / best[name]:.2f}" if "table0" in best else "-"
+        same = "table-numpy" + ("-1t" if name.endswith("-1t") else "")
+        ratio_np = f"{best[same] / best[name]:.2f}" if name.startswith("table") else "-"
         if ref is None:
             differ = "-"
         else:
             differ = str(sum(int(np.sum(tables[name][k] != ref[k])) for k in ref))
-        print(f"  {name:10s} {best[name]:8.3f} {ratio:>10s} {ratio0:>9s} {cpu[name]:7.3f} "
-              f"{rss_of(name, args):>10s} {differ:>18s}")
+        print(f"  {name:14s} {best[name]:8.3f} {ratio:>10s} {ratio0:>9s} {ratio_np:>8s} "
+              f"{cpu[name]:7.3f} {rss_of(name, args):>10s} {differ:>18s}")
+    same = sum(int(np.sum(tables["table"][k] != tables["table-numpy"][k]))
+               for k in tables["table"])
+    exact_c = benefit_table(x, args.version, validate=False, rounded=False)
+    exact_np = benefit_table(x, args.version, validate=False, rounded=False, use_compiled=False)
+    print(f"  compiled loops {'built' if compiled.library() is not None else 'NOT BUILT'}: "
+          f"{same} rounded cells differ from table-numpy; largest unrounded difference "
+          f"{max(float(np.max(np.abs(exact_c[k] - exact_np[k]))) for k in exact_c):.1e} pp; "
+          f"import and first load of the library {import_cost()}")
     if ref is not None:
         exact = benefit_table(x, args.version, validate=False, rounded=False)
         out = baseline.engine.compute(x, args.version, columns=ladder_columns(args.version),
