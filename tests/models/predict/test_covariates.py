@@ -6,7 +6,7 @@ patient at a time, with each version's coefficients read by name from its data f
 integer codes (treatment state, HER2 group) as the kernel's tables are laid out. Random inputs
 (hypothesis) for every version with a data file, valid codes and (unvalidated) odd codes,
 mixed and single ER status; figures within 1e-12 relative (1e-12 absolute near zero), codes
-equal. And: a patient's covariates are the same alone, in a batch, or in blocks.
+equal. And: a patient's covariates are the same alone or in a batch.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from axilla.models.predict import equations as eq
-from axilla.models.predict import kernel, load_version
-from axilla.models.predict.covariates import BLOCK
+from axilla.models.predict import load_version
 from axilla.models.predict.engine import prepare_inputs
 from axilla.models.predict.versions import available_versions
 
@@ -222,26 +221,3 @@ def test_a_patient_alone_equals_the_same_patient_in_a_batch(version, raw, data):
     for fn in (eq.prognostic_index_fixed, eq.other_cause_index):
         assert fn(v, one)[0] == fn(v, x)[i]
     assert eq.state_group_index(one)[0] == eq.state_group_index(x)[i]
-
-
-@pytest.mark.parametrize("version", ("2.1", "3.0", "3.2"))
-def test_blocks_of_a_large_batch_equal_the_batch_computed_in_parts(version):
-    """Above BLOCK patients the indices are computed block by block: the same numbers as each
-    part alone, and the kernel's table covariates as those of the parts."""
-    rng = np.random.default_rng(7)
-    n = BLOCK + 37
-    raw = {name: rng.choice(codes, n).astype(float) for name, codes in VALID.items()}
-    raw.update(age=rng.uniform(25, 85, n), size=rng.uniform(1, 500, n),
-               nodes=rng.integers(0, 51, n).astype(float), heart_gy=rng.uniform(0, 50, n))
-    v = load_version(version)
-    x, _, _ = prepare_inputs(v, raw, False)
-    cut = 1000
-    parts = [{k: col[:cut] for k, col in x.items()}, {k: col[cut:] for k, col in x.items()}]
-    for fn in (eq.prognostic_index_fixed, eq.other_cause_index):
-        np.testing.assert_array_equal(fn(v, x), np.concatenate([fn(v, p) for p in parts]))
-    plan = kernel.plan_for(v, v.columns)
-    whole = kernel.patients(plan, x)
-    halves = [kernel.patients(plan, p) for p in parts]
-    for name in ("pi_fixed", "group", "scale", "factors", "mi", "other_scale"):
-        np.testing.assert_array_equal(getattr(whole, name), np.concatenate(
-            [getattr(h, name) for h in halves], axis=-1), err_msg=name)

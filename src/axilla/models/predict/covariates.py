@@ -42,24 +42,6 @@ _THREE = np.array([3], dtype=_U8)
 _N_GROUPS = np.array([N_GROUPS], dtype=np.intp)
 K = np.ndarray  # a constant of :func:`_k`
 
-#: Patients whose index is computed at once: its temporaries of 64 KiB stay below glibc's
-#: threshold for mapping fresh memory (128 KiB), whose page faults cost as much as the sums.
-BLOCK = 8192
-
-
-def _blockwise(compute: Callable[[Mapping[str, np.ndarray]], np.ndarray],
-               x: Mapping[str, np.ndarray]) -> np.ndarray:
-    """``compute(x)``, [patient], block by block of :data:`BLOCK` patients."""
-    n = x["age"].shape[0]
-    if n <= BLOCK:
-        return compute(x)
-    out = np.empty(n)
-    for start in range(0, n, BLOCK):
-        sl = slice(start, start + BLOCK)
-        out[sl] = compute({name: column[sl] for name, column in x.items()})
-    return out
-
-
 @dataclass(frozen=True, eq=False)
 class Coefficients:
     """The coefficients of one version's covariates, looked up once by name."""
@@ -175,12 +157,9 @@ def _v3_negative(c: Coefficients, A, size, log_nodes, grade, screen) -> np.ndarr
             + nd1 * log_nodes + gr1 * grade + sc1 * screen + c.year_neg)
 
 
-def _index_inputs(c: Coefficients, x: Mapping[str, np.ndarray], who: np.ndarray | None
-                  ) -> tuple[np.ndarray, ...]:
-    """(age or A, size, nodes term, grade, screen) of the patients ``who`` (None: all)."""
-    age, size, nodes, grade, screen = (
-        x[n] if who is None else x[n].take(who)
-        for n in ("age", "size", "nodes", "grade", "screen"))
+def _index_inputs(c: Coefficients, x: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """(age or A, size, nodes term, grade, screen) as the index formulas read them."""
+    age, size, nodes, grade, screen = (x[n] for n in ("age", "size", "nodes", "grade", "screen"))
     if c.index == "v2":
         return age, size, np.log((nodes + _ONE) / _TEN), grade, screen
     return (age - c.age_origin) / _HUNDRED, size, np.log(nodes + _ONE), grade, screen
@@ -188,16 +167,19 @@ def _index_inputs(c: Coefficients, x: Mapping[str, np.ndarray], who: np.ndarray 
 
 def _index(c: Coefficients, x: Mapping[str, np.ndarray], er_pos: np.ndarray, n_pos: int
            ) -> np.ndarray:
-    """The index without markers by ER status: each group's formula on its own patients."""
+    """The index without markers by ER status. A batch of both: the larger group's formula
+    for every patient, then the smaller group's on its own patients only, over it (gathering
+    the larger group's inputs would cost more than the arithmetic it saves)."""
     pos: Callable[..., np.ndarray] = _v2_positive if c.index == "v2" else _v3_positive
     neg: Callable[..., np.ndarray] = _v2_negative if c.index == "v2" else _v3_negative
-    if n_pos == er_pos.shape[0]:
-        return pos(c, *_index_inputs(c, x, None))
-    if n_pos == 0:
-        return neg(c, *_index_inputs(c, x, None))
-    pi = np.empty(er_pos.shape[0])
-    for side, who in ((pos, np.flatnonzero(er_pos)), (neg, np.flatnonzero(~er_pos))):
-        pi[who] = side(c, *_index_inputs(c, x, who))
+    n = er_pos.shape[0]
+    inputs = _index_inputs(c, x)
+    if n_pos in (0, n):
+        return (pos if n_pos else neg)(c, *inputs)
+    larger, smaller, who = (pos, neg, ~er_pos) if 2 * n_pos >= n else (neg, pos, er_pos)
+    pi = larger(c, *inputs)
+    at = np.flatnonzero(who)
+    pi[at] = smaller(c, *(a.take(at) for a in inputs))
     return pi
 
 
@@ -205,10 +187,7 @@ def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np
     """Breast-cancer log relative hazard without its HER2 term, [patient] (constant in time):
     the index, then Ki-67 (ER-positive only), PR and the radiotherapy offset (3.x), added in
     that order (spec secs. 2.1, 3.1, 4.2)."""
-    return _blockwise(functools.partial(_prognostic_index_fixed, coefficients(v)), x)
-
-
-def _prognostic_index_fixed(c: Coefficients, x: Mapping[str, np.ndarray]) -> np.ndarray:
+    c = coefficients(v)
     er_pos = x["er"] == _ONE
     n_pos = int(np.count_nonzero(er_pos))
     pi = _index(c, x, er_pos, n_pos)
@@ -237,10 +216,7 @@ def other_cause_index(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndar
     """Other-cause log relative hazard mi, [patient], without per-column treatment harms:
     age terms, then (3.x) the radiotherapy offset and smoking, in that order (spec 2.2, 3.2,
     4.4)."""
-    return _blockwise(functools.partial(_other_cause_index, coefficients(v)), x)
-
-
-def _other_cause_index(c: Coefficients, x: Mapping[str, np.ndarray]) -> np.ndarray:
+    c = coefficients(v)
     age = x["age"]
     if c.other == "v3.1":
         ag1, ag2 = c.other_age
