@@ -32,14 +32,14 @@ _U8 = np.uint8
 
 
 def _k(value: float) -> np.ndarray:
-    """A constant as a one-element array: NumPy broadcasts it as it does a Python float, for
-    less per call (what one patient pays for)."""
-    return np.array([value], dtype=float)
+    """A constant as a 0-d array: NumPy broadcasts it as it does a Python float, at less cost
+    a call (what one patient pays for) and no more a patient."""
+    return np.array(value, dtype=float)
 
 
 _ZERO, _ONE, _TWO, _TEN, _HUNDRED, _MINUS_20 = (_k(c) for c in (0, 1, 2, 10, 100, -20))
-_THREE = np.array([3], dtype=_U8)
-_N_GROUPS = np.array([N_GROUPS], dtype=np.intp)
+_THREE = np.array(3, dtype=_U8)
+_N_GROUPS = np.array(N_GROUPS, dtype=np.intp)
 K = np.ndarray  # a constant of :func:`_k`
 
 @dataclass(frozen=True, eq=False)
@@ -198,7 +198,7 @@ def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np
         pr = marker_code(x["pr"])
         pi = pi + c.pr.take(pr if er3 is None else pr + er3)
         if n_pos == 0 or c.radio_base[0] == c.radio_base[1]:  # one offset for every patient
-            return pi + c.radio_base[:1]
+            return pi + c.radio_base[0, ...]
         pi = pi + c.radio_base.take(er_pos.view(_U8))
     return pi
 
