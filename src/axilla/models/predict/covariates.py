@@ -5,9 +5,10 @@ the integer codes (treatment state, HER2 group) that pick a patient's column of 
 :mod:`axilla.models.predict.equations`. Each follows the official R implementation
 (WintonCentre/predict-v30-r, commit 42223bc), restated in docs/models/predict.md and the spec
 (secs. 2.1-2.2, 3.1-3.2, 4.2-4.4), with a version's coefficients read by name once
-(:class:`Coefficients`). Terms are summed one by one in the source's order, in place on a few
-work arrays; categorical terms are looked up in small tables by an integer code; each ER
-group's index is computed for its own patients only. So a patient's figures are the same
+(:class:`Coefficients`). Each ER group's index is one expression, its terms added in the
+source's order, computed for that group's patients (in a mixed batch the larger group's
+formula runs over all and the smaller group's over its own patients); categorical terms are
+looked up in small tables by an integer code. So a patient's figures are the same bit for bit
 alone or in any batch, with few NumPy calls for one patient and few passes for a chunk.
 """
 
@@ -41,6 +42,7 @@ _ZERO, _ONE, _TWO, _TEN, _HUNDRED, _MINUS_20 = (_k(c) for c in (0, 1, 2, 10, 100
 _THREE = np.array(3, dtype=_U8)
 _N_GROUPS = np.array(N_GROUPS, dtype=np.intp)
 K = np.ndarray  # a constant of :func:`_k`
+
 
 @dataclass(frozen=True, eq=False)
 class Coefficients:
