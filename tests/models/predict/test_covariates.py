@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 from axilla.models.predict import equations as eq
 from axilla.models.predict import load_version
 from axilla.models.predict.engine import prepare_inputs
-from axilla.models.predict.versions import available_versions
+from axilla.models.predict.versions import PredictVersion, available_versions
+
+Patient = dict[str, float]
 
 VERSIONS = tuple(available_versions())
 KEYS = ((False, False), (True, False), (False, True), (True, True))
@@ -36,10 +38,10 @@ ODD = {"er": [0.5, 2], "her2": [0.5, 3], "ki67": [2, -1], "pr": [4, 0.5],
 
 
 @st.composite
-def patients(draw, odd: bool = False, n_max: int = 12):
+def patients(draw: st.DrawFn, odd: bool = False, n_max: int = 12) -> dict[str, np.ndarray]:
     n = draw(st.integers(1, n_max))
 
-    def col(strategy):
+    def col(strategy: st.SearchStrategy) -> np.ndarray:
         return np.array(draw(st.lists(strategy, min_size=n, max_size=n)), dtype=float)
 
     x = {name: col(st.sampled_from(codes + (ODD.get(name, []) if odd else [])))
@@ -50,7 +52,7 @@ def patients(draw, odd: bool = False, n_max: int = 12):
     return x
 
 
-def by_hand_index(v, p) -> float:
+def by_hand_index(v: PredictVersion, p: Patient) -> float:
     """Breast-cancer index without HER2: spec 2.1 (2.x), 3.1 (3.0), 4.2 (3.1, 3.2)."""
     c, mk, base = v.coef, "prognostic_index.markers", "prognostic_index"
     er_pos = p["er"] == 1
@@ -94,7 +96,7 @@ def by_hand_index(v, p) -> float:
     return pi
 
 
-def by_hand_other(v, p) -> float:
+def by_hand_other(v: PredictVersion, p: Patient) -> float:
     """Other-cause index without per-column harms: spec 2.2, 3.2 (first three terms), 4.4."""
     c, s = v.coef, "other_cause_index"
     form = v.logic["other_cause_index"]
@@ -110,7 +112,7 @@ def by_hand_other(v, p) -> float:
     return mi + c(s, "radiotherapy_baseline") + smoker
 
 
-def by_hand_harms(v, p) -> tuple[float, float]:
+def by_hand_harms(v: PredictVersion, p: Patient) -> tuple[float, float]:
     """Chemotherapy (any generation code but 0) and heart-dose harms (3.0: with radiotherapy
     only; 3.1/3.2: always, Q10); none in 2.x."""
     c, s = v.coef, "other_cause_index"
@@ -121,7 +123,8 @@ def by_hand_harms(v, p) -> tuple[float, float]:
     return chemo, c(s, "heart_dose_per_gy") * p["heart_gy"] if with_radio else 0.0
 
 
-def by_hand_lp(v, mi: float, harm: tuple[float, float], key: tuple[bool, bool]) -> float:
+def by_hand_lp(v: PredictVersion, mi: float, harm: tuple[float, float], key: tuple[bool, bool]
+               ) -> float:
     """Other-cause log hazard of a column: mi; + both harms (3.0; twice in 3.0_only, Q8);
     + the column's own (3.1, 3.2: radiotherapy, chemotherapy)."""
     c_oth, r_oth = harm
@@ -135,7 +138,7 @@ def by_hand_lp(v, mi: float, harm: tuple[float, float], key: tuple[bool, bool]) 
     return mi
 
 
-def by_hand_codes(p) -> tuple[int, int]:
+def by_hand_codes(p: Patient) -> tuple[int, int]:
     """(treatment state, HER2 group) in the order of GENERATION_CODES and HER2_CODES."""
     er_pos = p["er"] == 1
     generation = {0: 0, 2: 1}.get(p["generation"], 2)  # code 1 and others: third (Q14)
@@ -145,16 +148,16 @@ def by_hand_codes(p) -> tuple[int, int]:
     return state, 3 * er_pos + {0: 0, 1: 1}.get(p["her2"], 2)
 
 
-def close(got, expected) -> None:
+def close(got: np.ndarray, expected: object) -> None:
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
-def rows(x):
+def rows(x: dict[str, np.ndarray]) -> list[Patient]:
     n = x["age"].shape[0]
     return [{k: float(col[i]) for k, col in x.items()} for i in range(n)]
 
 
-def check_against_hand(version: str, raw) -> None:
+def check_against_hand(version: str, raw: dict[str, np.ndarray]) -> None:
     v = load_version(version)
     x, _, _ = prepare_inputs(v, raw, False)
     people = rows(x)
@@ -178,22 +181,23 @@ def check_against_hand(version: str, raw) -> None:
 @pytest.mark.parametrize("version", VERSIONS)
 @settings(max_examples=60)
 @given(raw=patients())
-def test_covariates_equal_the_equations_by_hand(version, raw):
+def test_covariates_equal_the_equations_by_hand(version: str, raw: dict[str, np.ndarray]) -> None:
     check_against_hand(version, raw)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 @settings(max_examples=30)
 @given(raw=patients(odd=True))
-def test_odd_codes_given_unvalidated_contribute_as_the_source_reads_them(version, raw):
+def test_odd_codes_given_unvalidated_contribute_as_the_source_reads_them(
+        version: str, raw: dict[str, np.ndarray]) -> None:
     check_against_hand(version, raw)
 
 
-def test_every_version_with_a_data_file_is_checked():
+def test_every_version_with_a_data_file_is_checked() -> None:
     assert {"2.1", "2.2", "3.0", "3.1", "3.2"} <= set(VERSIONS)
 
 
-def test_spec_worked_example_index_and_other_cause():
+def test_spec_worked_example_index_and_other_cause() -> None:
     """Spec sec. 7: v3.2 PI(1) = 4.0824824417760217 and mi = 0.59401782059365538 (benefits32
     defaults; mi with the chemotherapy harm of the r-and-c columns' index, HER2- at year 1:
     PI(1) = fixed part + (-0.053)); v3.1 PI(1) = 3.5150999663908613."""
@@ -212,7 +216,8 @@ def test_spec_worked_example_index_and_other_cause():
 @pytest.mark.parametrize("version", VERSIONS)
 @settings(max_examples=25)
 @given(raw=patients(odd=True), data=st.data())
-def test_a_patient_alone_equals_the_same_patient_in_a_batch(version, raw, data):
+def test_a_patient_alone_equals_the_same_patient_in_a_batch(
+        version: str, raw: dict[str, np.ndarray], data: st.DataObject) -> None:
     """Exactly: the ER groups of a mixed batch take their own formula, as one patient does."""
     v = load_version(version)
     x, _, _ = prepare_inputs(v, raw, False)

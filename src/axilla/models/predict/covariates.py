@@ -42,6 +42,7 @@ _ZERO, _ONE, _TWO, _TEN, _HUNDRED, _MINUS_20 = (_k(c) for c in (0, 1, 2, 10, 100
 _THREE = np.array(3, dtype=_U8)
 _N_GROUPS = np.array(N_GROUPS, dtype=np.intp)
 K = np.ndarray  # a constant of :func:`_k`
+Col = np.ndarray  # an input or derived column, [patient]
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,7 +129,8 @@ def marker_code(code: np.ndarray) -> np.ndarray:
 
 # Each ER group's index: the terms as the source adds them, left to right (spec 2.1, 4.2).
 
-def _v2_positive(c: Coefficients, age, size, nodes_term, grade, screen) -> np.ndarray:
+def _v2_positive(c: Coefficients, age: Col, size: Col, nodes_term: Col, grade: Col, screen: Col
+                 ) -> np.ndarray:
     """ER-positive 2.x / 3.0 index (Candido dos Reis 2017)."""
     b1, o1, b2, o2, bs, os_, bn, on, bg, bsc = c.pos
     a10 = age / _TEN
@@ -137,7 +139,8 @@ def _v2_positive(c: Coefficients, age, size, nodes_term, grade, screen) -> np.nd
             + bn * (nodes_term + on) + bg * grade + bsc * screen)
 
 
-def _v2_negative(c: Coefficients, age, size, nodes_term, grade, screen) -> np.ndarray:
+def _v2_negative(c: Coefficients, age: Col, size: Col, nodes_term: Col, grade: Col, screen: Col
+                 ) -> np.ndarray:
     """ER-negative 2.x / 3.0 index; grade enters as an indicator of high grade (Q2)."""
     ba, oa, bs, os_, bn, on, bg, bsc = c.neg
     high = (grade == 2) | (grade == 3) if c.grade_2_or_3 else grade >= 2
@@ -145,14 +148,16 @@ def _v2_negative(c: Coefficients, age, size, nodes_term, grade, screen) -> np.nd
             + bn * (nodes_term + on) + bg * high + bsc * screen)
 
 
-def _v3_positive(c: Coefficients, A, size, log_nodes, grade, screen) -> np.ndarray:
+def _v3_positive(c: Coefficients, A: Col, size: Col, log_nodes: Col, grade: Col, screen: Col
+                 ) -> np.ndarray:
     """ER-positive 3.1 / 3.2 index, A = (age - 24)/100 (Grootes 2022)."""
     ag1, ag2, sz1, nd1, gr1, sc1 = c.pos
     return (ag1 / np.sqrt(A) + ag2 * (A * A) + sz1 * (_ONE - np.exp(size / _MINUS_20))
             + nd1 * log_nodes + gr1 * grade + sc1 * screen + c.year_pos)
 
 
-def _v3_negative(c: Coefficients, A, size, log_nodes, grade, screen) -> np.ndarray:
+def _v3_negative(c: Coefficients, A: Col, size: Col, log_nodes: Col, grade: Col, screen: Col
+                 ) -> np.ndarray:
     """ER-negative 3.1 / 3.2 index; A ln A as a product of the two factors."""
     ag1, ag2, sz1, nd1, gr1, sc1 = c.neg
     return (ag1 * A + ag2 * (A * np.log(A)) + sz1 * np.log(size)
