@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 
 from axilla.errors import FieldProblem, InputError
-from axilla.explain.catalogue import DEFAULT_LANGUAGE, message
+from axilla.explain.catalogue import DEFAULT_LANGUAGE, formatter, message
 from axilla.explain.svg import (
     FONT,
     LEGEND_WRAP_CHARS,
@@ -144,11 +144,11 @@ def icon_array_svg(
     become whole icons with ``icon_counts``.
     """
     labels = list(counts)
-    n_icons = icon_counts([counts[k] for k in labels])
+    n_icons = icon_counts(list(counts.values()))
     fills = _colours(len(labels), colours)
     title = title if title is not None else message("chart.icon_title", lang)
-    items = [message("chart.icon_item", lang, label=label, count=k)
-             for label, k in zip(labels, n_icons, strict=True)]
+    item = formatter("chart.icon_item", lang, "label", "count")
+    items = [item(label=label, count=k) for label, k in zip(labels, n_icons, strict=True)]
     desc = " ".join([message("chart.icon_intro", lang), *items])
 
     head, _, tail = title.partition(" (")  # the model's name on a line of its own
@@ -191,6 +191,13 @@ def _dash(i: int) -> str:
     """The dash attribute of the ``i``-th curve (none for the first)."""
     dash = _DASHES[i % len(_DASHES)]
     return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+@lru_cache(maxsize=16)
+def _curve_path(years: tuple[float, ...], max_years: int) -> str:
+    """A curve's path with the x of each year written in and a ``%.2f`` for the y of each
+    point, which depends only on the years shown (drawn once for a span of years)."""
+    return " L ".join([f"{_LEFT + _PLOT_W * x / max_years:.2f} %.2f" for x in years])
 
 
 @cache
@@ -270,8 +277,8 @@ def survival_curves_svg(
     title = title if title is not None else message("chart.curve_title", lang)
     last = t[-1]
     last_txt = patient_number(last) if last != int(last) else str(int(last))
-    items = [message("chart.curve_item", lang, label=k, alive=patient_number(data[k][-1]),
-                     years=last_txt) for k in labels]
+    item = formatter("chart.curve_item", lang, "label", "alive", "years")
+    items = [item(label=k, alive=patient_number(data[k][-1]), years=last_txt) for k in labels]
     desc = " ".join([message("chart.curve_intro", lang, years=last_txt), *items])
 
     left, top, plot_w, plot_h, legend_row = _LEFT, _TOP, _PLOT_W, _PLOT_H, 20
@@ -281,18 +288,17 @@ def survival_curves_svg(
     out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
                f'fill="#000000">{escape(title)}</text>')
     out += _curve_frame(max_years, lang)
-    # each year's x written once into a path pattern that takes the y of each point
-    path = " L ".join([f"{left + plot_w * x / max_years:.2f} %.2f" for x in t])
-    for i, label in enumerate(labels):
+    path = _curve_path(tuple(t), max_years)
+    strokes = [f"stroke={attr(stroke)} stroke-width=\"2.5\"{_dash(i)}"
+               for i, stroke in enumerate(strokes)]
+    for label, stroke in zip(labels, strokes, strict=True):
         points = path % tuple([top + plot_h * (1 - v / 100) for v in data[label]])
-        out.append(f'<path class="series" d="M {points}" fill="none" '
-                   f'stroke={attr(strokes[i])} stroke-width="2.5"{_dash(i)}>'
+        out.append(f'<path class="series" d="M {points}" fill="none" {stroke}>'
                    f'<title>{escape(label)}</title></path>')
     legend_top = top + plot_h + 52
     for i, item in enumerate(items):
         y = legend_top + i * legend_row
-        out.append(f'<line x1="{left}" y1="{y + 6}" x2="{left + 28}" y2="{y + 6}" '
-                   f'stroke={attr(strokes[i])} stroke-width="2.5"{_dash(i)}/>')
+        out.append(f'<line x1="{left}" y1="{y + 6}" x2="{left + 28}" y2="{y + 6}" {strokes[i]}/>')
         out.append(f'<text x="{left + 36}" y="{y + 10}" {FONT} font-size="13" '
                    f'fill="#000000">{escape(item)}</text>')
     out.append("</g>")
