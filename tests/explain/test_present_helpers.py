@@ -6,9 +6,12 @@ placeholders, and ``message`` (which checks the values it is given every call).
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from axilla.errors import DataFileError
 from axilla.explain.catalogue import available_languages, catalogue, formatter, message
@@ -61,3 +64,43 @@ def test_the_questions_fixed_texts_are_the_catalogue_texts(lang):
         said["no_such.text"]
     with pytest.raises(DataFileError, match="takes placeholders"):
         said["pending.item"]  # a template: it needs its value
+
+
+@given(st.lists(st.one_of(st.floats(-1e18, 1e18), st.just(float("nan")),
+                          st.integers(-10 ** 6, 10 ** 6),
+                          st.floats(0, 100), st.sampled_from([0.5, 1.5, 99.5, -0.0, 0.0])),
+                max_size=30))
+def test_patient_numbers_in_one_pass_are_each_patient_number(values):
+    from axilla.explain.texts import patient_number, patient_numbers
+
+    assert patient_numbers(values) == [patient_number(v) for v in values]
+
+
+def test_curve_path_has_each_years_x_by_hand():
+    """x = 64 px + 480 px * year / 15: 32 px a year on the 0-15-year axis."""
+    from axilla.explain.charts import _curve_path
+
+    path = _curve_path(tuple(float(t) for t in range(16)), 15)
+    assert path.split(" L ")[:3] == ["64.00 %.2f", "96.00 %.2f", "128.00 %.2f"]
+    assert path.split(" L ")[-1] == "544.00 %.2f"
+    assert path % tuple(range(16)) == " L ".join(f"{64 + 32 * t}.00 {t}.00" for t in range(16))
+
+
+def test_icon_array_gives_the_icons_it_draws():
+    from axilla.explain.charts import icon_array, icon_array_svg, icon_counts
+
+    counts = {"Alive": 78.4, "Extra & more": 7.8, "Breast cancer": 9.1, "Other": 4.7}
+    n_icons, svg = icon_array(counts, title="t (m)")
+    assert n_icons == icon_counts(list(counts.values())) == [78, 8, 9, 5]
+    assert svg == icon_array_svg(counts, title="t (m)")
+    assert svg.count("<circle") == 100
+
+
+def test_stacked_bar_segments_below_zero_are_drawn_as_max_of_value_and_zero():
+    """A segment's width is 264 px * max(value, 0) / 100: -1 draws nothing, and -0.0 keeps
+    its sign as ``max(-0.0, 0.0)`` does."""
+    from axilla.explain.charts import stacked_bars_svg
+
+    svg = stacked_bars_svg({"5 years": {"A": 101.0, "B": -1.0, "C": -0.0}}, title="x")
+    widths = re.findall(r'<rect x="[^"]+" y="58" width="([^"]+)"', svg)
+    assert widths == ["266.64", "0.00", "-0.00"]

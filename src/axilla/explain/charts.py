@@ -26,12 +26,13 @@ from axilla.explain.svg import (
     svg_open,
     swatches,
 )
-from axilla.explain.texts import patient_number
+from axilla.explain.texts import patient_number, patient_numbers
 
 __all__ = [
     "ICON_TOTAL",
     "LEGEND_WRAP_CHARS",
     "OKABE_ITO",
+    "icon_array",
     "icon_array_svg",
     "icon_counts",
     "outcome_colours",
@@ -143,12 +144,26 @@ def icon_array_svg(
     ``counts`` maps each group label (in display order) to its percentage; the percentages
     become whole icons with ``icon_counts``.
     """
+    return icon_array(counts, title=title, lang=lang, id_prefix=id_prefix, columns=columns,
+                      colours=colours)[1]
+
+
+def icon_array(
+    counts: Mapping[str, float],
+    *,
+    title: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    id_prefix: str = "icon-array",
+    columns: int = 10,
+    colours: Sequence[str] | None = None,
+) -> tuple[list[int], str]:
+    """``icon_array_svg`` with the whole icons of each group it shows (``icon_counts``)."""
     labels = list(counts)
     n_icons = icon_counts(list(counts.values()))
     fills = _colours(len(labels), colours)
     title = title if title is not None else message("chart.icon_title", lang)
-    item = formatter("chart.icon_item", lang, "label", "count")
-    items = [item(label=label, count=k) for label, k in zip(labels, n_icons, strict=True)]
+    told = formatter("chart.icon_item", lang, "label", "count")
+    items = [told(label=label, count=k) for label, k in zip(labels, n_icons, strict=True)]
     desc = " ".join([message("chart.icon_intro", lang), *items])
 
     head, _, tail = title.partition(" (")  # the model's name on a line of its own
@@ -168,12 +183,13 @@ def icon_array_svg(
     out.append('<g aria-hidden="true">')
     icon = 0
     for fill, k in zip(fills, n_icons, strict=True):  # the next k icons in the group's colour
-        out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
-        icon += k
+        if k:
+            out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
+            icon += k
     out.append("</g>")
     out += swatches(legend, fills, margin, top + rows * cell + margin, legend_row)
     out += ("</svg>", "")  # the empty last item ends the text with a newline
-    return "\n".join(out)
+    return n_icons, "\n".join(out)
 
 
 #: Layout of the survival curves, px: left margin (axis labels), right margin, top (title),
@@ -277,8 +293,9 @@ def survival_curves_svg(
     title = title if title is not None else message("chart.curve_title", lang)
     last = t[-1]
     last_txt = patient_number(last) if last != int(last) else str(int(last))
-    item = formatter("chart.curve_item", lang, "label", "alive", "years")
-    items = [item(label=k, alive=patient_number(data[k][-1]), years=last_txt) for k in labels]
+    told = formatter("chart.curve_item", lang, "label", "alive", "years")
+    alive = patient_numbers([v[-1] for v in data.values()])
+    items = [told(label=k, alive=n, years=last_txt) for k, n in zip(labels, alive, strict=True)]
     desc = " ".join([message("chart.curve_intro", lang, years=last_txt), *items])
 
     left, top, plot_w, plot_h, legend_row = _LEFT, _TOP, _PLOT_W, _PLOT_H, 20
@@ -322,18 +339,19 @@ def stacked_bars_svg(
     """
     labels = list(bars)
     groups = list(bars[labels[0]]) if labels else []
+    rows = [list(parts.values()) for parts in bars.values()]
     problems: list[FieldProblem] = []
-    for bar, parts in bars.items():
+    for bar, parts, values in zip(labels, bars.values(), rows, strict=True):
         if list(parts) != groups:
             problems.append(FieldProblem(f"bars[{bar}]", list(parts), f"groups {groups}"))
-        elif abs(sum(parts.values()) - 100.0) > SUM_TOLERANCE:
-            problems.append(FieldProblem(f"bars[{bar}]", sum(parts.values()), "sum to 100"))
+        elif abs(sum(values) - 100.0) > SUM_TOLERANCE:
+            problems.append(FieldProblem(f"bars[{bar}]", sum(values), "sum to 100"))
     if not labels:
         problems.append(FieldProblem("bars", {}, "give at least one bar"))
     if problems:
         raise InputError(problems)
     fills = _colours(len(groups), colours)
-    said = [[patient_number(v) for v in parts.values()] for parts in bars.values()]
+    said = [patient_numbers(values) for values in rows]
     items = [f"{bar}: " + "; ".join([f"{g} {n}" for g, n in zip(groups, numbers, strict=True)])
              for bar, numbers in zip(labels, said, strict=True)]
     desc = " ".join([message("chart.bars_intro", lang), *items])
@@ -353,19 +371,20 @@ def stacked_bars_svg(
                 f"<title>{escape(group)}: ",
                 "#FFFFFF" if fill in ("#0072B2", "#000000", "#D55E00") else "#000000")
                for group, fill in zip(groups, fills, strict=True)]
-    for i, (bar, parts) in enumerate(bars.items()):
+    for i, (bar, values, numbers) in enumerate(zip(labels, rows, said, strict=True)):
         y = top + i * (bar_h + gap)
         middle = f'" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" text-anchor='
+        at_y = f'" y="{y}" width="'
         out.append(f'<text x="{left - 8}{middle}"end" fill="#000000">{escape(bar)}</text>')
         x = float(left)
-        for (opening, ink), value, number in zip(segment, parts.values(), said[i],
-                                                 strict=True):
-            w = bar_w * max(value, 0.0) / 100.0
-            out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" {opening}{number}'
-                       "</title></rect>")
+        for (opening, ink), value, number in zip(segment, values, numbers, strict=True):
+            w = bar_w * (0.0 if value < 0.0 else value) / 100.0  # max(value, 0.0), NaN kept
             if w >= 30:
-                out.append(f'<text x="{x + w / 2:.2f}{middle}"middle" fill="{ink}">{number}'
-                           "</text>")
+                out += (f'<rect x="{x:.2f}{at_y}{w:.2f}" {opening}{number}</title></rect>',
+                        f'<text x="{x + w / 2:.2f}{middle}"middle" fill="{ink}">{number}'
+                        "</text>")
+            else:
+                out.append(f'<rect x="{x:.2f}{at_y}{w:.2f}" {opening}{number}</title></rect>')
             x += w
     out += swatches(legend, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
     out += ("</svg>", "")  # the empty last item ends the text with a newline

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,6 +29,7 @@ __all__ = [
     "explain_recurrence_class",
     "explain_stage_group",
     "patient_number",
+    "patient_numbers",
 ]
 
 
@@ -73,6 +74,19 @@ def patient_number(x: float) -> str:
     if size - whole >= 0.5:
         whole += 1
     return f"-{whole}" if math.copysign(1.0, x) < 0 else str(whole)
+
+
+def patient_numbers(values: Sequence[float]) -> list[str]:
+    """``patient_number`` of each of ``values``, the usual case (a positive percentage) worked
+    in one pass."""
+    out = []
+    for x in values:
+        if 0.0 < x < _EXACT_HALVES:
+            whole = int(x)
+            out.append(str(whole + 1 if x - whole >= 0.5 else whole))
+        else:
+            out.append(patient_number(x))
+    return out
 
 
 def _patient_number_decimal(x: float) -> str:
