@@ -104,3 +104,30 @@ def test_stacked_bar_segments_below_zero_are_drawn_as_max_of_value_and_zero():
     svg = stacked_bars_svg({"5 years": {"A": 101.0, "B": -1.0, "C": -0.0}}, title="x")
     widths = re.findall(r'<rect x="[^"]+" y="58" width="([^"]+)"', svg)
     assert widths == ["266.64", "0.00", "-0.00"]
+
+
+def test_pn_categories_read_without_the_pattern_are_as_the_pattern_reads_them():
+    from axilla.explain.texts import _PN_CODES, _PN_RE
+
+    assert len(_PN_CODES) == 5 * 16 * 3
+    for label, code in _PN_CODES.items():
+        m = _PN_RE.match(re.sub(r"\((sn|f)\)$", "", label.strip()))
+        assert m is not None and m.group(1) == code, label
+
+
+def test_stage_groups_read_without_the_pattern_are_as_the_pattern_reads_them():
+    from axilla.explain.texts import _STAGE_GROUPS, _STAGE_RE
+
+    assert {"0", "IA", "IB", "IIA", "IIB", "IIIA", "IIIB", "IIIC", "IV"} <= set(_STAGE_GROUPS)
+    for label, parts in _STAGE_GROUPS.items():
+        m = _STAGE_RE.match(label)
+        assert m is not None and (m.group(1).upper(), m.group(2).upper()) == parts, label
+
+
+@pytest.mark.parametrize(("pn", "stage"), [(" pN1mi(sn) ", "stage IIb"), ("ypN2a(f)", "iiia")])
+def test_other_spellings_still_read_by_the_pattern(pn, stage):
+    from axilla.explain.texts import explain_pn_category, explain_stage_group
+
+    assert explain_pn_category(pn, 2).clinician.startswith(f"{pn}: 2 positive nodes")
+    assert explain_stage_group(stage).clinician.startswith(
+        f"Anatomic stage {stage.split()[-1].upper()} ")

@@ -168,9 +168,12 @@ def _nodes_found(f: QuestionFacts, lang: str) -> _Answer:
     order = ("macro", "micro", "pos", "itc")
     sentences: list[str] = []
     terms = ["lymph_node"]
-    axillary = [n for n in f.nodes if n.site not in _OTHER_SITES]
+    by_group: dict[str, list[NodeSeen]] = {}
+    for n in f.nodes:  # the axillary nodes, by how each was found
+        if n.site not in _OTHER_SITES:
+            by_group.setdefault(n.found_by, []).append(n)
     for group in _NODE_GROUPS:
-        nodes = [n for n in axillary if n.found_by == group]
+        nodes = by_group.get(group)
         if not nodes:
             continue
         if group == "sentinel":
@@ -185,8 +188,8 @@ def _nodes_found(f: QuestionFacts, lang: str) -> _Answer:
             continue
         key = f"nodes_found.group_{group}"
         if len(nodes) == 1 and group == "sentinel":
-            sentences.append(_m("nodes_found.group_sentinel_one", lang,
-                                what=_said(lang)[f"nodes_found.what_{cats[0]}"]))
+            sentences.append(formatter("questions.nodes_found.group_sentinel_one", lang, "what")(
+                what=_said(lang)[f"nodes_found.what_{cats[0]}"]))
             continue
         shown = [c for c in order if c in cats] or ["neg"]
         for cat in shown:
@@ -198,11 +201,13 @@ def _nodes_found(f: QuestionFacts, lang: str) -> _Answer:
                                 what=_said(lang)[f"nodes_found.what_{n.category}"]))
     sizes = [n.size_mm for n in f.nodes if n.size_mm and n.category in ("micro", "macro")]
     if sizes:
-        sentences.append(_m("nodes_found.largest", lang, size_mm=f"{max(sizes):g}"))
+        sentences.append(formatter("questions.nodes_found.largest", lang, "size_mm")(
+            size_mm=f"{max(sizes):g}"))
     if not f.nodes:
         sentences.append(_said(lang)["nodes_found.none_removed"])
+    seen = {n.category for n in f.nodes}
     for cat, term in (("itc", "itc"), ("micro", "micrometastasis"), ("macro", "macrometastasis")):
-        if any(n.category == cat for n in f.nodes):
+        if cat in seen:
             terms.append(term)
     return _question("nodes_found", _join(sentences), terms, lang)
 
@@ -213,8 +218,8 @@ def _has_it_spread(f: QuestionFacts, lang: str) -> _Answer:
     if f.pn_category == "NX":
         parts.append(_said(lang)["has_it_spread.not_checked"])
     elif f.pn_category == "N0":
-        parts.append(_m("has_it_spread.itc_only" if f.pn_modifier == "(i+)"
-                        else "has_it_spread.no_nodes", lang))
+        parts.append(_said(lang)["has_it_spread.itc_only" if f.pn_modifier == "(i+)"
+                                 else "has_it_spread.no_nodes"])
     else:
         parts.append(_said(lang)["has_it_spread.to_nodes"])
         if f.pn_category == "N1mi":
@@ -232,11 +237,13 @@ def _stage(f: QuestionFacts, lang: str) -> _Answer:
     if main is None:
         return _question("stage", _said(lang)["stage.none"], ["stage"], lang)
     if f.prognostic_stage:
-        parts = [_m("stage.both", lang, stage=_plain_stage(f.prognostic_stage))]
+        parts = [formatter("questions.stage.both", lang, "stage")(
+            stage=_plain_stage(f.prognostic_stage))]
         if f.anatomic_stage and f.anatomic_stage != f.prognostic_stage:
-            parts.append(_m("stage.other", lang, other_stage=_plain_stage(f.anatomic_stage)))
+            parts.append(formatter("questions.stage.other", lang, "other_stage")(
+                other_stage=_plain_stage(f.anatomic_stage)))
     else:
-        parts = [_m("stage.one", lang, stage=_plain_stage(main))]
+        parts = [formatter("questions.stage.one", lang, "stage")(stage=_plain_stage(main))]
     return _question("stage", _join(parts), ["stage", "grade"], lang)
 
 
@@ -272,7 +279,8 @@ def _treatment_benefits(f: QuestionFacts, lang: str) -> _Answer:
     if f.predict_version is None or not f.benefits:
         return _question("treatment_benefits", _said(lang)["treatment_benefits.not_available"],
                          ["predict"], lang)
-    parts = [_m("treatment_benefits.intro", lang, version=f.predict_version, years=f.year)]
+    parts = [formatter("questions.treatment_benefits.intro", lang, "version", "years")(
+        version=f.predict_version, years=f.year)]
     by_letter = {b.letter: b for b in f.benefits}
     names = _treatment_names(lang)
     terms = ["predict", "overall_survival"]
@@ -348,7 +356,7 @@ def _pending(f: QuestionFacts, lang: str) -> _Answer:
     for rec in f.recommendations:
         what = None if rec.uncertain is None else still_open.get(rec.id)
         if what is not None:
-            parts.append(_m("pending.unsure", lang, what=what))
+            parts.append(formatter("questions.pending.unsure", lang, "what")(what=what))
     if not parts:
         parts.append(_said(lang)["pending.nothing"])
     return _question("pending", _join(parts), [], lang)
