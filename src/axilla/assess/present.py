@@ -100,8 +100,10 @@ def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict
     """The bars of ``chart_counts`` with one set of groups in one order: alive, extra alive
     with each treatment (0 in a year it adds nothing), died of breast cancer, of other causes;
     "alive, allowing for treatment harms" names the first group of every bar if of any."""
-    harms = _outcome_labels(lang)[1]
     groups = [list(b) for b in bars.values()]
+    if groups.count(groups[0]) == len(groups):
+        return bars  # one set of groups already: each bar as it is
+    harms = _outcome_labels(lang)[1]
     alive = harms if any(g[0] == harms for g in groups) else groups[0][0]
     extras = list(dict.fromkeys([k for g in groups for k in g[1:-2]]))
     breast, other = groups[0][-2:]
@@ -157,7 +159,7 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
 
     def add(topic: str, e: Text) -> None:
         out.append({"topic": topic, "clinician": e.clinician, "patient": e.patient,
-                    "glossary_terms": list(e.terms)})
+                    "glossary_terms": e.terms})  # the check makes each a new list
 
     staging = f.staging
     for node, result in zip(case.nodes, staging.nodes, strict=True):
@@ -195,7 +197,7 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
         plain = explain_recommendation_strength(rec.strength, lang)
         out.append({"topic": f"guidance:{rec.topic}",
                     "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
-                    "patient": plain.patient, "glossary_terms": list(plain.terms)})
+                    "patient": plain.patient, "glossary_terms": plain.terms})
     return _EXPLANATIONS.validate_python(out)
 
 
@@ -240,7 +242,7 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
         prognostic_stage=staging.pathological_prognostic_stage,
         recommendations=tuple([_advice(Advice, (r.id, r.topic, r.conditional_on or r.uncertain))
                                 for r in guidance.recommendations]),
-        undecided=tuple([(u.id, tuple(u.missing)) for u in guidance.undecided]),
+        undecided=tuple([(u.id, u.missing) for u in guidance.undecided]),  # each a tuple
         predict_version=predict.model.version if predict else None,
         benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
         year=year,

@@ -19,7 +19,9 @@ LEGEND_WRAP_CHARS = 40
 
 def escape(text: str) -> str:
     """``text`` as SVG character data: &, < and > as entities (``xml.sax.saxutils.escape``)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def attr(value: str) -> str:
@@ -69,12 +71,11 @@ def swatches(items: Sequence[list[str]], fills: Sequence[str], x: float, top: fl
     text = f'<text x="{x + 22:g}" y="'
     span = f'<tspan x="{x + 22:g}" dy="'
     for i, lines in enumerate(items):
-        first = lines[0].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if len(lines) > 1:
-            second = lines[1].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            spans = f'{span}0">{first}</tspan>{span}15">{second}</tspan>'
+            spans = (f'{span}0">{escape(lines[0])}</tspan>'
+                     f'{span}15">{escape(lines[1])}</tspan>')
         else:
-            spans = f'{span}0">{first}</tspan>'
+            spans = f'{span}0">{escape(lines[0])}</tspan>'
         out += (f'{square}{y:g}" width="14" height="14" '
                 f'fill={attr(fills[i])} stroke="#000000" stroke-width="0.5"/>',
                 f'{text}{y + 12:g}" {FONT} font-size="13" fill="#000000">{spans}</text>')
