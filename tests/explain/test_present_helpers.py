@@ -131,3 +131,35 @@ def test_other_spellings_still_read_by_the_pattern(pn, stage):
     assert explain_pn_category(pn, 2).clinician.startswith(f"{pn}: 2 positive nodes")
     assert explain_stage_group(stage).clinician.startswith(
         f"Anatomic stage {stage.split()[-1].upper()} ")
+
+
+_VALUE = st.one_of(st.floats(-5, 120), st.just(float("nan")), st.just(100.0), st.just(0.0))
+
+
+@given(st.lists(st.sampled_from([0.0, 1.0, 2.0, 5.0, 15.0, 16.0, -1.0, float("nan")]),
+                max_size=4),
+       st.dictionaries(st.sampled_from(["A", "B", "C"]), st.lists(_VALUE, max_size=5),
+                       max_size=3))
+def test_curves_checked_at_once_fit_exactly_when_no_problem_is_found(years, series):
+    from axilla.explain.charts import _curve_problems, _curves_fit
+
+    t = [float(x) for x in years]
+    data = {k: [float(x) for x in v] for k, v in series.items()}
+    assert _curves_fit(t, data, 15) == (not _curve_problems(years, t, series, 15))
+
+
+@pytest.mark.parametrize(("years", "series", "fit"), [
+    ([0, 1, 2], {"A": [100, 90, 80], "B": [100, 95, 90]}, True),
+    ([1, 2], {"A": [90, 80]}, True),  # year 0 at 100 % is added
+    ([0, 1, 2], {"A": [100, 90, 80], "B": [99, 95, 90]}, False),  # not 100 at year 0
+    ([0, 2, 1], {"A": [100, 90, 80]}, False),
+    ([0, 1, 2], {"A": [100, 90]}, False),
+    ([0, 1], {}, False),
+])
+def test_curves_fit_by_hand(years, series, fit):
+    from axilla.explain.charts import _curve_problems, _curves_fit
+
+    t = [float(x) for x in years]
+    data = {k: [float(x) for x in v] for k, v in series.items()}
+    assert _curves_fit(t, data, 15) is fit
+    assert (not _curve_problems(years, t, series, 15)) is fit

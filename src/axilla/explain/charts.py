@@ -250,6 +250,41 @@ def _curve_frame(max_years: int, lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int) -> bool:
+    """Whether curves of these years and series can be drawn: ``_curve_problems`` finds
+    nothing exactly when this holds (all the series' values checked at once)."""
+    if not t or not data or not _within(t, 0, max_years) or not all(map(operator.lt, t, t[1:])):
+        return False
+    n = len(t)
+    if not all([len(v) == n for v in data.values()]):
+        return False
+    if not _within([x for v in data.values() for x in v], 0, 100):
+        return False
+    return t[0] != 0 or all([abs(v[0] - 100) <= 1e-9 for v in data.values()])
+
+
+def _curve_problems(years: Sequence[float], t: list[float],
+                    series: Mapping[str, Sequence[float]], max_years: int) -> list[FieldProblem]:
+    """What is wrong with the years and series of survival curves, each named."""
+    problems: list[FieldProblem] = []
+    if not t or not _within(t, 0, max_years):
+        problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
+    elif not all(map(operator.lt, t, t[1:])):
+        problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
+    if not series:
+        problems.append(FieldProblem("series", {}, "give at least one series"))
+    for label, values in series.items():
+        v = list(map(float, values))
+        if len(v) != len(t):
+            problems.append(FieldProblem(f"series[{label}]", len(v),
+                                         f"needs one value per year ({len(t)})"))
+        elif not _within(v, 0, 100):
+            problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
+        elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
+            problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
+    return problems
+
+
 def survival_curves_svg(
     years: Sequence[float],
     series: Mapping[str, Sequence[float]],
@@ -266,25 +301,9 @@ def survival_curves_svg(
     at those years. If ``years`` does not start at 0, the point (0, 100 %) is added.
     """
     t = list(map(float, years))
-    problems: list[FieldProblem] = []
-    if not t or not _within(t, 0, max_years):
-        problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
-    elif not all(map(operator.lt, t, t[1:])):
-        problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
-    if not series:
-        problems.append(FieldProblem("series", {}, "give at least one series"))
-    data: dict[str, list[float]] = {}
-    for label, values in series.items():
-        v = data[label] = list(map(float, values))
-        if len(v) != len(t):
-            problems.append(FieldProblem(f"series[{label}]", len(v),
-                                         f"needs one value per year ({len(t)})"))
-        elif not _within(v, 0, 100):
-            problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
-        elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
-            problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
-    if problems:
-        raise InputError(problems)
+    data = {label: list(map(float, values)) for label, values in series.items()}
+    if not _curves_fit(t, data, max_years):
+        raise InputError(_curve_problems(years, t, series, max_years))
     if t[0] != 0:
         t = [0.0, *t]
         data = {k: [100.0, *v] for k, v in data.items()}
