@@ -298,13 +298,14 @@ def _treatment_benefits(f: QuestionFacts, lang: str) -> _Answer:
         else:
             pp, stem = b.if_added_pp, "if_added"
         extra = patient_number(pp)
+        key = f"questions.treatment_benefits.{stem}"
         if pp < 0.5:
-            parts.append(_m(f"treatment_benefits.{stem}_small", lang, treatment=treatment))
+            parts.append(formatter(f"{key}_small", lang, "treatment")(treatment=treatment))
         elif extra == "1":
-            parts.append(_m(f"treatment_benefits.{stem}_one", lang, treatment=treatment))
+            parts.append(formatter(f"{key}_one", lang, "treatment")(treatment=treatment))
         else:
-            parts.append(_m(f"treatment_benefits.{stem}", lang, treatment=treatment,
-                            extra=extra))
+            parts.append(formatter(key, lang, "treatment", "extra")(treatment=treatment,
+                                                                    extra=extra))
     parts.append(_said(lang)["treatment_benefits.groups"])
     return _question("treatment_benefits", _join(parts), terms, lang)
 
