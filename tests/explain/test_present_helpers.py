@@ -78,9 +78,9 @@ def test_patient_numbers_in_one_pass_are_each_patient_number(values):
 
 def test_curve_path_has_each_years_x_by_hand():
     """x = 64 px + 480 px * year / 15: 32 px a year on the 0-15-year axis."""
-    from axilla.explain.charts import _curve_path
+    from axilla.explain.curve_frame import curve_path
 
-    path = _curve_path(tuple(float(t) for t in range(16)), 15)
+    path = curve_path(tuple(float(t) for t in range(16)), 15)
     assert path.split(" L ")[:3] == ["64.00 %.2f", "96.00 %.2f", "128.00 %.2f"]
     assert path.split(" L ")[-1] == "544.00 %.2f"
     assert path % tuple(range(16)) == " L ".join(f"{64 + 32 * t}.00 {t}.00" for t in range(16))

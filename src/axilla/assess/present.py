@@ -29,13 +29,10 @@ from axilla.explain import (
 )
 from axilla.explain.catalogue import formatter
 from axilla.explain.charts import icon_array, outcome_colours, stacked_bars_svg
+from axilla.explain.question_facts import Advice, Benefit, NodeSeen, QuestionFacts
 from axilla.explain.questions import (
     DURING_TREATMENT_MONTHS,
-    Advice,
-    Benefit,
-    NodeSeen,
     PatientQuestion,
-    QuestionFacts,
     patient_questions,
 )
 from axilla.explain.texts import Explanation as Text

@@ -12,10 +12,20 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Mapping, Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from axilla.errors import FieldProblem, InputError
 from axilla.explain.catalogue import DEFAULT_LANGUAGE, formatter, message
+from axilla.explain.curve_frame import (
+    LEFT,
+    PLOT_H,
+    PLOT_W,
+    RIGHT,
+    TOP,
+    curve_frame,
+    curve_path,
+    dash,
+)
 from axilla.explain.svg import (
     FONT,
     LEGEND_WRAP_CHARS,
@@ -69,8 +79,6 @@ def outcome_colours(n_groups: int) -> list[str]:
     return [ALIVE_COLOUR, *TREATMENT_COLOURS[:extras], BREAST_DEATH_COLOUR, OTHER_DEATH_COLOUR]
 
 
-#: Dash patterns so that curves differ by more than colour.
-_DASHES: tuple[str | None, ...] = (None, "8 4", "2 3", "10 3 2 3", "4 4", "12 6", "1 2", "6 2")
 
 ICON_TOTAL = 100
 #: Percentages must sum to 100 within this tolerance (rounding of displayed figures).
@@ -192,62 +200,12 @@ def icon_array(
     return n_icons, "\n".join(out)
 
 
-#: Layout of the survival curves, px: left margin (axis labels), right margin, top (title),
-#: and the plot area.
-_LEFT, _RIGHT, _TOP, _PLOT_W, _PLOT_H = 64, 16, 44, 480, 300
-
-
 def _within(values: list[float], low: float, high: float) -> bool:
     """Whether each of ``values`` lies within ``low`` to ``high`` (NaN does not)."""
     return not values or (not any(map(math.isnan, values))
                           and low <= min(values) and max(values) <= high)
 
 
-def _dash(i: int) -> str:
-    """The dash attribute of the ``i``-th curve (none for the first)."""
-    dash = _DASHES[i % len(_DASHES)]
-    return f' stroke-dasharray="{dash}"' if dash else ""
-
-
-@lru_cache(maxsize=16)
-def _curve_path(years: tuple[float, ...], max_years: int) -> str:
-    """A curve's path with the x of each year written in and a ``%.2f`` for the y of each
-    point, which depends only on the years shown (drawn once for a span of years)."""
-    return " L ".join([f"{_LEFT + _PLOT_W * x / max_years:.2f} %.2f" for x in years])
-
-
-@cache
-def _curve_frame(max_years: int, lang: str) -> tuple[str, ...]:
-    """The grid, axes and axis titles of the survival curves, which depend only on the span of
-    years and the language (drawn once each)."""
-    left, top, plot_w, plot_h = _LEFT, _TOP, _PLOT_W, _PLOT_H
-    out = ['<g aria-hidden="true">']
-    for year in range(max_years + 1):
-        x = left + plot_w * year / max_years
-        out.append(f'<line x1="{x:.2f}" y1="{top}" x2="{x:.2f}" y2="{top + plot_h}" '
-                   f'stroke="#DDDDDD" stroke-width="{1 if year % 5 else 1.5}"/>')
-        if year % 5 == 0:
-            out.append(f'<text x="{x:.2f}" y="{top + plot_h + 18}" {FONT} font-size="12" '
-                       f'text-anchor="middle" fill="#000000">{year}</text>')
-    for pct in range(0, 101, 10):
-        y = top + plot_h * (1 - pct / 100)
-        out.append(f'<line x1="{left}" y1="{y:.2f}" x2="{left + plot_w}" y2="{y:.2f}" '
-                   f'stroke="#DDDDDD" stroke-width="1"/>')
-        if pct % 20 == 0:
-            out.append(f'<text x="{left - 6}" y="{y + 4:.2f}" {FONT} font-size="12" '
-                       f'text-anchor="end" fill="#000000">{pct}</text>')
-    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
-               f'y2="{top + plot_h}" stroke="#000000" stroke-width="1.5"/>')
-    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" '
-               f'stroke="#000000" stroke-width="1.5"/>')
-    out.append(f'<text x="{left + plot_w / 2:.2f}" y="{top + plot_h + 38}" {FONT} '
-               f'font-size="13" text-anchor="middle" fill="#000000">'
-               f'{escape(message("chart.x_axis", lang))}</text>')
-    out.append(f'<text x="16" y="{top + plot_h / 2:.2f}" {FONT} font-size="13" '
-               f'text-anchor="middle" fill="#000000" '
-               f'transform="rotate(-90 16 {top + plot_h / 2:.2f})">'
-               f'{escape(message("chart.y_axis", lang))}</text>')
-    return tuple(out)
 
 
 def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int) -> bool:
@@ -317,15 +275,15 @@ def survival_curves_svg(
     items = [told(label=k, alive=n, years=last_txt) for k, n in zip(labels, alive, strict=True)]
     desc = " ".join([message("chart.curve_intro", lang, years=last_txt), *items])
 
-    left, top, plot_w, plot_h, legend_row = _LEFT, _TOP, _PLOT_W, _PLOT_H, 20
-    width = left + plot_w + _RIGHT
+    left, top, plot_w, plot_h, legend_row = LEFT, TOP, PLOT_W, PLOT_H, 20
+    width = left + plot_w + RIGHT
     height = top + plot_h + 52 + legend_row * len(labels) + 8
     out = svg_open(width, height, id_prefix, title, desc)
     out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
                f'fill="#000000">{escape(title)}</text>')
-    out += _curve_frame(max_years, lang)
-    path = _curve_path(tuple(t), max_years)
-    strokes = [f"stroke={attr(stroke)} stroke-width=\"2.5\"{_dash(i)}"
+    out += curve_frame(max_years, lang)
+    path = curve_path(tuple(t), max_years)
+    strokes = [f"stroke={attr(stroke)} stroke-width=\"2.5\"{dash(i)}"
                for i, stroke in enumerate(strokes)]
     for label, stroke in zip(labels, strokes, strict=True):
         points = path % tuple([top + plot_h * (1 - v / 100) for v in data[label]])

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -30,6 +30,9 @@ from axilla.explain.catalogue import (
     message,
     placeholders,
 )
+from axilla.explain.question_facts import Advice as Advice
+from axilla.explain.question_facts import Benefit as Benefit
+from axilla.explain.question_facts import NodeSeen, QuestionFacts
 from axilla.explain.texts import patient_number
 
 QUESTION_IDS = ("nodes_found", "has_it_spread", "stage", "axilla_treatment",
@@ -61,62 +64,6 @@ class PatientQuestion(BaseModel):
 #: (``_QUESTIONS``, as ``PatientQuestion(**answer)`` each).
 _Answer = dict[str, Any]
 _QUESTIONS = TypeAdapter(list[PatientQuestion])
-
-
-class NodeSeen(NamedTuple):
-    """One node as staged: how it was found, where, and its category (neg/itc/micro/macro/pos).
-
-    Named tuples here and below, not frozen dataclasses: as immutable, and made several times
-    faster (a frozen dataclass sets each field through ``object.__setattr__``)."""
-
-    found_by: str
-    site: str
-    category: str
-    size_mm: float | None = None
-
-
-class Benefit(NamedTuple):
-    """One PREDICT treatment at the reported year: in the plan or not, and what it adds (pp).
-
-    ``if_added_pp`` is None where the treatment does not apply (e.g. trastuzumab for a
-    HER2-negative cancer)."""
-
-    letter: str
-    chosen: bool
-    benefit_pp: float
-    if_added_pp: float | None
-
-
-class Advice(NamedTuple):
-    """One fired guidance recommendation as the questions need it (id, topic, open point).
-
-    A named tuple rather than a frozen dataclass: an assessment makes one for each of its ~30
-    recommendations, and a tuple is made several times faster."""
-
-    id: str
-    topic: str
-    uncertain: str | None = None
-
-
-class QuestionFacts(NamedTuple):
-    """Everything the answers draw on, already computed by the pipeline (figures, no words)."""
-
-    nodes: tuple[NodeSeen, ...]
-    pn_category: str  # e.g. "N1mi", "N0", "NX"
-    pn_modifier: str  # e.g. "(i+)"
-    m: str  # e.g. "cM0"
-    anatomic_stage: str | None
-    prognostic_stage: str | None
-    recommendations: tuple[Advice, ...]
-    undecided: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule id, missing facts)
-    predict_version: str | None = None
-    benefits: tuple[Benefit, ...] = ()
-    year: int = 10
-    plan: frozenset[str] = frozenset()  # letters of the chosen treatments: r h c t b
-    pregnant: bool = False
-    recurrence_class: str | None = None
-    recurrence_patient_text: str | None = None  # the event's explanation, already in words
-    during_primary_treatment: bool = False
 
 
 def _m(key: str, lang: str, **values: object) -> str:
