@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -19,6 +20,7 @@ from axilla.io import (
     UnusableInputError,
     errors_path,
     run_batch,
+    tables,
 )
 
 
@@ -147,3 +149,42 @@ def test_run_batch_leaves_no_output_for_an_unusable_input(tmp_path: Path) -> Non
     assert not out.exists()
     with pytest.raises(UnusableInputError, match="overwrite the input"):
         run_batch("double", src, src, _double, lambda _: ["row", "x2"], ["x"])
+
+
+def test_small_parquet_blocks_are_gathered_into_one_row_group(tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    with TableWriter(out, ["id", "x"]) as w:
+        for i in range(50):
+            w.write({"id": [f"r{i}a", f"r{i}b"], "x": [i + 0.25, float("nan")]})
+    f = pq.ParquetFile(out)
+    assert f.metadata.num_row_groups == 1
+    got = f.read().to_pydict()
+    assert got["id"] == [f"r{i}{s}" for i in range(50) for s in "ab"]
+    assert got["x"] == [v for i in range(50) for v in (i + 0.25, None)]
+
+
+def test_a_wide_table_writes_a_row_group_per_cell_budget(tmp_path: Path, monkeypatch) -> None:
+    # 10 columns, blocks of 3 rows, a budget of 100 cells: a row group is written once 10 or
+    # more rows are gathered, i.e. every 4 blocks (12 rows); the last 2 blocks at close
+    monkeypatch.setattr(tables, "ROW_GROUP_CELLS", 100)
+    names = [f"c{j}" for j in range(10)]
+    out = tmp_path / "wide.parquet"
+    with TableWriter(out, names) as w:
+        for b in range(10):
+            w.write({n: np.arange(3, dtype=float) + 100 * b + j for j, n in enumerate(names)})
+    meta = pq.ParquetFile(out).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [12, 12, 6]
+    got = pq.read_table(out).to_pydict()
+    assert got["c7"] == [100.0 * b + 7 + r for b in range(10) for r in range(3)]
+
+
+def test_a_narrow_table_caps_its_row_groups_by_rows(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(tables, "ROW_GROUP_ROWS", 5)
+    out = tmp_path / "narrow.parquet"
+    with TableWriter(out, ["x"]) as w:
+        for b in range(4):
+            w.write({"x": np.full(3, float(b))})
+    meta = pq.ParquetFile(out).metadata
+    # gathered to 6 rows (>= 5), written as row groups of at most 5 rows; then 6 again
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [5, 1, 5, 1]
+    assert pq.read_table(out).column("x").to_pylist() == [float(b) for b in range(4) for _ in "123"]

@@ -158,15 +158,16 @@ class Patients:
 
 
 def patients(plan: Plan, x: Mapping[str, np.ndarray]) -> Patients:
+    """What a chunk of patients contributes, by the version's equations."""
     v = plan.version
     pi_fixed = eq.prognostic_index_fixed(v, x)
     mi = eq.other_cause_index(v, x)
     harm = eq.harms(v, x)
-    lps = [eq.other_cause_lp(v, mi, harm, key) for key in plan.keys]
+    lp = eq.other_cause_lps(v, mi, harm, plan.keys)
     return Patients(
         pi_fixed=pi_fixed, group=eq.group_index(x), scale=np.exp(pi_fixed),
         factors=plan.factors[:, eq.treatment_state(x)], mi=mi, harm=harm,
-        other_scale=np.exp(np.stack(lps)),
+        other_scale=np.exp(lp, out=lp),
     )
 
 
@@ -329,12 +330,9 @@ class TableCovariates:
 def table_covariates(tp: TablePlan, x: Mapping[str, np.ndarray]) -> TableCovariates:
     """The covariates of a chunk of patients, by the version's equations."""
     v = tp.plan.version
-    mi, harm = eq.other_cause_index(v, x), eq.harms(v, x)
-    lp = np.stack([eq.other_cause_lp(v, mi, harm, key) for key in tp.plan.keys])
-    index = eq.treatment_state(x)
-    index *= eq.N_GROUPS
-    index += eq.group_index(x)
-    return TableCovariates(scale=np.exp(eq.prognostic_index_fixed(v, x)), index=index,
+    lp = eq.other_cause_lps(v, eq.other_cause_index(v, x), eq.harms(v, x), tp.plan.keys)
+    scale = eq.prognostic_index_fixed(v, x)
+    return TableCovariates(scale=np.exp(scale, out=scale), index=eq.state_group_index(x),
                            other=np.exp(lp, out=lp))
 
 
