@@ -24,19 +24,15 @@ from axilla.explain import (
     explain_recommendation_strength,
     explain_recurrence_class,
     explain_stage_group,
-    icon_array_svg,
-    icon_counts,
     message,
     survival_curves_svg,
 )
-from axilla.explain.charts import outcome_colours, stacked_bars_svg
+from axilla.explain.catalogue import formatter
+from axilla.explain.charts import icon_array, outcome_colours, stacked_bars_svg
+from axilla.explain.question_facts import Advice, Benefit, NodeSeen, QuestionFacts
 from axilla.explain.questions import (
     DURING_TREATMENT_MONTHS,
-    Advice,
-    Benefit,
-    NodeSeen,
     PatientQuestion,
-    QuestionFacts,
     patient_questions,
 )
 from axilla.explain.texts import Explanation as Text
@@ -63,8 +59,8 @@ def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, flo
 def _extra_labels(r: PredictResult, lang: str) -> tuple[str | None, ...]:
     """The "extra alive with ..." label of each treatment step of ``r``, None where not
     chosen (read once a chart set, for all its years)."""
-    return tuple([message("chart.label_extra_alive", lang, treatment=b.treatment)
-                  if b.chosen else None for b in r.benefits])
+    extra = formatter("chart.label_extra_alive", lang, "treatment")
+    return tuple([extra(treatment=b.treatment) if b.chosen else None for b in r.benefits])
 
 
 def _chart_counts(r: PredictResult, year: int, labels: tuple[str, str, str, str],
@@ -101,8 +97,10 @@ def _same_groups(bars: dict[str, dict[str, float]], lang: str) -> dict[str, dict
     """The bars of ``chart_counts`` with one set of groups in one order: alive, extra alive
     with each treatment (0 in a year it adds nothing), died of breast cancer, of other causes;
     "alive, allowing for treatment harms" names the first group of every bar if of any."""
-    harms = _outcome_labels(lang)[1]
     groups = [list(b) for b in bars.values()]
+    if groups.count(groups[0]) == len(groups):
+        return bars  # one set of groups already: each bar as it is
+    harms = _outcome_labels(lang)[1]
     alive = harms if any(g[0] == harms for g in groups) else groups[0][0]
     extras = list(dict.fromkeys([k for g in groups for k in g[1:-2]]))
     breast, other = groups[0][-2:]
@@ -125,26 +123,27 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     labels, extra_labels = _outcome_labels(lang), _extra_labels(r, lang)
     counts = _chart_counts(r, year, labels, extra_labels)
     model = f"{r.model.name} {r.model.version}"
-    icons = icon_array_svg(counts, title=message("chart.icon_heading", lang, years=year,
-                                                 model=model), lang=lang,
-                           colours=outcome_colours(len(counts)))
+    n_icons, icons = icon_array(
+        counts, title=formatter("chart.icon_heading", lang, "years", "model")(
+            years=year, model=model), lang=lang, colours=outcome_colours(len(counts)))
     series = {message("chart.label_series_surgery_only", lang):
               [100.0, *map(r.surgery_only.overall_survival_pct.__getitem__, _CURVE_YEARS)]}
     for step, b in zip(r.steps, r.benefits, strict=True):  # one curve a treatment step
         if b.chosen:
             series[f"+ {b.treatment}"] = [
                 100.0, *map(step.overall_survival_pct.__getitem__, _CURVE_YEARS)]
-    curves = survival_curves_svg([0, *_CURVE_YEARS], series, lang=lang,
-                                 title=message("chart.curve_heading", lang, model=model))
-    grouped = _same_groups({message("chart.bar_label", lang, years=t):
+    curves = survival_curves_svg(
+        [0, *_CURVE_YEARS], series, lang=lang,
+        title=formatter("chart.curve_heading", lang, "model")(model=model))
+    bar_label = formatter("chart.bar_label", lang, "years")
+    grouped = _same_groups({bar_label(years=t):
                             counts if t == year else _chart_counts(r, t, labels, extra_labels)
                             for t in (5, 10, 15) if t in r.years}, lang)
-    bars = stacked_bars_svg(grouped, title=message("chart.bars_heading", lang, model=model),
-                            lang=lang,
-                            colours=outcome_colours(len(next(iter(grouped.values())))))
-    tally = dict(zip(counts, icon_counts(list(counts.values())), strict=True))
-    return Charts(icon_array_year=year, icon_array_counts=tally, icon_array_svg=icons,
-                  survival_curves_svg=curves, stacked_bars_svg=bars)
+    bars = stacked_bars_svg(
+        grouped, title=formatter("chart.bars_heading", lang, "model")(model=model), lang=lang,
+        colours=outcome_colours(len(next(iter(grouped.values())))))
+    return Charts(icon_array_year=year, icon_array_counts=dict(zip(counts, n_icons, strict=True)),
+                  icon_array_svg=icons, survival_curves_svg=curves, stacked_bars_svg=bars)
 
 
 #: The typed explanations of a case checked in one pass (as ``Explanation(**row)`` each).
@@ -157,7 +156,7 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
 
     def add(topic: str, e: Text) -> None:
         out.append({"topic": topic, "clinician": e.clinician, "patient": e.patient,
-                    "glossary_terms": list(e.terms)})
+                    "glossary_terms": e.terms})  # the check makes each a new list
 
     staging = f.staging
     for node, result in zip(case.nodes, staging.nodes, strict=True):
@@ -195,7 +194,7 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
         plain = explain_recommendation_strength(rec.strength, lang)
         out.append({"topic": f"guidance:{rec.topic}",
                     "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
-                    "patient": plain.patient, "glossary_terms": list(plain.terms)})
+                    "patient": plain.patient, "glossary_terms": plain.terms})
     return _EXPLANATIONS.validate_python(out)
 
 
@@ -210,6 +209,11 @@ def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
         added = own if if_added is None else if_added.get(b.letter)
         out.append(Benefit(b.letter, b.chosen, float(b.benefit_pp[year]), added))
     return tuple(out)
+
+
+#: ``Advice(id, topic, uncertain)`` made straight from its three values, without the Python
+#: frame of a named tuple's constructor (about 30 an assessment).
+_advice = tuple.__new__
 
 
 def question_facts(case: Case, staging: StagingResult, predict: PredictResult | None,
@@ -233,9 +237,9 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
         pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
         anatomic_stage=staging.anatomic_stage,
         prognostic_stage=staging.pathological_prognostic_stage,
-        recommendations=tuple([Advice(r.id, r.topic, r.conditional_on or r.uncertain)
-                               for r in guidance.recommendations]),
-        undecided=tuple([(u.id, tuple(u.missing)) for u in guidance.undecided]),
+        recommendations=tuple([_advice(Advice, (r.id, r.topic, r.conditional_on or r.uncertain))
+                                for r in guidance.recommendations]),
+        undecided=tuple([(u.id, u.missing) for u in guidance.undecided]),  # each a tuple
         predict_version=predict.model.version if predict else None,
         benefits=benefits_from(predict.benefits, year, if_added) if predict else (),
         year=year,
@@ -260,5 +264,6 @@ def questions(case: Case, f: Figures, lang: str = "en") -> list[PatientQuestion]
 def present(case: Case, f: Figures, *, lang: str = "en") -> Assessment:
     """The assessment of one case: its figures with explanations, the patient's questions
     answered, and charts, all in ``lang``."""
-    return Assessment(**dict(f), explanations=explanations(case, f, lang),
+    # the figures' fields as they are (``dict(f)`` walks the model for the same pairs)
+    return Assessment(**f.__dict__, explanations=explanations(case, f, lang),
                       patient_questions=questions(case, f, lang), charts=charts(f, lang=lang))

@@ -9,7 +9,7 @@ template's placeholders are read once a language, when its catalogue is first us
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, NoReturn
@@ -97,6 +97,20 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     if entry is None or values.keys() != entry[1]:
         _refuse(key, lang, values)
     return entry[0].format(**values)
+
+
+@cache
+def formatter(key: str, lang: str, *names: str) -> Callable[..., str]:
+    """The template ``key`` of ``lang`` as a function of exactly the values ``names``, checked
+    once a (key, language, names) as ``message`` checks every call; for texts rendered many
+    times an assessment. A text without placeholders is returned by a function of nothing."""
+    fixed, templates = _PARSED.get(lang) or _parsed(lang)
+    entry = templates.get(key)
+    if entry is None or set(names) != entry[1]:
+        if key in fixed and not names:
+            return catalogue(lang)[key].format
+        _refuse(key, lang, dict.fromkeys(names))
+    return entry[0].format
 
 
 def _refuse(key: str, lang: str, values: Mapping[str, object]) -> NoReturn:

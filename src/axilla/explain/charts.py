@@ -12,10 +12,20 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Mapping, Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from axilla.errors import FieldProblem, InputError
-from axilla.explain.catalogue import DEFAULT_LANGUAGE, message
+from axilla.explain.catalogue import DEFAULT_LANGUAGE, formatter, message
+from axilla.explain.curve_frame import (
+    LEFT,
+    PLOT_H,
+    PLOT_W,
+    RIGHT,
+    TOP,
+    curve_frame,
+    curve_path,
+    dash,
+)
 from axilla.explain.svg import (
     FONT,
     LEGEND_WRAP_CHARS,
@@ -26,12 +36,13 @@ from axilla.explain.svg import (
     svg_open,
     swatches,
 )
-from axilla.explain.texts import patient_number
+from axilla.explain.texts import patient_number, patient_numbers
 
 __all__ = [
     "ICON_TOTAL",
     "LEGEND_WRAP_CHARS",
     "OKABE_ITO",
+    "icon_array",
     "icon_array_svg",
     "icon_counts",
     "outcome_colours",
@@ -68,8 +79,6 @@ def outcome_colours(n_groups: int) -> list[str]:
     return [ALIVE_COLOUR, *TREATMENT_COLOURS[:extras], BREAST_DEATH_COLOUR, OTHER_DEATH_COLOUR]
 
 
-#: Dash patterns so that curves differ by more than colour.
-_DASHES: tuple[str | None, ...] = (None, "8 4", "2 3", "10 3 2 3", "4 4", "12 6", "1 2", "6 2")
 
 ICON_TOTAL = 100
 #: Percentages must sum to 100 within this tolerance (rounding of displayed figures).
@@ -143,12 +152,26 @@ def icon_array_svg(
     ``counts`` maps each group label (in display order) to its percentage; the percentages
     become whole icons with ``icon_counts``.
     """
+    return icon_array(counts, title=title, lang=lang, id_prefix=id_prefix, columns=columns,
+                      colours=colours)[1]
+
+
+def icon_array(
+    counts: Mapping[str, float],
+    *,
+    title: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    id_prefix: str = "icon-array",
+    columns: int = 10,
+    colours: Sequence[str] | None = None,
+) -> tuple[list[int], str]:
+    """``icon_array_svg`` with the whole icons of each group it shows (``icon_counts``)."""
     labels = list(counts)
-    n_icons = icon_counts([counts[k] for k in labels])
+    n_icons = icon_counts(list(counts.values()))
     fills = _colours(len(labels), colours)
     title = title if title is not None else message("chart.icon_title", lang)
-    items = [message("chart.icon_item", lang, label=label, count=k)
-             for label, k in zip(labels, n_icons, strict=True)]
+    told = formatter("chart.icon_item", lang, "label", "count")
+    items = [told(label=label, count=k) for label, k in zip(labels, n_icons, strict=True)]
     desc = " ".join([message("chart.icon_intro", lang), *items])
 
     head, _, tail = title.partition(" (")  # the model's name on a line of its own
@@ -168,17 +191,13 @@ def icon_array_svg(
     out.append('<g aria-hidden="true">')
     icon = 0
     for fill, k in zip(fills, n_icons, strict=True):  # the next k icons in the group's colour
-        out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
-        icon += k
+        if k:
+            out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
+            icon += k
     out.append("</g>")
     out += swatches(legend, fills, margin, top + rows * cell + margin, legend_row)
     out += ("</svg>", "")  # the empty last item ends the text with a newline
-    return "\n".join(out)
-
-
-#: Layout of the survival curves, px: left margin (axis labels), right margin, top (title),
-#: and the plot area.
-_LEFT, _RIGHT, _TOP, _PLOT_W, _PLOT_H = 64, 16, 44, 480, 300
+    return n_icons, "\n".join(out)
 
 
 def _within(values: list[float], low: float, high: float) -> bool:
@@ -187,44 +206,41 @@ def _within(values: list[float], low: float, high: float) -> bool:
                           and low <= min(values) and max(values) <= high)
 
 
-def _dash(i: int) -> str:
-    """The dash attribute of the ``i``-th curve (none for the first)."""
-    dash = _DASHES[i % len(_DASHES)]
-    return f' stroke-dasharray="{dash}"' if dash else ""
 
 
-@cache
-def _curve_frame(max_years: int, lang: str) -> tuple[str, ...]:
-    """The grid, axes and axis titles of the survival curves, which depend only on the span of
-    years and the language (drawn once each)."""
-    left, top, plot_w, plot_h = _LEFT, _TOP, _PLOT_W, _PLOT_H
-    out = ['<g aria-hidden="true">']
-    for year in range(max_years + 1):
-        x = left + plot_w * year / max_years
-        out.append(f'<line x1="{x:.2f}" y1="{top}" x2="{x:.2f}" y2="{top + plot_h}" '
-                   f'stroke="#DDDDDD" stroke-width="{1 if year % 5 else 1.5}"/>')
-        if year % 5 == 0:
-            out.append(f'<text x="{x:.2f}" y="{top + plot_h + 18}" {FONT} font-size="12" '
-                       f'text-anchor="middle" fill="#000000">{year}</text>')
-    for pct in range(0, 101, 10):
-        y = top + plot_h * (1 - pct / 100)
-        out.append(f'<line x1="{left}" y1="{y:.2f}" x2="{left + plot_w}" y2="{y:.2f}" '
-                   f'stroke="#DDDDDD" stroke-width="1"/>')
-        if pct % 20 == 0:
-            out.append(f'<text x="{left - 6}" y="{y + 4:.2f}" {FONT} font-size="12" '
-                       f'text-anchor="end" fill="#000000">{pct}</text>')
-    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
-               f'y2="{top + plot_h}" stroke="#000000" stroke-width="1.5"/>')
-    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" '
-               f'stroke="#000000" stroke-width="1.5"/>')
-    out.append(f'<text x="{left + plot_w / 2:.2f}" y="{top + plot_h + 38}" {FONT} '
-               f'font-size="13" text-anchor="middle" fill="#000000">'
-               f'{escape(message("chart.x_axis", lang))}</text>')
-    out.append(f'<text x="16" y="{top + plot_h / 2:.2f}" {FONT} font-size="13" '
-               f'text-anchor="middle" fill="#000000" '
-               f'transform="rotate(-90 16 {top + plot_h / 2:.2f})">'
-               f'{escape(message("chart.y_axis", lang))}</text>')
-    return tuple(out)
+def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int) -> bool:
+    """Whether curves of these years and series can be drawn: ``_curve_problems`` finds
+    nothing exactly when this holds (all the series' values checked at once)."""
+    if not t or not data or not _within(t, 0, max_years) or not all(map(operator.lt, t, t[1:])):
+        return False
+    n = len(t)
+    if not all([len(v) == n for v in data.values()]):
+        return False
+    if not _within([x for v in data.values() for x in v], 0, 100):
+        return False
+    return t[0] != 0 or all([abs(v[0] - 100) <= 1e-9 for v in data.values()])
+
+
+def _curve_problems(years: Sequence[float], t: list[float],
+                    series: Mapping[str, Sequence[float]], max_years: int) -> list[FieldProblem]:
+    """What is wrong with the years and series of survival curves, each named."""
+    problems: list[FieldProblem] = []
+    if not t or not _within(t, 0, max_years):
+        problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
+    elif not all(map(operator.lt, t, t[1:])):
+        problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
+    if not series:
+        problems.append(FieldProblem("series", {}, "give at least one series"))
+    for label, values in series.items():
+        v = list(map(float, values))
+        if len(v) != len(t):
+            problems.append(FieldProblem(f"series[{label}]", len(v),
+                                         f"needs one value per year ({len(t)})"))
+        elif not _within(v, 0, 100):
+            problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
+        elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
+            problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
+    return problems
 
 
 def survival_curves_svg(
@@ -243,25 +259,9 @@ def survival_curves_svg(
     at those years. If ``years`` does not start at 0, the point (0, 100 %) is added.
     """
     t = list(map(float, years))
-    problems: list[FieldProblem] = []
-    if not t or not _within(t, 0, max_years):
-        problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
-    elif not all(map(operator.lt, t, t[1:])):
-        problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
-    if not series:
-        problems.append(FieldProblem("series", {}, "give at least one series"))
-    data: dict[str, list[float]] = {}
-    for label, values in series.items():
-        v = data[label] = list(map(float, values))
-        if len(v) != len(t):
-            problems.append(FieldProblem(f"series[{label}]", len(v),
-                                         f"needs one value per year ({len(t)})"))
-        elif not _within(v, 0, 100):
-            problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
-        elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
-            problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
-    if problems:
-        raise InputError(problems)
+    data = {label: list(map(float, values)) for label, values in series.items()}
+    if not _curves_fit(t, data, max_years):
+        raise InputError(_curve_problems(years, t, series, max_years))
     if t[0] != 0:
         t = [0.0, *t]
         data = {k: [100.0, *v] for k, v in data.items()}
@@ -270,29 +270,29 @@ def survival_curves_svg(
     title = title if title is not None else message("chart.curve_title", lang)
     last = t[-1]
     last_txt = patient_number(last) if last != int(last) else str(int(last))
-    items = [message("chart.curve_item", lang, label=k, alive=patient_number(data[k][-1]),
-                     years=last_txt) for k in labels]
+    told = formatter("chart.curve_item", lang, "label", "alive", "years")
+    alive = patient_numbers([v[-1] for v in data.values()])
+    items = [told(label=k, alive=n, years=last_txt) for k, n in zip(labels, alive, strict=True)]
     desc = " ".join([message("chart.curve_intro", lang, years=last_txt), *items])
 
-    left, top, plot_w, plot_h, legend_row = _LEFT, _TOP, _PLOT_W, _PLOT_H, 20
-    width = left + plot_w + _RIGHT
+    left, top, plot_w, plot_h, legend_row = LEFT, TOP, PLOT_W, PLOT_H, 20
+    width = left + plot_w + RIGHT
     height = top + plot_h + 52 + legend_row * len(labels) + 8
     out = svg_open(width, height, id_prefix, title, desc)
     out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
                f'fill="#000000">{escape(title)}</text>')
-    out += _curve_frame(max_years, lang)
-    # each year's x written once into a path pattern that takes the y of each point
-    path = " L ".join([f"{left + plot_w * x / max_years:.2f} %.2f" for x in t])
-    for i, label in enumerate(labels):
+    out += curve_frame(max_years, lang)
+    path = curve_path(tuple(t), max_years)
+    strokes = [f"stroke={attr(stroke)} stroke-width=\"2.5\"{dash(i)}"
+               for i, stroke in enumerate(strokes)]
+    for label, stroke in zip(labels, strokes, strict=True):
         points = path % tuple([top + plot_h * (1 - v / 100) for v in data[label]])
-        out.append(f'<path class="series" d="M {points}" fill="none" '
-                   f'stroke={attr(strokes[i])} stroke-width="2.5"{_dash(i)}>'
+        out.append(f'<path class="series" d="M {points}" fill="none" {stroke}>'
                    f'<title>{escape(label)}</title></path>')
     legend_top = top + plot_h + 52
     for i, item in enumerate(items):
         y = legend_top + i * legend_row
-        out.append(f'<line x1="{left}" y1="{y + 6}" x2="{left + 28}" y2="{y + 6}" '
-                   f'stroke={attr(strokes[i])} stroke-width="2.5"{_dash(i)}/>')
+        out.append(f'<line x1="{left}" y1="{y + 6}" x2="{left + 28}" y2="{y + 6}" {strokes[i]}/>')
         out.append(f'<text x="{left + 36}" y="{y + 10}" {FONT} font-size="13" '
                    f'fill="#000000">{escape(item)}</text>')
     out.append("</g>")
@@ -316,18 +316,19 @@ def stacked_bars_svg(
     """
     labels = list(bars)
     groups = list(bars[labels[0]]) if labels else []
+    rows = [list(parts.values()) for parts in bars.values()]
     problems: list[FieldProblem] = []
-    for bar, parts in bars.items():
+    for bar, parts, values in zip(labels, bars.values(), rows, strict=True):
         if list(parts) != groups:
             problems.append(FieldProblem(f"bars[{bar}]", list(parts), f"groups {groups}"))
-        elif abs(sum(parts.values()) - 100.0) > SUM_TOLERANCE:
-            problems.append(FieldProblem(f"bars[{bar}]", sum(parts.values()), "sum to 100"))
+        elif abs(sum(values) - 100.0) > SUM_TOLERANCE:
+            problems.append(FieldProblem(f"bars[{bar}]", sum(values), "sum to 100"))
     if not labels:
         problems.append(FieldProblem("bars", {}, "give at least one bar"))
     if problems:
         raise InputError(problems)
     fills = _colours(len(groups), colours)
-    said = [[patient_number(v) for v in parts.values()] for parts in bars.values()]
+    said = [patient_numbers(values) for values in rows]
     items = [f"{bar}: " + "; ".join([f"{g} {n}" for g, n in zip(groups, numbers, strict=True)])
              for bar, numbers in zip(labels, said, strict=True)]
     desc = " ".join([message("chart.bars_intro", lang), *items])
@@ -347,19 +348,20 @@ def stacked_bars_svg(
                 f"<title>{escape(group)}: ",
                 "#FFFFFF" if fill in ("#0072B2", "#000000", "#D55E00") else "#000000")
                for group, fill in zip(groups, fills, strict=True)]
-    for i, (bar, parts) in enumerate(bars.items()):
+    for i, (bar, values, numbers) in enumerate(zip(labels, rows, said, strict=True)):
         y = top + i * (bar_h + gap)
         middle = f'" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" text-anchor='
+        at_y = f'" y="{y}" width="'
         out.append(f'<text x="{left - 8}{middle}"end" fill="#000000">{escape(bar)}</text>')
         x = float(left)
-        for (opening, ink), value, number in zip(segment, parts.values(), said[i],
-                                                 strict=True):
-            w = bar_w * max(value, 0.0) / 100.0
-            out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" {opening}{number}'
-                       "</title></rect>")
+        for (opening, ink), value, number in zip(segment, values, numbers, strict=True):
+            w = bar_w * (0.0 if value < 0.0 else value) / 100.0  # max(value, 0.0), NaN kept
             if w >= 30:
-                out.append(f'<text x="{x + w / 2:.2f}{middle}"middle" fill="{ink}">{number}'
-                           "</text>")
+                out += (f'<rect x="{x:.2f}{at_y}{w:.2f}" {opening}{number}</title></rect>',
+                        f'<text x="{x + w / 2:.2f}{middle}"middle" fill="{ink}">{number}'
+                        "</text>")
+            else:
+                out.append(f'<rect x="{x:.2f}{at_y}{w:.2f}" {opening}{number}</title></rect>')
             x += w
     out += swatches(legend, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
     out += ("</svg>", "")  # the empty last item ends the text with a newline

@@ -17,13 +17,22 @@ Stable question ids, in the order they are given where they apply: ``nodes_found
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from itertools import chain
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from axilla.explain.catalogue import DEFAULT_LANGUAGE, catalogue, message
+from axilla.explain.catalogue import (
+    DEFAULT_LANGUAGE,
+    catalogue,
+    formatter,
+    message,
+    placeholders,
+)
+from axilla.explain.question_facts import Advice as Advice
+from axilla.explain.question_facts import Benefit as Benefit
+from axilla.explain.question_facts import NodeSeen, QuestionFacts
 from axilla.explain.texts import patient_number
 
 QUESTION_IDS = ("nodes_found", "has_it_spread", "stage", "axilla_treatment",
@@ -57,64 +66,29 @@ _Answer = dict[str, Any]
 _QUESTIONS = TypeAdapter(list[PatientQuestion])
 
 
-@dataclass(frozen=True, slots=True)
-class NodeSeen:
-    """One node as staged: how it was found, where, and its category (neg/itc/micro/macro/pos)."""
-
-    found_by: str
-    site: str
-    category: str
-    size_mm: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Benefit:
-    """One PREDICT treatment at the reported year: in the plan or not, and what it adds (pp).
-
-    ``if_added_pp`` is None where the treatment does not apply (e.g. trastuzumab for a
-    HER2-negative cancer)."""
-
-    letter: str
-    chosen: bool
-    benefit_pp: float
-    if_added_pp: float | None
-
-
-class Advice(NamedTuple):
-    """One fired guidance recommendation as the questions need it (id, topic, open point).
-
-    A named tuple rather than a frozen dataclass: an assessment makes one for each of its ~30
-    recommendations, and a tuple is made several times faster."""
-
-    id: str
-    topic: str
-    uncertain: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionFacts:
-    """Everything the answers draw on, already computed by the pipeline (figures, no words)."""
-
-    nodes: tuple[NodeSeen, ...]
-    pn_category: str  # e.g. "N1mi", "N0", "NX"
-    pn_modifier: str  # e.g. "(i+)"
-    m: str  # e.g. "cM0"
-    anatomic_stage: str | None
-    prognostic_stage: str | None
-    recommendations: tuple[Advice, ...]
-    undecided: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule id, missing facts)
-    predict_version: str | None = None
-    benefits: tuple[Benefit, ...] = ()
-    year: int = 10
-    plan: frozenset[str] = frozenset()  # letters of the chosen treatments: r h c t b
-    pregnant: bool = False
-    recurrence_class: str | None = None
-    recurrence_patient_text: str | None = None  # the event's explanation, already in words
-    during_primary_treatment: bool = False
-
-
 def _m(key: str, lang: str, **values: object) -> str:
     return message(f"questions.{key}", lang, **values)
+
+
+class _Said(dict[str, str]):
+    """The texts under ``questions.`` that take no placeholder, keyed by what follows; a key
+    not among them is rendered by ``message`` (which says what is wrong with it)."""
+
+    def __init__(self, lang: str) -> None:
+        prefix = "questions."
+        super().__init__({key[len(prefix):]: message(key, lang) for key, template
+                          in catalogue(lang).items()
+                          if key.startswith(prefix) and not placeholders(template)})
+        self.lang = lang
+
+    def __missing__(self, key: str) -> str:
+        return _m(key, self.lang)
+
+
+@cache
+def _said(lang: str) -> _Said:
+    """The fixed texts of the questions in ``lang`` (read once a language)."""
+    return _Said(lang)
 
 
 @cache
@@ -140,9 +114,12 @@ def _nodes_found(f: QuestionFacts, lang: str) -> _Answer:
     order = ("macro", "micro", "pos", "itc")
     sentences: list[str] = []
     terms = ["lymph_node"]
-    axillary = [n for n in f.nodes if n.site not in _OTHER_SITES]
+    by_group: dict[str, list[NodeSeen]] = {}
+    for n in f.nodes:  # the axillary nodes, by how each was found
+        if n.site not in _OTHER_SITES:
+            by_group.setdefault(n.found_by, []).append(n)
     for group in _NODE_GROUPS:
-        nodes = [n for n in axillary if n.found_by == group]
+        nodes = by_group.get(group)
         if not nodes:
             continue
         if group == "sentinel":
@@ -151,29 +128,32 @@ def _nodes_found(f: QuestionFacts, lang: str) -> _Answer:
         if group in ("needle_biopsy", "imaging"):
             worst = next((c for c in order if c in cats), "neg")
             key = "group_imaging" if group == "imaging" else "group_needle"
-            values = {} if group == "imaging" else {"what": _m(f"nodes_found.what_{worst}", lang)}
+            values = ({} if group == "imaging"
+                      else {"what": _said(lang)[f"nodes_found.what_{worst}"]})
             sentences.append(_m(f"nodes_found.{key}", lang, **values))
             continue
         key = f"nodes_found.group_{group}"
         if len(nodes) == 1 and group == "sentinel":
-            sentences.append(_m("nodes_found.group_sentinel_one", lang,
-                                what=_m(f"nodes_found.what_{cats[0]}", lang)))
+            sentences.append(formatter("questions.nodes_found.group_sentinel_one", lang, "what")(
+                what=_said(lang)[f"nodes_found.what_{cats[0]}"]))
             continue
         shown = [c for c in order if c in cats] or ["neg"]
         for cat in shown:
             sentences.append(_m(key, lang, count=cats.count(cat), total=len(nodes),
-                                what=_m(f"nodes_found.what_{cat}", lang)))
+                                what=_said(lang)[f"nodes_found.what_{cat}"]))
     for n in f.nodes:
         if n.site in _OTHER_SITES and n.category != "neg":
             sentences.append(_m("nodes_found.group_other_site", lang,
-                                what=_m(f"nodes_found.what_{n.category}", lang)))
+                                what=_said(lang)[f"nodes_found.what_{n.category}"]))
     sizes = [n.size_mm for n in f.nodes if n.size_mm and n.category in ("micro", "macro")]
     if sizes:
-        sentences.append(_m("nodes_found.largest", lang, size_mm=f"{max(sizes):g}"))
+        sentences.append(formatter("questions.nodes_found.largest", lang, "size_mm")(
+            size_mm=f"{max(sizes):g}"))
     if not f.nodes:
-        sentences.append(_m("nodes_found.none_removed", lang))
+        sentences.append(_said(lang)["nodes_found.none_removed"])
+    seen = {n.category for n in f.nodes}
     for cat, term in (("itc", "itc"), ("micro", "micrometastasis"), ("macro", "macrometastasis")):
-        if any(n.category == cat for n in f.nodes):
+        if cat in seen:
             terms.append(term)
     return _question("nodes_found", _join(sentences), terms, lang)
 
@@ -182,32 +162,34 @@ def _has_it_spread(f: QuestionFacts, lang: str) -> _Answer:
     parts: list[str] = []
     terms = ["spread", "lymph_node"]
     if f.pn_category == "NX":
-        parts.append(_m("has_it_spread.not_checked", lang))
+        parts.append(_said(lang)["has_it_spread.not_checked"])
     elif f.pn_category == "N0":
-        parts.append(_m("has_it_spread.itc_only" if f.pn_modifier == "(i+)"
-                        else "has_it_spread.no_nodes", lang))
+        parts.append(_said(lang)["has_it_spread.itc_only" if f.pn_modifier == "(i+)"
+                                 else "has_it_spread.no_nodes"])
     else:
-        parts.append(_m("has_it_spread.to_nodes", lang))
+        parts.append(_said(lang)["has_it_spread.to_nodes"])
         if f.pn_category == "N1mi":
-            parts.append(_m("has_it_spread.to_nodes_small", lang))
+            parts.append(_said(lang)["has_it_spread.to_nodes_small"])
             terms.append("micrometastasis")
     if f.m.endswith("M1") or f.recurrence_class in ("distant", "de_novo_metastatic"):
-        parts.append(_m("has_it_spread.distant", lang))
+        parts.append(_said(lang)["has_it_spread.distant"])
     elif f.recurrence_class is None:
-        parts.append(_m("has_it_spread.no_distant", lang))
+        parts.append(_said(lang)["has_it_spread.no_distant"])
     return _question("has_it_spread", _join(parts), terms, lang)
 
 
 def _stage(f: QuestionFacts, lang: str) -> _Answer:
     main = f.prognostic_stage or f.anatomic_stage
     if main is None:
-        return _question("stage", _m("stage.none", lang), ["stage"], lang)
+        return _question("stage", _said(lang)["stage.none"], ["stage"], lang)
     if f.prognostic_stage:
-        parts = [_m("stage.both", lang, stage=_plain_stage(f.prognostic_stage))]
+        parts = [formatter("questions.stage.both", lang, "stage")(
+            stage=_plain_stage(f.prognostic_stage))]
         if f.anatomic_stage and f.anatomic_stage != f.prognostic_stage:
-            parts.append(_m("stage.other", lang, other_stage=_plain_stage(f.anatomic_stage)))
+            parts.append(formatter("questions.stage.other", lang, "other_stage")(
+                other_stage=_plain_stage(f.anatomic_stage)))
     else:
-        parts = [_m("stage.one", lang, stage=_plain_stage(main))]
+        parts = [formatter("questions.stage.one", lang, "stage")(stage=_plain_stage(main))]
     return _question("stage", _join(parts), ["stage", "grade"], lang)
 
 
@@ -226,25 +208,33 @@ def _axilla_treatment(f: QuestionFacts, lang: str) -> _Answer | None:
     if not parts:
         return None
     if unsure:
-        parts.append(_m("axilla_treatment.nodal_rt_unsure", lang))
+        parts.append(_said(lang)["axilla_treatment.nodal_rt_unsure"])
     if axilla_fired:
-        parts.append(_m("axilla_treatment.tradeoff", lang))
+        parts.append(_said(lang)["axilla_treatment.tradeoff"])
     terms = ["axilla", "axillary_clearance", "radiotherapy", "lymphoedema"]
     return _question("axilla_treatment", _join(parts), terms, lang)
 
 
+@cache
+def _treatment_names(lang: str) -> Mapping[str, str]:
+    """The name of each PREDICT treatment in ``lang`` (read once a language)."""
+    return {name: message(f"treatment.{name}", lang) for _, name in BENEFIT_ORDER}
+
+
 def _treatment_benefits(f: QuestionFacts, lang: str) -> _Answer:
     if f.predict_version is None or not f.benefits:
-        return _question("treatment_benefits", _m("treatment_benefits.not_available", lang),
+        return _question("treatment_benefits", _said(lang)["treatment_benefits.not_available"],
                          ["predict"], lang)
-    parts = [_m("treatment_benefits.intro", lang, version=f.predict_version, years=f.year)]
+    parts = [formatter("questions.treatment_benefits.intro", lang, "version", "years")(
+        version=f.predict_version, years=f.year)]
     by_letter = {b.letter: b for b in f.benefits}
+    names = _treatment_names(lang)
     terms = ["predict", "overall_survival"]
     for letter, name in BENEFIT_ORDER:
         b = by_letter.get(letter)
         if b is None:
             continue
-        treatment = message(f"treatment.{name}", lang)
+        treatment = names[name]
         terms.append(_TERM[name])
         if b.chosen:
             pp, stem = b.benefit_pp, "in_plan"
@@ -255,14 +245,15 @@ def _treatment_benefits(f: QuestionFacts, lang: str) -> _Answer:
         else:
             pp, stem = b.if_added_pp, "if_added"
         extra = patient_number(pp)
+        key = f"questions.treatment_benefits.{stem}"
         if pp < 0.5:
-            parts.append(_m(f"treatment_benefits.{stem}_small", lang, treatment=treatment))
+            parts.append(formatter(f"{key}_small", lang, "treatment")(treatment=treatment))
         elif extra == "1":
-            parts.append(_m(f"treatment_benefits.{stem}_one", lang, treatment=treatment))
+            parts.append(formatter(f"{key}_one", lang, "treatment")(treatment=treatment))
         else:
-            parts.append(_m(f"treatment_benefits.{stem}", lang, treatment=treatment,
-                            extra=extra))
-    parts.append(_m("treatment_benefits.groups", lang))
+            parts.append(formatter(key, lang, "treatment", "extra")(treatment=treatment,
+                                                                    extra=extra))
+    parts.append(_said(lang)["treatment_benefits.groups"])
     return _question("treatment_benefits", _join(parts), terms, lang)
 
 
@@ -278,9 +269,9 @@ _PLAN_ORDER = (("r", "radiotherapy"), ("h", "endocrine"), ("c", "chemotherapy"),
 
 def _treatment_purpose(f: QuestionFacts, lang: str) -> _Answer:
     chosen = [name for letter, name in _PLAN_ORDER if letter in f.plan]
-    parts = [_m(f"treatment_purpose.{name}", lang) for name in chosen]
+    parts = [_said(lang)[f"treatment_purpose.{name}"] for name in chosen]
     if not parts:
-        parts.append(_m("treatment_purpose.none", lang))
+        parts.append(_said(lang)["treatment_purpose.none"])
     told = f.pregnant and f.recurrence_class is None  # after a recurrence: in what_next
     if told:
         parts.append(_pregnancy(f, lang))
@@ -289,51 +280,53 @@ def _treatment_purpose(f: QuestionFacts, lang: str) -> _Answer:
 
 
 def _pregnancy(f: QuestionFacts, lang: str) -> str:
-    parts = [_m("pregnancy.note", lang)]
+    parts = [_said(lang)["pregnancy.note"]]
     if "r" in f.plan:
-        parts.append(_m("pregnancy.radiotherapy", lang))
+        parts.append(_said(lang)["pregnancy.radiotherapy"])
     if "c" in f.plan:
-        parts.append(_m("pregnancy.chemotherapy", lang))
+        parts.append(_said(lang)["pregnancy.chemotherapy"])
     if "h" in f.plan:
-        parts.append(_m("pregnancy.endocrine", lang))
+        parts.append(_said(lang)["pregnancy.endocrine"])
     if "t" in f.plan:
-        parts.append(_m("pregnancy.trastuzumab", lang))
+        parts.append(_said(lang)["pregnancy.trastuzumab"])
     if f.recurrence_class is not None:
-        parts.append(_m("pregnancy.scans", lang))
+        parts.append(_said(lang)["pregnancy.scans"])
     return _join(parts)
 
 
 def _pending(f: QuestionFacts, lang: str) -> _Answer:
-    parts: list[str] = []
-    seen: set[str] = set()
     facts, still_open = _keyed(lang, "pending.fact"), _keyed(lang, "pending.open")
-    for _, missing in f.undecided:
-        for fact in missing:
-            what = facts.get(fact)
-            if what is None or fact in seen:
-                continue
-            seen.add(fact)
-            parts.append(_m("pending.item", lang, what=what))
+    item = formatter("questions.pending.item", lang, "what")
+    # each missing fact once, in the order first named, where there are words for it
+    named = dict.fromkeys(chain.from_iterable([missing for _, missing in f.undecided]))
+    parts = [item(what=facts[fact]) for fact in named if fact in facts]
     for rec in f.recommendations:
         what = None if rec.uncertain is None else still_open.get(rec.id)
         if what is not None:
-            parts.append(_m("pending.unsure", lang, what=what))
+            parts.append(formatter("questions.pending.unsure", lang, "what")(what=what))
     if not parts:
-        parts.append(_m("pending.nothing", lang))
+        parts.append(_said(lang)["pending.nothing"])
     return _question("pending", _join(parts), [], lang)
 
 
+@cache
+def _recurrence_signs_answer(lang: str) -> str:
+    """The answer to "what signs should I look out for", the same for everyone (read once a
+    language)."""
+    said = _said(lang)
+    return _join([said[f"recurrence_signs.{k}"] for k in ("local", "regional", "distant",
+                                                          "contact")])
+
+
 def _recurrence_signs(lang: str) -> _Answer:
-    parts = [_m(f"recurrence_signs.{k}", lang) for k in ("local", "regional", "distant",
-                                                         "contact")]
-    return _question("recurrence_signs", _join(parts),
+    return _question("recurrence_signs", _recurrence_signs_answer(lang),
                      ["local_recurrence", "regional_recurrence", "distant_recurrence"], lang)
 
 
 def _recurrence_type(f: QuestionFacts, lang: str) -> _Answer:
     parts = [f.recurrence_patient_text or ""]
     if f.during_primary_treatment:
-        parts.append(_m("recurrence_type.during_treatment", lang))
+        parts.append(_said(lang)["recurrence_type.during_treatment"])
     terms = ["recurrence", {"local": "local_recurrence", "regional": "regional_recurrence",
                             "locoregional": "regional_recurrence",
                             "distant": "distant_recurrence"}.get(f.recurrence_class or "",
@@ -342,7 +335,7 @@ def _recurrence_type(f: QuestionFacts, lang: str) -> _Answer:
 
 
 def _what_next(f: QuestionFacts, lang: str) -> _Answer:
-    parts = [_m(f"what_next.{k}", lang) for k in ("restaging", "biopsy", "options", "support")]
+    parts = [_said(lang)[f"what_next.{k}"] for k in ("restaging", "biopsy", "options", "support")]
     if f.pregnant:
         parts.append(_pregnancy(f, lang))
     terms = ["scan", "biopsy"] + (["obstetrician"] if f.pregnant else [])
@@ -350,7 +343,7 @@ def _what_next(f: QuestionFacts, lang: str) -> _Answer:
 
 
 def _question(qid: str, answer: str, terms: Sequence[str], lang: str) -> _Answer:
-    return {"id": qid, "question": _m(f"{qid}.question", lang), "answer": answer,
+    return {"id": qid, "question": _said(lang)[f"{qid}.question"], "answer": answer,
             "glossary_terms": list(dict.fromkeys(terms))}
 
 

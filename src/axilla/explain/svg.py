@@ -19,7 +19,9 @@ LEGEND_WRAP_CHARS = 40
 
 def escape(text: str) -> str:
     """``text`` as SVG character data: &, < and > as entities (``xml.sax.saxutils.escape``)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def attr(value: str) -> str:
@@ -33,13 +35,14 @@ def attr(value: str) -> str:
 def svg_open(width: float, height: float, prefix: str, title: str, desc: str) -> list[str]:
     """The opening of an accessible chart: the <svg> element named by its title and text
     alternative, and a white background."""
+    w, h = f"{width:g}", f"{height:g}"
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
-        f'viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" role="img" '
         f'aria-labelledby="{prefix}-title {prefix}-desc">',
         f'<title id="{prefix}-title">{escape(title)}</title>',
         f'<desc id="{prefix}-desc">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width:g}" height="{height:g}" fill="#FFFFFF"/>',
+        f'<rect x="0" y="0" width="{w}" height="{h}" fill="#FFFFFF"/>',
     ]
 
 
@@ -62,17 +65,19 @@ def swatches(items: Sequence[list[str]], fills: Sequence[str], x: float, top: fl
              row: float) -> list[str]:
     """A legend: a colour square and its text, one row an item (text 13 px, long texts on
     two lines), given the lines of each item (``legend_lines``)."""
-    out = []
+    out: list[str] = []
     y = top
     square = f'<rect x="{x:g}" y="'
     text = f'<text x="{x + 22:g}" y="'
     span = f'<tspan x="{x + 22:g}" dy="'
     for i, lines in enumerate(items):
-        out.append(f'{square}{y:g}" width="14" height="14" '
-                   f'fill={attr(fills[i])} stroke="#000000" stroke-width="0.5"/>')
-        spans = f'{span}0">{escape(lines[0])}</tspan>'
         if len(lines) > 1:
-            spans += f'{span}15">{escape(lines[1])}</tspan>'
-        out.append(f'{text}{y + 12:g}" {FONT} font-size="13" fill="#000000">{spans}</text>')
-        y += row + (len(lines) - 1) * 15
+            spans = (f'{span}0">{escape(lines[0])}</tspan>'
+                     f'{span}15">{escape(lines[1])}</tspan>')
+        else:
+            spans = f'{span}0">{escape(lines[0])}</tspan>'
+        out += (f'{square}{y:g}" width="14" height="14" '
+                f'fill={attr(fills[i])} stroke="#000000" stroke-width="0.5"/>',
+                f'{text}{y + 12:g}" {FONT} font-size="13" fill="#000000">{spans}</text>')
+        y += row if len(lines) == 1 else row + (len(lines) - 1) * 15
     return out

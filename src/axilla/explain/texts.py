@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from axilla.errors import FieldProblem, InputError
-from axilla.explain.catalogue import DEFAULT_LANGUAGE, message
+from axilla.explain.catalogue import DEFAULT_LANGUAGE, formatter, message
 
 __all__ = [
     "Explanation",
@@ -29,6 +29,7 @@ __all__ = [
     "explain_recurrence_class",
     "explain_stage_group",
     "patient_number",
+    "patient_numbers",
 ]
 
 
@@ -75,6 +76,19 @@ def patient_number(x: float) -> str:
     return f"-{whole}" if math.copysign(1.0, x) < 0 else str(whole)
 
 
+def patient_numbers(values: Iterable[float]) -> list[str]:
+    """``patient_number`` of each of ``values``, the usual case (a positive percentage) worked
+    in one pass."""
+    out = []
+    for x in values:
+        if 0.0 < x < _EXACT_HALVES:
+            whole = int(x)
+            out.append(str(whole + 1 if x - whole >= 0.5 else whole))
+        else:
+            out.append(patient_number(x))
+    return out
+
+
 def _patient_number_decimal(x: float) -> str:
     """``patient_number`` by decimal arithmetic on the shortest repr of ``x``."""
     return str(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -91,6 +105,9 @@ _NODE_CLINICIAN = {
     "micrometastasis": "micrometastasis (> 0.2 to 2.0 mm or > 200 cells; positive node)",
     "macrometastasis": "macrometastasis (> 2.0 mm; positive node)",
 }
+_NODE_TERMS = {"negative": ("lymph_node",), "itc": ("lymph_node", "itc"),
+               "micrometastasis": ("lymph_node", "micrometastasis"),
+               "macrometastasis": ("lymph_node", "macrometastasis")}
 
 
 def explain_node_category(
@@ -98,33 +115,43 @@ def explain_node_category(
 ) -> Explanation:
     """One lymph node by its largest deposit (AJCC 8th node-level categories)."""
     _check("category", category, NODE_CATEGORIES)
-    size = "" if largest_deposit_mm is None else f"; largest deposit {largest_deposit_mm:g} mm"
     patient = message(f"node.{category}", lang)
-    if largest_deposit_mm is not None and category != "negative":
-        patient = _join(patient, message("node.largest_deposit", lang,
-                                         size_mm=f"{largest_deposit_mm:g}"))
-    terms = {"itc": ("itc",), "micrometastasis": ("micrometastasis",),
-             "macrometastasis": ("macrometastasis",)}.get(category, ())
+    if largest_deposit_mm is None:
+        size = ""
+    else:
+        size_mm = f"{largest_deposit_mm:g}"
+        size = f"; largest deposit {size_mm} mm"
+        if category != "negative":
+            patient = _join(patient, formatter("node.largest_deposit", lang, "size_mm")(
+                size_mm=size_mm))
     return Explanation(f"Node: {_NODE_CLINICIAN[category]}{size} (AJCC 8th)", patient,
-                       ("lymph_node", *terms))
+                       _NODE_TERMS[category])
 
 
 _PN_RE = re.compile(r"^(?:y?[pc])?N(X|0\(i\+\)|0\(mol\+\)|0|1mi|1[abc]?|2[ab]?|3[abc]?)$")
+#: The pN categories as the staging engine writes them, each with its code, read without the
+#: pattern (which takes any other spelling it allows).
+_PN_CODES = {f"{prefix}N{code}{suffix}": code
+             for prefix in ("", "p", "c", "yp", "yc")
+             for code in ("X", "0(i+)", "0(mol+)", "0", "1mi", "1", "1a", "1b", "1c", "2", "2a",
+                          "2b", "3", "3a", "3b", "3c")
+             for suffix in ("", "(sn)", "(f)")}
 
 
 def explain_pn_category(
     pn_category: str, positive_nodes: int, lang: str = DEFAULT_LANGUAGE
 ) -> Explanation:
     """The pN category with the number of positive nodes (micro + macro; ITC excluded)."""
-    label = re.sub(r"\((sn|f)\)$", "", pn_category.strip())
-    m = _PN_RE.match(label)
-    if not m:
-        raise InputError([FieldProblem("pn_category", pn_category,
-                                       "must be an AJCC 8th pN category, e.g. pN0, pN1mi, pN2a")])
+    code = _PN_CODES.get(pn_category)
+    if code is None:
+        m = _PN_RE.match(re.sub(r"\((sn|f)\)$", "", pn_category.strip()))
+        if not m:
+            raise InputError([FieldProblem("pn_category", pn_category, "must be an AJCC 8th "
+                                           "pN category, e.g. pN0, pN1mi, pN2a")])
+        code = m.group(1)
     if positive_nodes < 0 or int(positive_nodes) != positive_nodes:
         raise InputError([FieldProblem("positive_nodes", positive_nodes,
                                        "must be a whole number 0 or more")])
-    code = m.group(1)
     n = int(positive_nodes)
     if code == "X":
         sentence = message("pn.not_assessed", lang)
@@ -134,21 +161,27 @@ def explain_pn_category(
         sentence = message("pn.none", lang)
     elif code == "1mi":
         sentence = (message("pn.micro_one", lang) if n == 1
-                    else message("pn.micro_many", lang, count=n))
+                    else formatter("pn.micro_many", lang, "count")(count=n))
     elif n == 0:
         sentence = message("pn.other_nodes", lang)
     else:
         sentence = (message("pn.positive_one", lang) if n == 1
-                    else message("pn.positive_many", lang, count=n))
+                    else formatter("pn.positive_many", lang, "count")(count=n))
     clinician = (f"{pn_category}: {n} positive node{'s' if n != 1 else ''} "
                  "(micro + macro; ITC excluded) (AJCC 8th)")
-    patient = _join(sentence, message("pn.code", lang, code=pn_category))
+    patient = _join(sentence, formatter("pn.code", lang, "code")(code=pn_category))
     return Explanation(clinician, patient, ("lymph_node", "pn_category"))
 
 
 STAGE_KINDS = ("anatomic", "pathological_prognostic", "clinical_prognostic")
 _STAGE_RE = re.compile(r"^(?:stage\s*)?(0|IV|III|II|I)([ABC]?)$", re.IGNORECASE)
 _ROMAN = {"0": "0", "I": "1", "II": "2", "III": "3", "IV": "4"}
+#: The stage groups as the staging engine writes them, read without the pattern (which takes
+#: any other spelling it allows).
+_STAGE_GROUPS = {f"{roman}{letter}": (roman, letter) for roman in _ROMAN
+                 for letter in ("", "A", "B", "C")}
+_STAGE_LABEL = {"anatomic": "Anatomic", "pathological_prognostic": "Pathological prognostic",
+                "clinical_prognostic": "Clinical prognostic"}
 
 
 def explain_stage_group(
@@ -156,15 +189,18 @@ def explain_stage_group(
 ) -> Explanation:
     """An AJCC 8th stage group (anatomic or prognostic), with Arabic numerals for patients."""
     _check("kind", kind, STAGE_KINDS)
-    m = _STAGE_RE.match(stage.strip())
-    if not m:
-        raise InputError([FieldProblem("stage", stage, "must be an AJCC stage group 0 to IV, "
-                                       "e.g. IA, IIB, IIIC, IV")])
-    roman, letter = m.group(1).upper(), m.group(2).upper()
+    parts = _STAGE_GROUPS.get(stage)
+    if parts is None:
+        m = _STAGE_RE.match(stage.strip())
+        if not m:
+            raise InputError([FieldProblem("stage", stage, "must be an AJCC stage group 0 to "
+                                           "IV, e.g. IA, IIB, IIIC, IV")])
+        parts = m.group(1).upper(), m.group(2).upper()
+    roman, letter = parts
     plain = _ROMAN[roman] + letter
-    label = {"anatomic": "Anatomic", "pathological_prognostic": "Pathological prognostic",
-             "clinical_prognostic": "Clinical prognostic"}[kind]
-    patient = _join(message("stage.group", lang, stage=plain), message("stage.meaning", lang))
+    label = _STAGE_LABEL[kind]
+    patient = _join(formatter("stage.group", lang, "stage")(stage=plain),
+                    message("stage.meaning", lang))
     if kind != "anatomic":
         patient = _join(patient, message("stage.prognostic", lang))
     return Explanation(f"{label} stage {roman}{letter} (AJCC 8th, revised 2018)", patient,
@@ -206,19 +242,23 @@ def explain_predict_survival(
     for name, value in benefit_pct.items():
         _check("benefit_pct", name, TREATMENTS)
         _pct(f"benefit_pct[{name}]", value)
-    patient = [message("predict.source", lang, version=version), message("predict.groups", lang),
-               message("predict.surgery_only", lang, alive=patient_number(s0), years=years)]
+    patient = [formatter("predict.source", lang, "version")(version=version),
+               message("predict.groups", lang),
+               formatter("predict.surgery_only", lang, "alive", "years")(
+                   alive=patient_number(s0), years=years)]
     if benefit_pct:
-        patient.append(message("predict.with_treatments", lang, alive=patient_number(s1),
-                               years=years))
+        patient.append(formatter("predict.with_treatments", lang, "alive", "years")(
+            alive=patient_number(s1), years=years))
     parts = []
-    for name, value in benefit_pct.items():
+    for (name, value), extra in zip(benefit_pct.items(), patient_numbers(benefit_pct.values()),
+                                    strict=True):
         treatment = message(f"treatment.{name}", lang)
-        extra = patient_number(value)
         if extra == "0":
-            patient.append(message("predict.benefit_small", lang, treatment=treatment))
+            patient.append(formatter("predict.benefit_small", lang, "treatment")(
+                treatment=treatment))
         else:
-            patient.append(message("predict.benefit", lang, treatment=treatment, extra=extra))
+            patient.append(formatter("predict.benefit", lang, "treatment", "extra")(
+                treatment=treatment, extra=extra))
         parts.append(f"+{value:.1f}% {_TREATMENT_CLINICIAN[name]}")
     patient.append(message("predict.uncertainty", lang))
     benefits = f" ({', '.join(parts)})" if parts else ""
@@ -240,8 +280,9 @@ _NPI_CLINICIAN = {"EPG": "excellent", "GPG": "good", "MPG1": "moderate I",
 def explain_npi(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
     """NPI score and six-group prognostic group (Blamey 2007); historical, not treated."""
     _check("group", group, NPI_GROUPS)
-    patient = _join(message("npi.score", lang, score=f"{score:.1f}"),
-                    message("npi.group", lang, group=message(f"npi_group.{group}", lang)),
+    patient = _join(formatter("npi.score", lang, "score")(score=f"{score:.1f}"),
+                    formatter("npi.group", lang, "group")(
+                        group=message(f"npi_group.{group}", lang)),
                     message("npi.history", lang))
     clinician = (f"NPI {score:.2f}: {group} ({_NPI_CLINICIAN[group]}; Blamey 2007 six groups; "
                  "historical cohort, not treatment-adjusted)")
@@ -256,8 +297,9 @@ def explain_cts5(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Expl
     """CTS5 score and group: 5-10-year distant recurrence after 5 years of ET (Dowsett 2018)."""
     _check("group", group, CTS5_GROUPS)
     patient = _join(message("cts5.what", lang), message("cts5.meaning", lang),
-                    message("cts5.group", lang, group=message(f"cts5_group.{group}", lang),
-                            range=message(f"cts5_range.{group}", lang)),
+                    formatter("cts5.group", lang, "group", "range")(
+                        group=message(f"cts5_group.{group}", lang),
+                        range=message(f"cts5_range.{group}", lang)),
                     message("cts5.estimate", lang))
     clinician = (f"CTS5 {score:.2f}: {group} risk (published 5-10-year distant recurrence "
                  f"{_CTS5_CLINICIAN[group]}, after 5 years of endocrine therapy)")
