@@ -8,7 +8,6 @@ number), ``xml.sax.saxutils`` escaping, and ``str.format`` of each catalogue tem
 from __future__ import annotations
 
 import json
-import string
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from axilla.errors import DataFileError
 from axilla.explain.catalogue import available_languages, catalogue, message
 from axilla.explain.svg import attr, escape
 from axilla.explain.texts import patient_number
+from support.templates import placeholders
 
 
 def _half_up(x: float) -> str:
@@ -65,14 +65,11 @@ def test_attribute_quoting_is_the_standard_one(value):
     assert attr(value) == quoteattr(value)
 
 
-def _placeholders(template: str) -> list[str]:
-    return sorted({name for _, name, _, _ in string.Formatter().parse(template) if name})
-
 
 @pytest.mark.parametrize("lang", available_languages())
 def test_every_message_is_its_template_formatted(lang):
     for key, template in catalogue(lang).items():
-        names = _placeholders(template)
+        names = placeholders(template)
         values = {name: f"<{name}>" for name in names}
         assert message(key, lang, **values) == template.format(**values), key
         if names:

@@ -7,7 +7,6 @@ placeholders, and ``message`` (which checks the values it is given every call).
 from __future__ import annotations
 
 import re
-import string
 
 import pytest
 from hypothesis import given
@@ -15,16 +14,13 @@ from hypothesis import strategies as st
 
 from axilla.errors import DataFileError
 from axilla.explain.catalogue import available_languages, catalogue, formatter, message
-
-
-def _names(template: str) -> list[str]:
-    return sorted({name for _, name, _, _ in string.Formatter().parse(template) if name})
+from support.templates import placeholders
 
 
 @pytest.mark.parametrize("lang", available_languages())
 def test_every_template_read_once_renders_as_message_does(lang):
     for key, template in catalogue(lang).items():
-        names = _names(template)
+        names = placeholders(template)
         values = {name: f"<{name}>" for name in names}
         render = formatter(key, lang, *names)
         assert render(**values) == message(key, lang, **values) == template.format(**values)
@@ -46,7 +42,7 @@ def test_a_fixed_text_read_once_keeps_its_braces():
     gives it, even where the template writes a brace as ``{{``."""
     for lang in available_languages():
         for key, template in catalogue(lang).items():
-            if not _names(template):
+            if not placeholders(template):
                 assert formatter(key, lang)() == message(key, lang) == template.format()
 
 
@@ -56,7 +52,7 @@ def test_the_questions_fixed_texts_are_the_catalogue_texts(lang):
 
     said = _said(lang)
     fixed = {key[len("questions."):] for key, template in catalogue(lang).items()
-             if key.startswith("questions.") and not _names(template)}
+             if key.startswith("questions.") and not placeholders(template)}
     assert set(said) == fixed
     for key in fixed:
         assert said[key] == message(f"questions.{key}", lang)
