@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
 from axilla.case.assessment import Case
 from axilla.explain import (
@@ -37,9 +35,15 @@ from axilla.explain.questions import (
 )
 from axilla.explain.texts import Explanation as Text
 from axilla.guidance import GuidanceResult
+from axilla.guidance.fast import _built as built
 from axilla.models.predict.results import PredictResult, TreatmentBenefit
 from axilla.staging import StagingResult
 
+#: The fields each result of ``present`` is built with: all of them, each already of its exact
+#: type (texts, new lists of terms, whole icons), so the models are made without a second
+#: check; tests/explain/test_built_once.py reads each back through validation.
+_ALL_EXPLANATION, _ALL_CHARTS, _ALL_ASSESSMENT = (
+    frozenset(m.model_fields) for m in (Explanation, Charts, Assessment))
 #: The year the icon array shows (PREDICT's usual reporting horizon).
 ICON_ARRAY_YEAR = 10
 #: The years after 0 that the survival curves show.
@@ -142,21 +146,20 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     bars = stacked_bars_svg(
         grouped, title=formatter("chart.bars_heading", lang, "model")(model=model), lang=lang,
         colours=outcome_colours(len(next(iter(grouped.values())))))
-    return Charts(icon_array_year=year, icon_array_counts=dict(zip(counts, n_icons, strict=True)),
-                  icon_array_svg=icons, survival_curves_svg=curves, stacked_bars_svg=bars)
-
-
-#: The typed explanations of a case checked in one pass (as ``Explanation(**row)`` each).
-_EXPLANATIONS = TypeAdapter(list[Explanation])
+    return built(Charts, {"icon_array_year": year,
+                          "icon_array_counts": dict(zip(counts, n_icons, strict=True)),
+                          "icon_array_svg": icons, "survival_curves_svg": curves,
+                          "stacked_bars_svg": bars}, _ALL_CHARTS)
 
 
 def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     """Every result of the figures in a clinician's line and a patient's sentence."""
-    out: list[dict[str, Any]] = []
+    out: list[Explanation] = []
 
     def add(topic: str, e: Text) -> None:
-        out.append({"topic": topic, "clinician": e.clinician, "patient": e.patient,
-                    "glossary_terms": e.terms})  # the check makes each a new list
+        out.append(built(Explanation, {"topic": topic, "clinician": e.clinician,
+                                       "patient": e.patient, "glossary_terms": list(e.terms)},
+                         _ALL_EXPLANATION))
 
     staging = f.staging
     for node, result in zip(case.nodes, staging.nodes, strict=True):
@@ -192,10 +195,11 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
             isolated=event.isolated, lang=lang))
     for rec in f.guidance.recommendations:
         plain = explain_recommendation_strength(rec.strength, lang)
-        out.append({"topic": f"guidance:{rec.topic}",
-                    "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
-                    "patient": plain.patient, "glossary_terms": plain.terms})
-    return _EXPLANATIONS.validate_python(out)
+        out.append(built(Explanation, {
+            "topic": f"guidance:{rec.topic}",
+            "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
+            "patient": plain.patient, "glossary_terms": list(plain.terms)}, _ALL_EXPLANATION))
+    return out
 
 
 def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
@@ -264,6 +268,7 @@ def questions(case: Case, f: Figures, lang: str = "en") -> list[PatientQuestion]
 def present(case: Case, f: Figures, *, lang: str = "en") -> Assessment:
     """The assessment of one case: its figures with explanations, the patient's questions
     answered, and charts, all in ``lang``."""
-    # the figures' fields as they are (``dict(f)`` walks the model for the same pairs)
-    return Assessment(**f.__dict__, explanations=explanations(case, f, lang),
-                      patient_questions=questions(case, f, lang), charts=charts(f, lang=lang))
+    # the figures' fields as they are, then the words and pictures built here
+    return built(Assessment, {**f.__dict__, "explanations": explanations(case, f, lang),
+                              "patient_questions": questions(case, f, lang),
+                              "charts": charts(f, lang=lang)}, _ALL_ASSESSMENT)

@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from itertools import chain
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.explain.catalogue import (
     DEFAULT_LANGUAGE,
@@ -34,6 +33,7 @@ from axilla.explain.question_facts import Advice as Advice
 from axilla.explain.question_facts import Benefit as Benefit
 from axilla.explain.question_facts import NodeSeen, QuestionFacts
 from axilla.explain.texts import patient_number
+from axilla.guidance.fast import _built as built
 
 QUESTION_IDS = ("nodes_found", "has_it_spread", "stage", "axilla_treatment",
                 "treatment_benefits", "treatment_purpose", "pending", "recurrence_signs",
@@ -60,10 +60,10 @@ class PatientQuestion(BaseModel):
     glossary_terms: list[str] = Field(default_factory=list)
 
 
-#: One answered question's fields, before the answers of a case are checked in one pass
-#: (``_QUESTIONS``, as ``PatientQuestion(**answer)`` each).
-_Answer = dict[str, Any]
-_QUESTIONS = TypeAdapter(list[PatientQuestion])
+#: One answered question (built from texts of the catalogue: every field of its exact type, so
+#: made without a second check; tests/explain/test_built_once.py reads each back).
+_Answer = PatientQuestion
+_ALL_FIELDS = frozenset(PatientQuestion.model_fields)
 
 
 def _m(key: str, lang: str, **values: object) -> str:
@@ -343,8 +343,9 @@ def _what_next(f: QuestionFacts, lang: str) -> _Answer:
 
 
 def _question(qid: str, answer: str, terms: Sequence[str], lang: str) -> _Answer:
-    return {"id": qid, "question": _said(lang)[f"{qid}.question"], "answer": answer,
-            "glossary_terms": list(dict.fromkeys(terms))}
+    return built(PatientQuestion, {"id": qid, "question": _said(lang)[f"{qid}.question"],
+                                   "answer": answer, "glossary_terms": list(dict.fromkeys(terms))},
+                 _ALL_FIELDS)
 
 
 def patient_questions(facts: QuestionFacts, lang: str = DEFAULT_LANGUAGE,
@@ -362,4 +363,4 @@ def patient_questions(facts: QuestionFacts, lang: str = DEFAULT_LANGUAGE,
     out.append(_recurrence_signs(lang))
     if facts.recurrence_class is not None:
         out += [_recurrence_type(facts, lang), _what_next(facts, lang)]
-    return _QUESTIONS.validate_python(out)
+    return out

@@ -1,0 +1,82 @@
+"""Templates read once into functions, and results typed without a second check, give what
+``str.format`` and the validating pydantic constructors give.
+
+Oracles: ``str.format`` of the same template with the same values; pydantic's own validation
+of the assessment's JSON (the model read back from what it writes is equal to it, field for
+field, with the same fields set).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from axilla.explain.catalogue import available_languages, compiled
+
+_NAMES = st.sampled_from(["count", "label", "years", "what", "model", "a1", "x"])
+#: Literal text as a template writes it: any characters, braces doubled.
+_LITERALS = st.text(max_size=12).map(lambda t: t.replace("{", "{{").replace("}", "}}"))
+_VALUES = st.one_of(st.text(max_size=8), st.integers(), st.floats(), st.booleans(),
+                    st.none())
+
+
+@given(st.lists(st.tuples(_LITERALS, _NAMES), min_size=1, max_size=5), _LITERALS,
+       st.data())
+def test_a_template_read_once_renders_as_str_format(parts, tail, data):
+    template = "".join([f"{literal}{{{name}}}" for literal, name in parts]) + tail
+    values = {name: data.draw(_VALUES) for _, name in parts}
+    assert compiled(template)(**values) == template.format(**values)
+
+
+@pytest.mark.parametrize("template", [
+    "{count:.1f} of {label}", "{label!r} and {count}", 'quote " and \\ backslash {x}',
+    "{{literal}} {x} {x}", "{x}", "\n{x}\t'{a1}'", "{class} is a keyword", "{_x} private",
+])
+def test_templates_by_hand_render_as_str_format(template):
+    values = {"count": 2.25, "label": "Alive", "x": 'a"b', "a1": 7, "class": "c", "_x": 1}
+    wanted = {name: values[name] for name in values if "{" + name in template}
+    assert compiled(template)(**wanted) == template.format(**wanted)
+
+
+def test_a_template_read_once_takes_exactly_its_values():
+    render = compiled("{label}: {count} out of 100.")
+    assert render(label="Alive", count=90) == "Alive: 90 out of 100."
+    with pytest.raises(TypeError):
+        render(label="Alive")
+    with pytest.raises(TypeError):
+        render(label="Alive", count=1, extra=2)
+
+
+_EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
+
+
+@pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", available_languages())
+def test_an_assessment_typed_once_is_what_validation_reads_back(example, lang):
+    from axilla.assess import compute
+    from axilla.assess.model import Assessment, Charts, Explanation
+    from axilla.assess.present import present
+    from axilla.case.assessment import parse_case
+    from axilla.explain.questions import PatientQuestion
+
+    case = parse_case(json.loads(example.read_text("utf-8")))
+    got = present(case, compute([case])[0], lang=lang)
+    text = got.model_dump_json()
+    again = Assessment.model_validate_json(text)
+    assert again == got and again.model_fields_set == got.model_fields_set
+    assert again.model_dump_json() == text
+    assert type(got) is Assessment and type(got.charts) is Charts
+    for item in got.explanations:
+        assert type(item) is Explanation and type(item.glossary_terms) is list
+    for item in got.patient_questions:
+        assert type(item) is PatientQuestion and type(item.glossary_terms) is list
+    charts = got.charts
+    if charts.icon_array_counts is not None:
+        assert type(charts.icon_array_year) is int
+        assert all(type(v) is int for v in charts.icon_array_counts.values())
+        assert all(type(s) is str for s in (charts.icon_array_svg, charts.survival_curves_svg,
+                                             charts.stacked_bars_svg))
