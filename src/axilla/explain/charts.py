@@ -125,9 +125,10 @@ def _colours(n: int, colours: Sequence[str] | None) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _icons(columns: int, left: int, top: int, cell: int, fill: str) -> tuple[str, ...]:
+def _icons(columns: int, left: int, top: int, cell: int, fill: str) -> tuple[str, list[int]]:
     """The 100 icons of a grid, each a head and a body, row by row from the top left, all in
-    one colour (drawn once a layout and colour; a group takes its slice)."""
+    one colour, one a line, and where each line starts (the end of the text after the last):
+    drawn once a layout and colour, a group takes the lines of its icons in one slice."""
     out = []
     opening = f"<g fill={attr(fill)}>"
     for icon in range(ICON_TOTAL):
@@ -135,7 +136,10 @@ def _icons(columns: int, left: int, top: int, cell: int, fill: str) -> tuple[str
         x, y = left + col * cell, top + row * cell
         out.append(f'{opening}<circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
                    f'<rect x="{x + 5}" y="{y + 12}" width="14" height="11" rx="4"/></g>')
-    return tuple(out)
+    starts = [0]
+    for line in out:
+        starts.append(starts[-1] + len(line) + 1)
+    return "\n".join(out), starts
 
 
 def icon_array_svg(
@@ -192,7 +196,8 @@ def icon_array(
     icon = 0
     for fill, k in zip(fills, n_icons, strict=True):  # the next k icons in the group's colour
         if k:
-            out += _icons(columns, margin, top, cell, fill)[icon:icon + k]
+            lines, starts = _icons(columns, margin, top, cell, fill)
+            out.append(lines[starts[icon]:starts[icon + k] - 1])
             icon += k
     out.append("</g>")
     out += swatches(legend, fills, margin, top + rows * cell + margin, legend_row)

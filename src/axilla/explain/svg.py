@@ -24,12 +24,28 @@ def escape(text: str) -> str:
     return text
 
 
+#: Attribute values already quoted (the few colours of the charts), at most ``_QUOTED_MAX``.
+_QUOTED: dict[str, str] = {}
+_QUOTED_MAX = 64
+
+
 def attr(value: str) -> str:
     """``value`` as a quoted attribute value (``xml.sax.saxutils.quoteattr``); a colour such as
     ``#0072B2`` has nothing to escape and is quoted directly."""
-    if value[:1] == "#" and value[1:].isalnum():
-        return f'"{value}"'
-    return quoteattr(value)
+    quoted = _QUOTED.get(value)
+    if quoted is None:
+        quoted = f'"{value}"' if value[:1] == "#" and value[1:].isalnum() else quoteattr(value)
+        if len(_QUOTED) < _QUOTED_MAX:
+            _QUOTED[value] = quoted
+    return quoted
+
+
+def px(value: float) -> str:
+    """``value`` as ``f"{value:g}"`` writes it; a whole number of fewer than seven digits (every
+    position of these charts) written directly, as "g" writes it."""
+    if type(value) is int and -1_000_000 < value < 1_000_000:
+        return str(value)
+    return f"{value:g}"
 
 
 def svg_open(width: float, height: float, prefix: str, title: str, desc: str) -> list[str]:
@@ -67,17 +83,17 @@ def swatches(items: Sequence[list[str]], fills: Sequence[str], x: float, top: fl
     two lines), given the lines of each item (``legend_lines``)."""
     out: list[str] = []
     y = top
-    square = f'<rect x="{x:g}" y="'
-    text = f'<text x="{x + 22:g}" y="'
-    span = f'<tspan x="{x + 22:g}" dy="'
+    square = f'<rect x="{px(x)}" y="'
+    text = f'<text x="{px(x + 22)}" y="'
+    span = f'<tspan x="{px(x + 22)}" dy="'
     for i, lines in enumerate(items):
         if len(lines) > 1:
             spans = (f'{span}0">{escape(lines[0])}</tspan>'
                      f'{span}15">{escape(lines[1])}</tspan>')
         else:
             spans = f'{span}0">{escape(lines[0])}</tspan>'
-        out += (f'{square}{y:g}" width="14" height="14" '
+        out += (f'{square}{px(y)}" width="14" height="14" '
                 f'fill={attr(fills[i])} stroke="#000000" stroke-width="0.5"/>',
-                f'{text}{y + 12:g}" {FONT} font-size="13" fill="#000000">{spans}</text>')
+                f'{text}{px(y + 12)}" {FONT} font-size="13" fill="#000000">{spans}</text>')
         y += row if len(lines) == 1 else row + (len(lines) - 1) * 15
     return out
