@@ -286,7 +286,7 @@ def survival_curves_svg(
     out = svg_open(width, height, id_prefix, title, desc)
     out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
                f'fill="#000000">{escape(title)}</text>')
-    out += curve_frame(max_years, lang)
+    out.append(curve_frame(max_years, lang))
     path = curve_path(tuple(t), max_years)
     strokes = [f"stroke={attr(stroke)} stroke-width=\"2.5\"{dash(i)}"
                for i, stroke in enumerate(strokes)]

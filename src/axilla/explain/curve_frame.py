@@ -33,9 +33,9 @@ def curve_path(years: tuple[float, ...], max_years: int) -> str:
 
 
 @cache
-def curve_frame(max_years: int, lang: str) -> tuple[str, ...]:
-    """The grid, axes and axis titles of the survival curves, which depend only on the span of
-    years and the language (drawn once each)."""
+def curve_frame(max_years: int, lang: str) -> str:
+    """The grid, axes and axis titles of the survival curves, one element a line, which depend
+    only on the span of years and the language (drawn once each)."""
     left, top, plot_w, plot_h = LEFT, TOP, PLOT_W, PLOT_H
     out = ['<g aria-hidden="true">']
     for year in range(max_years + 1):
@@ -63,4 +63,4 @@ def curve_frame(max_years: int, lang: str) -> tuple[str, ...]:
                f'text-anchor="middle" fill="#000000" '
                f'transform="rotate(-90 16 {top + plot_h / 2:.2f})">'
                f'{escape(message("chart.y_axis", lang))}</text>')
-    return tuple(out)
+    return "\n".join(out)
