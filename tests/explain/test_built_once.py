@@ -80,3 +80,20 @@ def test_an_assessment_typed_once_is_what_validation_reads_back(example, lang):
         assert all(type(v) is int for v in charts.icon_array_counts.values())
         assert all(type(s) is str for s in (charts.icon_array_svg, charts.survival_curves_svg,
                                              charts.stacked_bars_svg))
+
+
+@given(st.one_of(st.integers(-2_000_000, 2_000_000), st.floats(allow_nan=True),
+                 st.sampled_from([0, 12, 999_999, 1_000_000, -999_999, 0.5, -0.0, 1e6])))
+def test_a_position_is_written_as_format_g_writes_it(value):
+    from axilla.explain.svg import px
+
+    assert px(value) == f"{value:g}"
+
+
+def test_a_colour_quoted_once_is_quoted_as_the_standard_library_quotes_it():
+    from xml.sax.saxutils import quoteattr
+
+    from axilla.explain.svg import attr
+
+    for value in ("#0072B2", "#0072B2", 'a"b', "a'b\"c", "x&y<z", "#00 72"):
+        assert attr(value) == quoteattr(value)

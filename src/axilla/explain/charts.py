@@ -206,11 +206,14 @@ def icon_array(
 
 
 def _within(values: list[float], low: float, high: float) -> bool:
-    """Whether each of ``values`` lies within ``low`` to ``high`` (NaN does not)."""
-    return not values or (not any(map(math.isnan, values))
-                          and low <= min(values) and max(values) <= high)
-
-
+    """Whether each of ``values`` lies within ``low`` to ``high`` (NaN does not). A NaN
+    makes the sum NaN, so the values are searched for one only when the sum is NaN."""
+    if not values:
+        return True
+    total = sum(values)
+    if total != total and any(map(math.isnan, values)):
+        return False
+    return low <= min(values) and max(values) <= high
 
 
 def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int) -> bool:
@@ -221,7 +224,7 @@ def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int)
     n = len(t)
     if not all([len(v) == n for v in data.values()]):
         return False
-    if not _within([x for v in data.values() for x in v], 0, 100):
+    if not all([_within(v, 0, 100) for v in data.values()]):
         return False
     return t[0] != 0 or all([abs(v[0] - 100) <= 1e-9 for v in data.values()])
 
