@@ -8,7 +8,7 @@ counts is defined once in ``axilla.staging.counts``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -231,7 +231,7 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
     """
     macro = macromet_nodes_total(counts)
     out = []
-    build = RecurrenceRiskInputs.model_construct
+    build: Callable[..., RecurrenceRiskInputs] = RecurrenceRiskInputs.model_construct
     for i, staging in enumerate(staged):
         pt = staging.pT.category
         grade = t["tumour.grade"][i]
