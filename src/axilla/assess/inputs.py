@@ -8,7 +8,7 @@ counts is defined once in ``axilla.staging.counts``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -223,13 +223,19 @@ def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
 
 def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
                 staged: Sequence[StagingResult]) -> list[RecurrenceRiskInputs]:
-    """The recurrence risk-factor checklist's inputs of each case (recurrence.md section 5)."""
+    """The recurrence risk-factor checklist's inputs of each case (recurrence.md section 5).
+
+    Built without validating again: every value is read from a parsed case, whose ranges
+    (``axilla.case.ranges``) lie within the checklist's, as the plain type of its field
+    (tests/assess/test_risk_inputs.py checks each record equals the validated one).
+    """
     macro = macromet_nodes_total(counts)
     out = []
+    build: Callable[..., RecurrenceRiskInputs] = RecurrenceRiskInputs.model_construct
     for i, staging in enumerate(staged):
         pt = staging.pT.category
         grade = t["tumour.grade"][i]
-        out.append(RecurrenceRiskInputs(
+        out.append(build(
             case_id=t["case_id"][i], breast_surgery=t["treatment.breast_surgery"][i],
             radial_margin_min_mm=_plain(t, "treatment.radial_margin_min_mm", i, ""),
             dcis_only=t["tumour.primary"][i] == "dcis", histology=t["histology"][i],
