@@ -33,6 +33,7 @@ from axilla.explain.questions import (
     PatientQuestion,
     patient_questions,
 )
+from axilla.explain.texts import STRENGTHS
 from axilla.explain.texts import Explanation as Text
 from axilla.guidance import GuidanceResult
 from axilla.guidance.fast import _built as built
@@ -152,6 +153,13 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
                           "stacked_bars_svg": bars}, _ALL_CHARTS)
 
 
+@cache
+def _plain_strengths(lang: str) -> dict[str, Text]:
+    """Each strength of a recommendation in plain words in ``lang`` (read once a language; a
+    strength not among them is explained, or refused, by ``explain_recommendation_strength``)."""
+    return {strength: explain_recommendation_strength(strength, lang) for strength in STRENGTHS}
+
+
 def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     """Every result of the figures in a clinician's line and a patient's sentence."""
     out: list[Explanation] = []
@@ -193,8 +201,10 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
         add("recurrence", explain_recurrence_class(
             event.event_class, event.local_subclass, confirmed=event.confirmed,
             isolated=event.isolated, lang=lang))
+    strengths = _plain_strengths(lang)
     for rec in f.guidance.recommendations:
-        plain = explain_recommendation_strength(rec.strength, lang)
+        plain = strengths.get(rec.strength) or explain_recommendation_strength(rec.strength,
+                                                                               lang)
         out.append(built(Explanation, {
             "topic": f"guidance:{rec.topic}",
             "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
