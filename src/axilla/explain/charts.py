@@ -110,7 +110,8 @@ def icon_counts(percentages: Sequence[float]) -> list[int]:
     if not remainder:
         return floors
     # largest fraction first; the sort is stable, so ties keep their order (earlier first)
-    order = sorted(range(len(values)), key=lambda i: floors[i] - values[i])
+    order = sorted(range(len(values)),
+                   key=[f - v for f, v in zip(floors, values, strict=True)].__getitem__)
     for i in order[:remainder]:
         floors[i] += 1
     return floors
