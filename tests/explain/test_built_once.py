@@ -97,3 +97,34 @@ def test_a_colour_quoted_once_is_quoted_as_the_standard_library_quotes_it():
 
     for value in ("#0072B2", "#0072B2", 'a"b', "a'b\"c", "x&y<z", "#00 72"):
         assert attr(value) == quoteattr(value)
+
+
+@given(st.lists(st.integers(0, 100), min_size=3, max_size=8).filter(lambda v: sum(v) > 0))
+def test_each_icon_is_drawn_where_its_row_and_column_put_it(weights):
+    """Icon i of 100 sits in row i // 10, column i % 10 of 24 px cells below the 12 px margin
+    and the title; the groups take the icons in order, each in its colour."""
+    from axilla.explain.charts import icon_array, outcome_colours
+
+    total = sum(weights)
+    counts = {f"group {i}": 100 * w / total for i, w in enumerate(weights)}
+    fills = outcome_colours(len(counts))
+    n_icons, svg = icon_array(counts, title="t", colours=fills)
+    drawn = [line for line in svg.splitlines() if line.startswith("<g fill=")]
+    colours = [fill for fill, k in zip(fills, n_icons, strict=True) for _ in range(k)]
+    wanted = []
+    for i, fill in enumerate(colours):
+        x, y = 12 + 24 * (i % 10), 12 + 28 + 24 * (i // 10)
+        wanted.append(f'<g fill="{fill}"><circle cx="{x + 12}" cy="{y + 6}" r="4.5"/>'
+                      f'<rect x="{x + 5}" y="{y + 12}" width="14" height="11" rx="4"/></g>')
+    assert drawn == wanted
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_strengths_read_once_are_those_explained_one_by_one(lang):
+    from axilla.assess.present import _plain_strengths
+    from axilla.explain.texts import STRENGTHS, explain_recommendation_strength
+
+    plain = _plain_strengths(lang)
+    assert list(plain) == list(STRENGTHS)
+    for strength in STRENGTHS:
+        assert plain[strength] == explain_recommendation_strength(strength, lang)
