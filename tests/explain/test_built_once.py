@@ -128,3 +128,22 @@ def test_strengths_read_once_are_those_explained_one_by_one(lang):
     assert list(plain) == list(STRENGTHS)
     for strength in STRENGTHS:
         assert plain[strength] == explain_recommendation_strength(strength, lang)
+
+
+@pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", available_languages())
+def test_answers_from_the_rules_spoken_of_are_those_from_every_fired_rule(example, lang):
+    from axilla.assess import compute
+    from axilla.assess.present import question_facts
+    from axilla.case.assessment import parse_case
+    from axilla.explain.question_facts import Advice
+    from axilla.explain.questions import patient_questions, rules_spoken_of
+
+    case = parse_case(json.loads(example.read_text("utf-8")))
+    f = compute([case])[0]
+    facts = question_facts(case, f.staging, f.predict.result, f.guidance)
+    fired = tuple(Advice(r.id, r.topic, r.conditional_on or r.uncertain)
+                  for r in f.guidance.recommendations)
+    assert facts.recommendations == tuple(a for a in fired if a.id in rules_spoken_of())
+    every = facts._replace(recommendations=fired)
+    assert patient_questions(facts, lang) == patient_questions(every, lang)

@@ -32,6 +32,7 @@ from axilla.explain.questions import (
     DURING_TREATMENT_MONTHS,
     PatientQuestion,
     patient_questions,
+    rules_spoken_of,
 )
 from axilla.explain.texts import STRENGTHS
 from axilla.explain.texts import Explanation as Text
@@ -226,7 +227,7 @@ def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
 
 
 #: ``Advice(id, topic, uncertain)`` made straight from its three values, without the Python
-#: frame of a named tuple's constructor (about 30 an assessment).
+#: frame of a named tuple's constructor (one for each fired rule an answer speaks of).
 _advice = tuple.__new__
 
 
@@ -235,7 +236,9 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
                    event_text: str | None = None,
                    if_added: Mapping[str, float | None] | None = None,
                    year: int = 10) -> QuestionFacts:
-    """The facts the answers need, read from a case and its typed results."""
+    """The facts the answers need, read from a case and its typed results (of the fired
+    recommendations, those some answer speaks of: ``rules_spoken_of``)."""
+    spoken_of = rules_spoken_of()
     plan = case.treatment
     letters = {"r": plan.radiotherapy, "h": plan.endocrine_therapy,
                "c": plan.chemotherapy != "none", "t": plan.trastuzumab,
@@ -252,7 +255,7 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
         anatomic_stage=staging.anatomic_stage,
         prognostic_stage=staging.pathological_prognostic_stage,
         recommendations=tuple([_advice(Advice, (r.id, r.topic, r.conditional_on or r.uncertain))
-                                for r in guidance.recommendations]),
+                                for r in guidance.recommendations if r.id in spoken_of]),
         undecided=tuple([(u.id, u.missing) for u in guidance.undecided]),  # each a tuple
         predict_version=predict.model.version if predict else None,
         benefits=benefits_from(predict.benefits, year, if_added) if predict else (),

@@ -37,8 +37,8 @@ class Benefit(NamedTuple):
 class Advice(NamedTuple):
     """One fired guidance recommendation as the questions need it (id, topic, open point).
 
-    A named tuple rather than a frozen dataclass: an assessment makes one for each of its ~30
-    recommendations, and a tuple is made several times faster."""
+    A named tuple rather than a frozen dataclass: an assessment makes one for each fired rule
+    an answer speaks of, and a tuple is made several times faster."""
 
     id: str
     topic: str
@@ -54,7 +54,7 @@ class QuestionFacts(NamedTuple):
     m: str  # e.g. "cM0"
     anatomic_stage: str | None
     prognostic_stage: str | None
-    recommendations: tuple[Advice, ...]
+    recommendations: tuple[Advice, ...]  # fired, of those an answer may speak of
     undecided: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule id, missing facts)
     predict_version: str | None = None
     benefits: tuple[Benefit, ...] = ()

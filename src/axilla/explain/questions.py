@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.explain.catalogue import (
     DEFAULT_LANGUAGE,
+    available_languages,
     catalogue,
     formatter,
     message,
@@ -98,6 +99,16 @@ def _keyed(lang: str, stem: str) -> Mapping[str, str]:
     prefix = f"questions.{stem}."
     return {key[len(prefix):]: message(key, lang) for key in catalogue(lang)
             if key.startswith(prefix)}
+
+
+@cache
+def rules_spoken_of() -> frozenset[str]:
+    """The ids of the guidance rules some answer speaks of, in any language (the axilla
+    treatment said in words, a point left open): a fired rule not among them changes no
+    answer, so the facts need not carry it (read once)."""
+    return frozenset([rule for lang in available_languages()
+                      for stem in ("axilla_treatment.rule", "pending.open")
+                      for rule in _keyed(lang, stem)])
 
 
 def _join(parts: Iterable[str]) -> str:
