@@ -222,12 +222,19 @@ def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int)
     nothing exactly when this holds (all the series' values checked at once)."""
     if not t or not data or not _within(t, 0, max_years) or not all(map(operator.lt, t, t[1:])):
         return False
-    n = len(t)
-    if not all([len(v) == n for v in data.values()]):
-        return False
-    if not all([_within(v, 0, 100) for v in data.values()]):
-        return False
-    return t[0] != 0 or all([abs(v[0] - 100) <= 1e-9 for v in data.values()])
+    n, from_zero = len(t), t[0] == 0
+    for v in data.values():  # one value a year, percentages, 100 at year 0
+        if len(v) != n or not _within(v, 0, 100) or (from_zero and abs(v[0] - 100) > 1e-9):
+            return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def _strokes(colours: tuple[str, ...]) -> tuple[str, ...]:
+    """The stroke attributes of curves in these colours, each with its dash (written once a
+    set of colours)."""
+    return tuple([f"stroke={attr(stroke)} stroke-width=\"2.5\"{dash(i)}"
+                  for i, stroke in enumerate(colours)])
 
 
 def _curve_problems(years: Sequence[float], t: list[float],
@@ -275,7 +282,7 @@ def survival_curves_svg(
         t = [0.0, *t]
         data = {k: [100.0, *v] for k, v in data.items()}
     labels = list(data)
-    strokes = _colours(len(labels), colours)
+    strokes = _strokes(tuple(_colours(len(labels), colours)))
     title = title if title is not None else message("chart.curve_title", lang)
     last = t[-1]
     last_txt = patient_number(last) if last != int(last) else str(int(last))
@@ -292,8 +299,6 @@ def survival_curves_svg(
                f'fill="#000000">{escape(title)}</text>')
     out.append(curve_frame(max_years, lang))
     path = curve_path(tuple(t), max_years)
-    strokes = [f"stroke={attr(stroke)} stroke-width=\"2.5\"{dash(i)}"
-               for i, stroke in enumerate(strokes)]
     for label, stroke in zip(labels, strokes, strict=True):
         points = path % tuple([top + plot_h * (1 - v / 100) for v in data[label]])
         out.append(f'<path class="series" d="M {points}" fill="none" {stroke}>'
