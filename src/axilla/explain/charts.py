@@ -10,7 +10,6 @@ and no external fonts.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -22,10 +21,13 @@ from axilla.explain.curve_frame import (
     PLOT_W,
     RIGHT,
     TOP,
+    _curve_problems,
+    _curves_fit,
+    _strokes,
     curve_frame,
     curve_path,
-    dash,
 )
+from axilla.explain.curve_frame import _within as _within  # checked by tests/explain
 from axilla.explain.svg import (
     FONT,
     LEGEND_WRAP_CHARS,
@@ -206,59 +208,6 @@ def icon_array(
     return n_icons, "\n".join(out)
 
 
-def _within(values: list[float], low: float, high: float) -> bool:
-    """Whether each of ``values`` lies within ``low`` to ``high`` (NaN does not). A NaN
-    makes the sum NaN, so the values are searched for one only when the sum is NaN."""
-    if not values:
-        return True
-    total = sum(values)
-    if total != total and any(map(math.isnan, values)):
-        return False
-    return low <= min(values) and max(values) <= high
-
-
-def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int) -> bool:
-    """Whether curves of these years and series can be drawn: ``_curve_problems`` finds
-    nothing exactly when this holds (all the series' values checked at once)."""
-    if not t or not data or not _within(t, 0, max_years) or not all(map(operator.lt, t, t[1:])):
-        return False
-    n, from_zero = len(t), t[0] == 0
-    for v in data.values():  # one value a year, percentages, 100 at year 0
-        if len(v) != n or not _within(v, 0, 100) or (from_zero and abs(v[0] - 100) > 1e-9):
-            return False
-    return True
-
-
-@lru_cache(maxsize=64)
-def _strokes(colours: tuple[str, ...]) -> tuple[str, ...]:
-    """The stroke attributes of curves in these colours, each with its dash (written once a
-    set of colours)."""
-    return tuple([f"stroke={attr(stroke)} stroke-width=\"2.5\"{dash(i)}"
-                  for i, stroke in enumerate(colours)])
-
-
-def _curve_problems(years: Sequence[float], t: list[float],
-                    series: Mapping[str, Sequence[float]], max_years: int) -> list[FieldProblem]:
-    """What is wrong with the years and series of survival curves, each named."""
-    problems: list[FieldProblem] = []
-    if not t or not _within(t, 0, max_years):
-        problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
-    elif not all(map(operator.lt, t, t[1:])):
-        problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
-    if not series:
-        problems.append(FieldProblem("series", {}, "give at least one series"))
-    for label, values in series.items():
-        v = list(map(float, values))
-        if len(v) != len(t):
-            problems.append(FieldProblem(f"series[{label}]", len(v),
-                                         f"needs one value per year ({len(t)})"))
-        elif not _within(v, 0, 100):
-            problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
-        elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
-            problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
-    return problems
-
-
 def survival_curves_svg(
     years: Sequence[float],
     series: Mapping[str, Sequence[float]],
@@ -314,6 +263,32 @@ def survival_curves_svg(
     return "\n".join(out)
 
 
+#: Layout of the stacked bars, px: left margin (bar labels), top (title), bar width and
+#: height, gap between bars.
+_BAR_LEFT, _BAR_TOP, _BAR_W, _BAR_H, _BAR_GAP = 72, 58, 264, 34, 14
+
+
+@lru_cache(maxsize=16)
+def _segment_style(fill: str) -> str:
+    """A bar segment's attributes after its x, y and width, up to its title (once a colour)."""
+    return f'height="{_BAR_H}" fill={attr(fill)} stroke="#FFFFFF" stroke-width="1"><title>'
+
+
+def _segment_ink(fill: str) -> str:
+    """The colour of a number written on a segment of ``fill``: white on the dark colours."""
+    return "#FFFFFF" if fill in ("#0072B2", "#000000", "#D55E00") else "#000000"
+
+
+@lru_cache(maxsize=16)
+def _bar_row(i: int) -> tuple[str, str, str]:
+    """The parts of the ``i``-th bar's elements that depend only on its row: the text's y and
+    anchor, a segment's y, and the opening of the bar's label (written once a row)."""
+    y = _BAR_TOP + i * (_BAR_H + _BAR_GAP)
+    middle = f'" y="{y + _BAR_H / 2 + 5:.1f}" {FONT} font-size="13" text-anchor='
+    return (middle, f'" y="{y}" width="',
+            f'<text x="{_BAR_LEFT - 8}{middle}"end" fill="#000000">')
+
+
 def stacked_bars_svg(
     bars: Mapping[str, Mapping[str, float]],
     *,
@@ -346,7 +321,7 @@ def stacked_bars_svg(
     items = [f"{bar}: " + "; ".join([f"{g} {n}" for g, n in zip(groups, numbers, strict=True)])
              for bar, numbers in zip(labels, said, strict=True)]
     desc = " ".join([message("chart.bars_intro", lang), *items])
-    left, top, bar_w, bar_h, gap, legend_row = 72, 58, 264, 34, 14, 22
+    left, top, bar_w, bar_h, gap, legend_row = _BAR_LEFT, _BAR_TOP, _BAR_W, _BAR_H, _BAR_GAP, 22
     width = left + bar_w + 8  # 344 px: fits a 375 px phone without shrinking the text
     legend = [legend_lines(group) for group in groups]
     height = top + len(labels) * (bar_h + gap) + 8 + legend_height(legend, legend_row) + 8
@@ -358,15 +333,11 @@ def stacked_bars_svg(
         out.append(f'<text x="8" y="42" {FONT} font-size="13" fill="#000000">'
                    f'({escape(tail)}</text>')
     # once a group, not once a segment: its fill, its escaped name, the ink written on it
-    segment = [(f'height="{bar_h}" fill={attr(fill)} stroke="#FFFFFF" stroke-width="1">'
-                f"<title>{escape(group)}: ",
-                "#FFFFFF" if fill in ("#0072B2", "#000000", "#D55E00") else "#000000")
+    segment = [(_segment_style(fill) + escape(group) + ": ", _segment_ink(fill))
                for group, fill in zip(groups, fills, strict=True)]
     for i, (bar, values, numbers) in enumerate(zip(labels, rows, said, strict=True)):
-        y = top + i * (bar_h + gap)
-        middle = f'" y="{y + bar_h / 2 + 5:.1f}" {FONT} font-size="13" text-anchor='
-        at_y = f'" y="{y}" width="'
-        out.append(f'<text x="{left - 8}{middle}"end" fill="#000000">{escape(bar)}</text>')
+        middle, at_y, label_at = _bar_row(i)
+        out.append(f'{label_at}{escape(bar)}</text>')
         x = float(left)
         for (opening, ink), value, number in zip(segment, values, numbers, strict=True):
             w = bar_w * (0.0 if value < 0.0 else value) / 100.0  # max(value, 0.0), NaN kept

@@ -1,5 +1,6 @@
 """The parts of the survival curves that depend only on the span of years and the language:
-the layout, the grid and axes, each year's x in a path, and each curve's dash.
+the layout, the grid and axes, each year's x in a path, each curve's stroke and dash; and the
+check of the years and series a chart is asked to draw.
 
 Source: SVG 1.1 (W3C, 2011) for the elements; the curves themselves are drawn by
 ``axilla.explain.charts.survival_curves_svg``.
@@ -7,10 +8,14 @@ Source: SVG 1.1 (W3C, 2011) for the elements; the curves themselves are drawn by
 
 from __future__ import annotations
 
+import math
+import operator
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 
+from axilla.errors import FieldProblem
 from axilla.explain.catalogue import message
-from axilla.explain.svg import FONT, escape
+from axilla.explain.svg import FONT, attr, escape
 
 #: Dash patterns so that curves differ by more than colour.
 DASHES: tuple[str | None, ...] = (None, "8 4", "2 3", "10 3 2 3", "4 4", "12 6", "1 2", "6 2")
@@ -64,3 +69,56 @@ def curve_frame(max_years: int, lang: str) -> str:
                f'transform="rotate(-90 16 {top + plot_h / 2:.2f})">'
                f'{escape(message("chart.y_axis", lang))}</text>')
     return "\n".join(out)
+
+
+def _within(values: list[float], low: float, high: float) -> bool:
+    """Whether each of ``values`` lies within ``low`` to ``high`` (NaN does not). A NaN
+    makes the sum NaN, so the values are searched for one only when the sum is NaN."""
+    if not values:
+        return True
+    total = sum(values)
+    if total != total and any(map(math.isnan, values)):
+        return False
+    return low <= min(values) and max(values) <= high
+
+
+def _curves_fit(t: list[float], data: Mapping[str, list[float]], max_years: int) -> bool:
+    """Whether curves of these years and series can be drawn: ``_curve_problems`` finds
+    nothing exactly when this holds (all the series' values checked at once)."""
+    if not t or not data or not _within(t, 0, max_years) or not all(map(operator.lt, t, t[1:])):
+        return False
+    n, from_zero = len(t), t[0] == 0
+    for v in data.values():  # one value a year, percentages, 100 at year 0
+        if len(v) != n or not _within(v, 0, 100) or (from_zero and abs(v[0] - 100) > 1e-9):
+            return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def _strokes(colours: tuple[str, ...]) -> tuple[str, ...]:
+    """The stroke attributes of curves in these colours, each with its dash (written once a
+    set of colours)."""
+    return tuple([f"stroke={attr(stroke)} stroke-width=\"2.5\"{dash(i)}"
+                  for i, stroke in enumerate(colours)])
+
+
+def _curve_problems(years: Sequence[float], t: list[float],
+                    series: Mapping[str, Sequence[float]], max_years: int) -> list[FieldProblem]:
+    """What is wrong with the years and series of survival curves, each named."""
+    problems: list[FieldProblem] = []
+    if not t or not _within(t, 0, max_years):
+        problems.append(FieldProblem("years", list(years), f"must lie within 0 to {max_years}"))
+    elif not all(map(operator.lt, t, t[1:])):
+        problems.append(FieldProblem("years", list(years), "must be strictly increasing"))
+    if not series:
+        problems.append(FieldProblem("series", {}, "give at least one series"))
+    for label, values in series.items():
+        v = list(map(float, values))
+        if len(v) != len(t):
+            problems.append(FieldProblem(f"series[{label}]", len(v),
+                                         f"needs one value per year ({len(t)})"))
+        elif not _within(v, 0, 100):
+            problems.append(FieldProblem(f"series[{label}]", v, "percentages 0 to 100"))
+        elif t and t[0] == 0 and abs(v[0] - 100) > 1e-9:
+            problems.append(FieldProblem(f"series[{label}]", v[0], "must be 100 at year 0"))
+    return problems
