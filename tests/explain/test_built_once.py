@@ -147,3 +147,23 @@ def test_answers_from_the_rules_spoken_of_are_those_from_every_fired_rule(exampl
     assert facts.recommendations == tuple(a for a in fired if a.id in rules_spoken_of())
     every = facts._replace(recommendations=fired)
     assert patient_questions(facts, lang) == patient_questions(every, lang)
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_predict_words_read_once_are_the_catalogue_texts(lang):
+    from axilla.explain.catalogue import message
+    from axilla.explain.texts import TREATMENTS, _predict_words
+
+    words = _predict_words(lang)
+    assert words.source(version="3.2") == message("predict.source", lang, version="3.2")
+    assert words.groups == message("predict.groups", lang)
+    for field, key in (("surgery_only", "predict.surgery_only"),
+                       ("with_treatments", "predict.with_treatments")):
+        assert getattr(words, field)(alive="85", years=10) == message(key, lang, alive="85",
+                                                                      years=10)
+    assert words.benefit(treatment="X", extra="2") == message("predict.benefit", lang,
+                                                              treatment="X", extra="2")
+    assert words.benefit_small(treatment="X") == message("predict.benefit_small", lang,
+                                                         treatment="X")
+    assert words.uncertainty == message("predict.uncertainty", lang)
+    assert dict(words.treatments) == {t: message(f"treatment.{t}", lang) for t in TREATMENTS}

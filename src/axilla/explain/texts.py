@@ -9,14 +9,14 @@ from the message catalogue; they explain or avoid jargon, state uncertainty and 
 from __future__ import annotations
 
 import functools
-import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from axilla.errors import FieldProblem, InputError
 from axilla.explain.catalogue import DEFAULT_LANGUAGE, formatter, message
+from axilla.explain.numbers import patient_number, patient_numbers
 
 __all__ = [
     "Explanation",
@@ -49,49 +49,6 @@ def _check(field: str, value: object, allowed: tuple[str, ...]) -> None:
 
 def _join(*sentences: str) -> str:
     return " ".join([s for s in sentences if s])
-
-
-#: Below this magnitude every double's fraction (``x - floor(x)``) and every ``n + 0.5`` are
-#: exact, so comparing the fraction with 0.5 decides as the decimal digits of ``repr`` would.
-_EXACT_HALVES = 2.0 ** 52
-
-
-def patient_number(x: float) -> str:
-    """A whole number for patient text, rounded half up (12.5 -> 13; -0.4 -> "-0").
-
-    The decimal value of ``repr(x)`` rounded half away from zero; below 2**52 the same result
-    from the double itself (a double and its shortest repr lie on the same side of every
-    exact half), the decimal way above it and for NaN and infinities.
-    """
-    x = float(x)
-    if 0.0 < x < _EXACT_HALVES:  # the usual case: a positive percentage
-        whole = int(x)
-        return str(whole + 1 if x - whole >= 0.5 else whole)
-    if not -_EXACT_HALVES < x < _EXACT_HALVES:
-        return _patient_number_decimal(x)
-    size = abs(x)
-    whole = math.floor(size)
-    if size - whole >= 0.5:
-        whole += 1
-    return f"-{whole}" if math.copysign(1.0, x) < 0 else str(whole)
-
-
-def patient_numbers(values: Iterable[float]) -> list[str]:
-    """``patient_number`` of each of ``values``, the usual case (a positive percentage) worked
-    in one pass."""
-    out = []
-    for x in values:
-        if 0.0 < x < _EXACT_HALVES:
-            whole = int(x)
-            out.append(str(whole + 1 if x - whole >= 0.5 else whole))
-        else:
-            out.append(patient_number(x))
-    return out
-
-
-def _patient_number_decimal(x: float) -> str:
-    """``patient_number`` by decimal arithmetic on the shortest repr of ``x``."""
-    return str(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,6 +174,33 @@ _TREATMENT_CLINICIAN = {"endocrine": "endocrine", "chemotherapy": "chemotherapy"
                         "radiotherapy": "radiotherapy"}
 
 
+class _PredictWords(NamedTuple):
+    """The texts of PREDICT's patient sentences in one language, each template a function of
+    its placeholders (``formatter``)."""
+
+    source: Callable[..., str]
+    groups: str
+    surgery_only: Callable[..., str]
+    with_treatments: Callable[..., str]
+    benefit: Callable[..., str]
+    benefit_small: Callable[..., str]
+    uncertainty: str
+    treatments: Mapping[str, str]
+
+
+@functools.cache
+def _predict_words(lang: str) -> _PredictWords:
+    """PREDICT's patient texts in ``lang`` (read once a language)."""
+    return _PredictWords(
+        formatter("predict.source", lang, "version"), message("predict.groups", lang),
+        formatter("predict.surgery_only", lang, "alive", "years"),
+        formatter("predict.with_treatments", lang, "alive", "years"),
+        formatter("predict.benefit", lang, "treatment", "extra"),
+        formatter("predict.benefit_small", lang, "treatment"),
+        message("predict.uncertainty", lang),
+        {name: message(f"treatment.{name}", lang) for name in TREATMENTS})
+
+
 def _pct(field: str, value: float) -> float:
     if not (0 <= value <= 100):
         raise InputError([FieldProblem(field, value, "must be a percentage 0 to 100")])
@@ -242,25 +226,21 @@ def explain_predict_survival(
     for name, value in benefit_pct.items():
         _check("benefit_pct", name, TREATMENTS)
         _pct(f"benefit_pct[{name}]", value)
-    patient = [formatter("predict.source", lang, "version")(version=version),
-               message("predict.groups", lang),
-               formatter("predict.surgery_only", lang, "alive", "years")(
-                   alive=patient_number(s0), years=years)]
+    words = _predict_words(lang)
+    patient = [words.source(version=version), words.groups,
+               words.surgery_only(alive=patient_number(s0), years=years)]
     if benefit_pct:
-        patient.append(formatter("predict.with_treatments", lang, "alive", "years")(
-            alive=patient_number(s1), years=years))
+        patient.append(words.with_treatments(alive=patient_number(s1), years=years))
     parts = []
     for (name, value), extra in zip(benefit_pct.items(), patient_numbers(benefit_pct.values()),
                                     strict=True):
-        treatment = message(f"treatment.{name}", lang)
+        treatment = words.treatments[name]
         if extra == "0":
-            patient.append(formatter("predict.benefit_small", lang, "treatment")(
-                treatment=treatment))
+            patient.append(words.benefit_small(treatment=treatment))
         else:
-            patient.append(formatter("predict.benefit", lang, "treatment", "extra")(
-                treatment=treatment, extra=extra))
+            patient.append(words.benefit(treatment=treatment, extra=extra))
         parts.append(f"+{value:.1f}% {_TREATMENT_CLINICIAN[name]}")
-    patient.append(message("predict.uncertainty", lang))
+    patient.append(words.uncertainty)
     benefits = f" ({', '.join(parts)})" if parts else ""
     clinician = (f"PREDICT {version}: {years}-year overall survival {s0:.1f}% surgery only, "
                  f"{s1:.1f}% with treatments{benefits}; population estimates, not "
