@@ -167,3 +167,20 @@ def test_predict_words_read_once_are_the_catalogue_texts(lang):
                                                          treatment="X")
     assert words.uncertainty == message("predict.uncertainty", lang)
     assert dict(words.treatments) == {t: message(f"treatment.{t}", lang) for t in TREATMENTS}
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_chart_words_read_once_are_the_catalogue_texts(lang):
+    from axilla.assess.present import _chart_words
+    from axilla.explain.catalogue import message
+
+    words = _chart_words(lang)
+    assert words.extra_alive(treatment="X") == message("chart.label_extra_alive", lang,
+                                                       treatment="X")
+    assert words.icon_heading(years=10, model="M 1") == message(
+        "chart.icon_heading", lang, years=10, model="M 1")
+    assert words.curve_heading(model="M") == message("chart.curve_heading", lang, model="M")
+    assert words.bars_heading(model="M") == message("chart.bars_heading", lang, model="M")
+    assert words.series_surgery_only == message("chart.label_series_surgery_only", lang)
+    assert words.bar_labels == {t: message("chart.bar_label", lang, years=t)
+                                for t in (5, 10, 15)}

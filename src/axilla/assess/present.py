@@ -7,9 +7,9 @@ Source: the project design ("figures apart from words"); the texts and their sou
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
 from axilla.case.assessment import Case
@@ -48,8 +48,9 @@ _ALL_EXPLANATION, _ALL_CHARTS, _ALL_ASSESSMENT = (
     frozenset(m.model_fields) for m in (Explanation, Charts, Assessment))
 #: The year the icon array shows (PREDICT's usual reporting horizon).
 ICON_ARRAY_YEAR = 10
-#: The years after 0 that the survival curves show.
+#: The years after 0 that the survival curves show, and the years of the stacked bars.
 _CURVE_YEARS = tuple(range(1, 16))
+_BAR_YEARS = (5, 10, 15)
 _NODE_WORD = {"neg": "negative", "itc": "itc", "micro": "micrometastasis",
               "macro": "macrometastasis"}
 _TREATMENT_KEY = {"h": "endocrine", "c": "chemotherapy", "t": "trastuzumab",
@@ -65,8 +66,33 @@ def chart_counts(r: PredictResult, year: int, lang: str = "en") -> dict[str, flo
 def _extra_labels(r: PredictResult, lang: str) -> tuple[str | None, ...]:
     """The "extra alive with ..." label of each treatment step of ``r``, None where not
     chosen (read once a chart set, for all its years)."""
-    extra = formatter("chart.label_extra_alive", lang, "treatment")
+    extra = _chart_words(lang).extra_alive
     return tuple([extra(treatment=b.treatment) if b.chosen else None for b in r.benefits])
+
+
+class _ChartWords(NamedTuple):
+    """The words of the charts in one language: templates as functions of their placeholders
+    (``formatter``), fixed labels, and the label of each bar's year."""
+
+    extra_alive: Callable[..., str]
+    icon_heading: Callable[..., str]
+    curve_heading: Callable[..., str]
+    bars_heading: Callable[..., str]
+    series_surgery_only: str
+    bar_labels: dict[int, str]
+
+
+@cache
+def _chart_words(lang: str) -> _ChartWords:
+    """The charts' words in ``lang`` (read once a language)."""
+    bar_label = formatter("chart.bar_label", lang, "years")
+    return _ChartWords(
+        formatter("chart.label_extra_alive", lang, "treatment"),
+        formatter("chart.icon_heading", lang, "years", "model"),
+        formatter("chart.curve_heading", lang, "model"),
+        formatter("chart.bars_heading", lang, "model"),
+        message("chart.label_series_surgery_only", lang),
+        {t: bar_label(years=t) for t in _BAR_YEARS})
 
 
 def _chart_counts(r: PredictResult, year: int, labels: tuple[str, str, str, str],
@@ -126,27 +152,26 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
     r = f.predict.result
     if r is None:
         return Charts()
+    words = _chart_words(lang)
     labels, extra_labels = _outcome_labels(lang), _extra_labels(r, lang)
     counts = _chart_counts(r, year, labels, extra_labels)
     model = f"{r.model.name} {r.model.version}"
     n_icons, icons = icon_array(
-        counts, title=formatter("chart.icon_heading", lang, "years", "model")(
-            years=year, model=model), lang=lang, colours=outcome_colours(len(counts)))
-    series = {message("chart.label_series_surgery_only", lang):
+        counts, title=words.icon_heading(years=year, model=model), lang=lang,
+        colours=outcome_colours(len(counts)))
+    series = {words.series_surgery_only:
               [100.0, *map(r.surgery_only.overall_survival_pct.__getitem__, _CURVE_YEARS)]}
     for step, b in zip(r.steps, r.benefits, strict=True):  # one curve a treatment step
         if b.chosen:
             series[f"+ {b.treatment}"] = [
                 100.0, *map(step.overall_survival_pct.__getitem__, _CURVE_YEARS)]
-    curves = survival_curves_svg(
-        [0, *_CURVE_YEARS], series, lang=lang,
-        title=formatter("chart.curve_heading", lang, "model")(model=model))
-    bar_label = formatter("chart.bar_label", lang, "years")
-    grouped = _same_groups({bar_label(years=t):
+    curves = survival_curves_svg([0, *_CURVE_YEARS], series, lang=lang,
+                                 title=words.curve_heading(model=model))
+    grouped = _same_groups({words.bar_labels[t]:
                             counts if t == year else _chart_counts(r, t, labels, extra_labels)
-                            for t in (5, 10, 15) if t in r.years}, lang)
+                            for t in _BAR_YEARS if t in r.years}, lang)
     bars = stacked_bars_svg(
-        grouped, title=formatter("chart.bars_heading", lang, "model")(model=model), lang=lang,
+        grouped, title=words.bars_heading(model=model), lang=lang,
         colours=outcome_colours(len(next(iter(grouped.values())))))
     return built(Charts, {"icon_array_year": year,
                           "icon_array_counts": dict(zip(counts, n_icons, strict=True)),
