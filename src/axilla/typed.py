@@ -16,21 +16,23 @@ from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 
-_new = object.__new__
-#: The slots every pydantic model instance fills (``model_construct`` sets the same four).
-_DICT, _FIELDS_SET, _EXTRA, _PRIVATE = (BaseModel.__dict__[name].__set__ for name in (
-    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
+new = object.__new__
+#: The setters of the slots every pydantic model instance fills (``model_construct`` sets the
+#: same four), for loops that build many records inline.
+set_dict, set_fields_set, set_extra, set_private = (
+    BaseModel.__dict__[name].__set__ for name in (
+        "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
 
 
 def built(cls: type[M], values: dict[str, Any], fields_set: Iterable[str] | None = None) -> M:
     """A ``cls`` holding ``values`` (every field, in field order; the dict is kept, not
     copied), with ``fields_set`` as the validated constructor records it (default: the keys
     of ``values``)."""
-    obj = _new(cls)
-    _DICT(obj, values)
-    _FIELDS_SET(obj, set(values if fields_set is None else fields_set))
-    _EXTRA(obj, None)
-    _PRIVATE(obj, None)
+    obj = new(cls)
+    set_dict(obj, values)
+    set_fields_set(obj, set(values if fields_set is None else fields_set))
+    set_extra(obj, None)
+    set_private(obj, None)
     return obj
 
 
