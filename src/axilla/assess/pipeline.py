@@ -65,7 +65,9 @@ def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: st
 
 def _indices(cases_t: Any, counts: Mapping[str, np.ndarray]
              ) -> tuple[list[NPISection], list[CTS5Section]]:
-    """NPI and CTS5 for every case each applies to, one columnar call each."""
+    """NPI and CTS5 for every case each applies to, one columnar call each (the inputs are
+    read from parsed cases, which every index input rule accepts where the index applies:
+    not checked again)."""
     x = index_inputs(cases_t)
     positive, micro = index_node_inputs(counts)
     npi_why = npi_applicability(x["invasive"], x["size_mm"], x["grade"])
@@ -85,13 +87,13 @@ def _indices(cases_t: Any, counts: Mapping[str, np.ndarray]
     if rows := [i for i in range(n) if not npi_why[i]]:
         pick = _picker(rows, n)
         found = npi_results(pick(x["size_mm"]), pick(positive), pick(x["grade"]), pick(micro),
-                            pick(x["neoadjuvant_therapy"]))
+                            pick(x["neoadjuvant_therapy"]), accepted=True)
         npi = dict(zip(rows, found, strict=True))
     if rows := [i for i in range(n) if not cts5_why[i]]:
         pick = _picker(rows, n)
         found5 = cts5_results(pick(x["age_years"]), pick(x["size_mm"]), pick(x["grade"]),
                               pick(positive), pick(micro), pick(x["neoadjuvant_therapy"]),
-                              pick(x["postmenopausal"]))
+                              pick(x["postmenopausal"]), accepted=True)
         cts5 = dict(zip(rows, found5, strict=True))
     return (
         [NPISection(applicable=not npi_why[i], not_applicable_reasons=list(npi_why[i]),
