@@ -8,7 +8,7 @@ counts is defined once in ``axilla.staging.counts``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from axilla.staging import (
     macromet_nodes_total,
     predict_node_input,
 )
+from axilla.typed import built, field_defaults
 
 _STATUS = {"positive": 1.0, "negative": 0.0}
 _CHEMO_GENERATION = {"none": 0.0, "second_generation": 2.0, "third_generation": 3.0}
@@ -231,11 +232,10 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
     """
     macro = macromet_nodes_total(counts)
     out = []
-    build: Callable[..., RecurrenceRiskInputs] = RecurrenceRiskInputs.model_construct
     for i, staging in enumerate(staged):
         pt = staging.pT.category
         grade = t["tumour.grade"][i]
-        out.append(build(
+        out.append(_risk_record(dict(
             case_id=t["case_id"][i], breast_surgery=t["treatment.breast_surgery"][i],
             radial_margin_min_mm=_plain(t, "treatment.radial_margin_min_mm", i, ""),
             dcis_only=t["tumour.primary"][i] == "dcis", histology=t["histology"][i],
@@ -253,5 +253,13 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
             neoadjuvant_chemo_given=bool(t["neoadjuvant"][i] == 1),
             endocrine_therapy_taken=bool(t["treatment.endocrine_therapy"][i] == 1),
             chemotherapy_given=t["treatment.chemotherapy"][i] != "none",
-        ))
+        )))
     return out
+
+
+_RISK_DEFAULTS = field_defaults(RecurrenceRiskInputs)
+
+
+def _risk_record(values: dict[str, Any]) -> RecurrenceRiskInputs:
+    """The checklist record of these values, the other fields at their defaults (None)."""
+    return built(RecurrenceRiskInputs, {**_RISK_DEFAULTS, **values}, values)

@@ -14,10 +14,9 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from axilla import __version__
 from axilla.assess.inputs import guidance_facts, index_inputs, predict_inputs, risk_inputs
@@ -42,7 +41,6 @@ from axilla.recurrence import classify_recurrence, risk_factor_summary
 from axilla.staging import StagingResult, counts_columns, index_node_inputs, stage_many
 
 PREDICT_YEARS = tuple(range(1, 16))
-M = TypeVar("M", bound=BaseModel)
 
 
 def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: str
@@ -67,7 +65,9 @@ def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: st
 
 def _indices(cases_t: Any, counts: Mapping[str, np.ndarray]
              ) -> tuple[list[NPISection], list[CTS5Section]]:
-    """NPI and CTS5 for every case each applies to, one columnar call each."""
+    """NPI and CTS5 for every case each applies to, one columnar call each (the inputs are
+    read from parsed cases, which every index input rule accepts where the index applies:
+    not checked again)."""
     x = index_inputs(cases_t)
     positive, micro = index_node_inputs(counts)
     npi_why = npi_applicability(x["invasive"], x["size_mm"], x["grade"])
@@ -87,28 +87,20 @@ def _indices(cases_t: Any, counts: Mapping[str, np.ndarray]
     if rows := [i for i in range(n) if not npi_why[i]]:
         pick = _picker(rows, n)
         found = npi_results(pick(x["size_mm"]), pick(positive), pick(x["grade"]), pick(micro),
-                            pick(x["neoadjuvant_therapy"]))
+                            pick(x["neoadjuvant_therapy"]), accepted=True)
         npi = dict(zip(rows, found, strict=True))
     if rows := [i for i in range(n) if not cts5_why[i]]:
         pick = _picker(rows, n)
         found5 = cts5_results(pick(x["age_years"]), pick(x["size_mm"]), pick(x["grade"]),
                               pick(positive), pick(micro), pick(x["neoadjuvant_therapy"]),
-                              pick(x["postmenopausal"]))
+                              pick(x["postmenopausal"]), accepted=True)
         cts5 = dict(zip(rows, found5, strict=True))
-    npi_section, cts5_section = built(NPISection), built(CTS5Section)
     return (
-        [npi_section(applicable=not npi_why[i], not_applicable_reasons=list(npi_why[i]),
-                     result=npi.get(i)) for i in range(n)],
-        [cts5_section(applicable=not cts5_why[i], not_applicable_reasons=list(cts5_why[i]),
-                      result=cts5.get(i)) for i in range(n)],
+        [NPISection(applicable=not npi_why[i], not_applicable_reasons=list(npi_why[i]),
+                    result=npi.get(i)) for i in range(n)],
+        [CTS5Section(applicable=not cts5_why[i], not_applicable_reasons=list(cts5_why[i]),
+                     result=cts5.get(i)) for i in range(n)],
     )
-
-
-def built(model: type[M]) -> Callable[..., M]:
-    """The constructor of ``model`` for sections made here of values already checked, with
-    field types exact: ``model_construct`` (the same fields, values and fields set as the
-    validated constructor; tests/assess/test_sections_built.py), without validating again."""
-    return model.model_construct
 
 
 def _needle_note(staging: StagingResult) -> list[str]:
@@ -174,15 +166,15 @@ def _compute(cases: Sequence[Case], predict_version: str) -> list[Figures]:
         summary = risk_factor_summary(risk[i], validated_models={
             "npi": npi_result and {"score": npi_result.score, "group": npi_result.group6},
             "predict_version": version.id if p.result else None})
-        found.append(built(Figures)(
+        found.append(Figures(
             case_id=case.case_id,
-            provenance=built(Provenance)(
+            provenance=Provenance(
                 axilla_version=__version__, staging_edition=staging.edition,
                 predict_version=version.id if p.result else None,
                 predict_source=version.source if p.result else None,
                 ruleset_version=RULESET_VERSION, input_sha256=case.input_hash()),
             staging=staging, predict=p, indices=[npi[i], cts5[i]], guidance=guidance,
-            recurrence=built(RecurrenceSection)(risk_factors=summary, event=event),
+            recurrence=RecurrenceSection(risk_factors=summary, event=event),
             warnings=[*notes[i], *(p.result.warnings if p.result else ()),
                       *_needle_note(staging)],
         ))

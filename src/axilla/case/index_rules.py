@@ -304,6 +304,28 @@ def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[
                                  {k: _float_column(columns.get(k), v) for k, v in values.items()})
 
 
+def accepted_rows(index: IndexName, columns: Mapping[str, np.ndarray]
+                  ) -> IndexColumnValidation:
+    """``validate_index_columns`` for float columns of a few rows every rule accepts (read from
+    parsed cases the index applies to): the defaults filled and the warnings found, the
+    refusal checks not run again. The same result as the full check for such rows
+    (tests/case/test_index_accepted.py); anything else must go through the full check."""
+    n = len(next(iter(columns.values())))
+    cols: dict[str, np.ndarray] = {}
+    for name, input_field, _, _ in _ROW_RULES[index]:
+        given = columns.get(name)
+        if given is None:
+            cols[name] = np.full(n, input_field.default)
+        elif not input_field.required and np.isnan(given).any():
+            cols[name] = np.where(np.isnan(given), input_field.default, given)
+        else:
+            cols[name] = given
+    rows = {name: cols[name].tolist() for name, _, _ in _WARNINGS[index]}
+    warnings = [(i, message) for i in range(n)
+                for name, test, message in _WARNINGS[index] if test(rows[name][i])]
+    return IndexColumnValidation(np.ones(n, dtype=bool), [], warnings, cols)
+
+
 def _float_column(raw: object, values: list[float]) -> np.ndarray:
     """``values`` as a float column: ``raw`` itself when it is already that column."""
     if (isinstance(raw, np.ndarray) and raw.dtype == np.float64 and raw.ndim == 1

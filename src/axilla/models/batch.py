@@ -12,18 +12,24 @@ from typing import Any
 
 import numpy as np
 
+from axilla.case.index_rules import accepted_rows
 from axilla.case.indices import IndexName, validate_index_columns
 from axilla.errors import InputError
 
 
-def checked_columns(index: IndexName, columns: Mapping[str, np.ndarray]
-                    ) -> tuple[dict[str, np.ndarray], list[list[str]]]:
+def checked_columns(index: IndexName, columns: Mapping[str, np.ndarray], *,
+                    accepted: bool = False) -> tuple[dict[str, np.ndarray], list[list[str]]]:
     """The inputs as float columns (defaults filled) and each case's warnings.
 
     The cases must be applicable already; a refusal by the input rules raises ``InputError``.
+    ``accepted``: the columns are float arrays of a few rows read from parsed cases, which
+    every input rule accepts (``axilla.case.index_rules.accepted_rows``): not checked again.
     """
-    checked = validate_index_columns(
-        index, {k: np.asarray(v, dtype=float) for k, v in columns.items()})
+    floats = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
+    if accepted and len(floats["size_mm"]) <= SMALL_BATCH:
+        checked = accepted_rows(index, floats)
+    else:
+        checked = validate_index_columns(index, floats)
     if checked.problems:
         raise InputError([p for _, p in checked.problems])
     n = int(checked.valid.shape[0])

@@ -326,16 +326,19 @@ def cts5_results(
     *,
     count_micromets_as_positive: bool = True,
     size_cap_mm: float | None = CTS5_SIZE_CAP_MM,
+    accepted: bool = False,
 ) -> list[CTS5Result]:
     """The CTS5 result of each case of a batch, computed in one columnar call.
 
     Every case must be applicable (``cts5_applicability``); ``postmenopausal`` is 1, 0 or NaN
-    (not known). A refusal by the spec's input checks raises ``InputError``.
+    (not known). A refusal by the spec's input checks raises ``InputError``, unless the inputs
+    were ``accepted`` already (read from parsed cases: ``checked_columns``).
     """
     cols, warnings = checked_columns("CTS5", {
         "age_years": age_years, "size_mm": size_mm, "grade": grade,
         "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
-        "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal})
+        "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal},
+        accepted=accepted)
     out = _cts5_outputs(cols["age_years"], cols["size_mm"], cols["grade"],
                         cols["positive_nodes"], cols["micrometastatic_nodes"],
                         count_micromets_as_positive, size_cap_mm)

@@ -308,16 +308,18 @@ def npi_results(
     neoadjuvant_therapy: np.ndarray,
     *,
     count_micromets_as_positive: bool = True,
+    accepted: bool = False,
 ) -> list[NPIResult]:
     """The NPI result of each case of a batch, computed in one columnar call.
 
     Every case must be applicable (``npi_applicability``); the inputs are checked against the
-    spec's ranges (``axilla.case.indices``) and a refusal raises ``InputError``.
+    spec's ranges (``axilla.case.indices``) and a refusal raises ``InputError``, unless they
+    were ``accepted`` already (read from parsed cases: ``checked_columns``).
     """
     cols, warnings = checked_columns("NPI", {
         "size_mm": size_mm, "positive_nodes": positive_nodes, "grade": grade,
         "micrometastatic_nodes": micrometastatic_nodes,
-        "neoadjuvant_therapy": neoadjuvant_therapy})
+        "neoadjuvant_therapy": neoadjuvant_therapy}, accepted=accepted)
     out = _npi_outputs(cols["size_mm"], cols["positive_nodes"], cols["grade"],
                        cols["micrometastatic_nodes"], count_micromets_as_positive)
     return [_result(out, i, float(cols["size_mm"][i]), warnings[i], count_micromets_as_positive)
