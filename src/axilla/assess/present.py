@@ -37,9 +37,9 @@ from axilla.explain.questions import (
 from axilla.explain.texts import STRENGTHS
 from axilla.explain.texts import Explanation as Text
 from axilla.guidance import GuidanceResult
-from axilla.guidance.fast import _built as built
 from axilla.models.predict.results import PredictResult, TreatmentBenefit
 from axilla.staging import StagingResult
+from axilla.typed import built
 
 #: The fields each result of ``present`` is built with: all of them, each already of its exact
 #: type (texts, new lists of terms, whole icons), so the models are made without a second

@@ -34,7 +34,7 @@ from axilla.explain.question_facts import Advice as Advice
 from axilla.explain.question_facts import Benefit as Benefit
 from axilla.explain.question_facts import NodeSeen, QuestionFacts
 from axilla.explain.texts import patient_number
-from axilla.guidance.fast import _built as built
+from axilla.typed import built
 
 QUESTION_IDS = ("nodes_found", "has_it_spread", "stage", "axilla_treatment",
                 "treatment_benefits", "treatment_purpose", "pending", "recurrence_signs",
