@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
+from axilla import typed
 from axilla.assess.model import Assessment, Charts, Explanation, Figures, NPISection
 from axilla.case.assessment import Case
 from axilla.explain import (
@@ -228,13 +229,19 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
             event.event_class, event.local_subclass, confirmed=event.confirmed,
             isolated=event.isolated, lang=lang))
     strengths = _plain_strengths(lang)
-    for rec in f.guidance.recommendations:
-        plain = strengths.get(rec.strength) or explain_recommendation_strength(rec.strength,
-                                                                               lang)
-        out.append(built(Explanation, {
-            "topic": f"guidance:{rec.topic}",
-            "clinician": f"{rec.id} ({rec.strength}): {rec.text} [{rec.cite}]",
-            "patient": plain.patient, "glossary_terms": list(plain.terms)}, _ALL_EXPLANATION))
+    new, set_dict, set_fields_set, set_extra, set_private = (
+        typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
+    for rec in f.guidance.recommendations:  # ``built(Explanation, ...)``, inline (~30 a case)
+        strength = rec.strength
+        plain = strengths.get(strength) or explain_recommendation_strength(strength, lang)
+        e = new(Explanation)
+        set_dict(e, {"topic": f"guidance:{rec.topic}",
+                     "clinician": f"{rec.id} ({strength}): {rec.text} [{rec.cite}]",
+                     "patient": plain.patient, "glossary_terms": list(plain.terms)})
+        set_fields_set(e, set(_ALL_EXPLANATION))
+        set_extra(e, None)
+        set_private(e, None)
+        out.append(e)
     return out
 
 
