@@ -184,3 +184,34 @@ def test_chart_words_read_once_are_the_catalogue_texts(lang):
     assert words.series_surgery_only == message("chart.label_series_surgery_only", lang)
     assert words.bar_labels == {t: message("chart.bar_label", lang, years=t)
                                 for t in (5, 10, 15)}
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_questions_read_once_are_the_catalogue_texts(lang):
+    from axilla.explain.catalogue import message
+    from axilla.explain.questions import QUESTION_IDS, _asked
+
+    assert dict(_asked(lang)) == {q: message(f"questions.{q}.question", lang)
+                                  for q in QUESTION_IDS}
+
+
+@pytest.mark.parametrize("example", _EXAMPLES, ids=lambda p: p.stem)
+def test_facts_made_as_plain_tuples_equal_their_named_constructors(example):
+    from axilla.assess import compute
+    from axilla.assess.present import benefits_from, question_facts
+    from axilla.case.assessment import parse_case
+    from axilla.explain.question_facts import Benefit, NodeSeen
+
+    case = parse_case(json.loads(example.read_text("utf-8")))
+    f = compute([case])[0]
+    facts = question_facts(case, f.staging, f.predict.result, f.guidance)
+    assert facts.nodes == tuple(NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
+                                for n in f.staging.nodes)
+    assert all(type(n) is NodeSeen for n in facts.nodes)
+    r = f.predict.result
+    if r is not None:
+        quick = benefits_from(r.benefits, 10)
+        assert all(type(b) is Benefit for b in quick)
+        assert quick == tuple(Benefit(b.letter, b.chosen, float(b.benefit_pp[10]),
+                                      None if b.if_added_pp is None else b.if_added_pp.get(10))
+                              for b in r.benefits)

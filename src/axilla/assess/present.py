@@ -245,6 +245,11 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     return out
 
 
+#: A named tuple (``Advice``, ``Benefit``, ``NodeSeen``) made straight from all its values,
+#: without the Python frame of its constructor: ``_tuple(Advice, (id, topic, uncertain))``.
+_tuple = tuple.__new__
+
+
 def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
                   if_added: Mapping[str, float | None] | None = None) -> tuple[Benefit, ...]:
     """``Benefit`` entries from PREDICT's typed benefits (``letter``, ``chosen``,
@@ -254,13 +259,10 @@ def benefits_from(predict_benefits: Sequence[TreatmentBenefit], year: int,
     for b in predict_benefits:
         own = None if b.if_added_pp is None else b.if_added_pp.get(year)
         added = own if if_added is None else if_added.get(b.letter)
-        out.append(Benefit(b.letter, b.chosen, float(b.benefit_pp[year]), added))
+        out.append(_tuple(Benefit, (b.letter, b.chosen, float(b.benefit_pp[year]), added)))
     return tuple(out)
 
 
-#: ``Advice(id, topic, uncertain)`` made straight from its three values, without the Python
-#: frame of a named tuple's constructor (one for each fired rule an answer speaks of).
-_advice = tuple.__new__
 
 
 def question_facts(case: Case, staging: StagingResult, predict: PredictResult | None,
@@ -281,12 +283,12 @@ def question_facts(case: Case, staging: StagingResult, predict: PredictResult | 
         or (recurrence.months_since_primary_surgery is not None
             and recurrence.months_since_primary_surgery <= DURING_TREATMENT_MONTHS)))
     return QuestionFacts(
-        nodes=tuple([NodeSeen(n.found_by, n.site, n.category, n.size_used_mm)
+        nodes=tuple([_tuple(NodeSeen, (n.found_by, n.site, n.category, n.size_used_mm))
                      for n in staging.nodes]),
         pn_category=staging.pN.category, pn_modifier=staging.pN.modifier, m=staging.M,
         anatomic_stage=staging.anatomic_stage,
         prognostic_stage=staging.pathological_prognostic_stage,
-        recommendations=tuple([_advice(Advice, (r.id, r.topic, r.conditional_on or r.uncertain))
+        recommendations=tuple([_tuple(Advice, (r.id, r.topic, r.conditional_on or r.uncertain))
                                 for r in guidance.recommendations if r.id in spoken_of]),
         undecided=tuple([(u.id, u.missing) for u in guidance.undecided]),  # each a tuple
         predict_version=predict.model.version if predict else None,

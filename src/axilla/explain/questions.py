@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from itertools import chain
+from operator import itemgetter
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -309,7 +310,7 @@ def _pending(f: QuestionFacts, lang: str) -> _Answer:
     facts, still_open = _keyed(lang, "pending.fact"), _keyed(lang, "pending.open")
     item = formatter("questions.pending.item", lang, "what")
     # each missing fact once, in the order first named, where there are words for it
-    named = dict.fromkeys(chain.from_iterable([missing for _, missing in f.undecided]))
+    named = dict.fromkeys(chain.from_iterable(map(itemgetter(1), f.undecided)))
     parts = [item(what=facts[fact]) for fact in named if fact in facts]
     for rec in f.recommendations:
         what = None if rec.uncertain is None else still_open.get(rec.id)
@@ -354,9 +355,14 @@ def _what_next(f: QuestionFacts, lang: str) -> _Answer:
 
 
 def _question(qid: str, answer: str, terms: Sequence[str], lang: str) -> _Answer:
-    return built(PatientQuestion, {"id": qid, "question": _said(lang)[f"{qid}.question"],
-                                   "answer": answer, "glossary_terms": list(dict.fromkeys(terms))},
-                 _ALL_FIELDS)
+    return built(PatientQuestion, {"id": qid, "question": _asked(lang)[qid], "answer": answer,
+                                   "glossary_terms": list(dict.fromkeys(terms))}, _ALL_FIELDS)
+
+
+@cache
+def _asked(lang: str) -> Mapping[str, str]:
+    """Each question in ``lang``, by its id (read once a language)."""
+    return {qid: _said(lang)[f"{qid}.question"] for qid in QUESTION_IDS}
 
 
 def patient_questions(facts: QuestionFacts, lang: str = DEFAULT_LANGUAGE,
