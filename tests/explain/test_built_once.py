@@ -215,3 +215,27 @@ def test_facts_made_as_plain_tuples_equal_their_named_constructors(example):
         assert quick == tuple(Benefit(b.letter, b.chosen, float(b.benefit_pp[10]),
                                       None if b.if_added_pp is None else b.if_added_pp.get(10))
                               for b in r.benefits)
+
+
+@given(st.lists(st.floats(0, 100), min_size=15, max_size=15),
+       st.lists(st.floats(-5, 105), min_size=3, max_size=3))
+def test_curves_and_bars_are_drawn_at_the_positions_written_out_by_hand(alive, parts):
+    """A curve's point at v % alive is at y = 44 + 300 * (1 - v / 100) px; a bar segment of
+    v % is 264 * max(v, 0) / 100 px wide, its number centred at x + w / 2."""
+    from axilla.explain.charts import stacked_bars_svg, survival_curves_svg
+
+    svg = survival_curves_svg(list(range(16)), {"A": [100.0, *alive]}, title="t")
+    d = next(line for line in svg.splitlines() if line.startswith('<path class="series"'))
+    ys = [point.split()[1] for point in d.split('d="M ')[1].split('"')[0].split(" L ")]
+    assert ys == [f"{44 + 300 * (1 - v / 100):.2f}" for v in [100.0, *alive]]
+    values = {"A": parts[0], "B": parts[1], "C": parts[2], "D": 100 - sum(parts)}
+    if abs(sum(values.values()) - 100) > 1:
+        return
+    bars = stacked_bars_svg({"5 years": values}, title="t").splitlines()
+    x = 72.0
+    for v in values.values():
+        w = 264 * max(v, 0.0) / 100
+        assert f'<rect x="{x:.2f}" y="58" width="{w:.2f}" ' in "\n".join(bars)
+        if w >= 30:
+            assert any(line.startswith(f'<text x="{x + w / 2:.2f}" ') for line in bars)
+        x += w

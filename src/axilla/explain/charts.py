@@ -248,8 +248,11 @@ def survival_curves_svg(
                f'fill="#000000">{escape(title)}</text>')
     out.append(curve_frame(max_years, lang))
     path = curve_path(tuple(t), max_years)
+    # y = top + plot_h * (1 - v / 100) in floats throughout (the same values: Python turns each
+    # int into its exact float first), which the interpreter runs on its float fast path
+    y0, scale = float(top), float(plot_h)
     for label, stroke in zip(labels, strokes, strict=True):
-        points = path % tuple([top + plot_h * (1 - v / 100) for v in data[label]])
+        points = path % tuple([y0 + scale * (1.0 - v / 100.0) for v in data[label]])
         out.append(f'<path class="series" d="M {points}" fill="none" {stroke}>'
                    f'<title>{escape(label)}</title></path>')
     legend_top = top + plot_h + 52
@@ -335,15 +338,16 @@ def stacked_bars_svg(
     # once a group, not once a segment: its fill, its escaped name, the ink written on it
     segment = [(_segment_style(fill) + escape(group) + ": ", _segment_ink(fill))
                for group, fill in zip(groups, fills, strict=True)]
+    width_px = float(bar_w)  # the same products as with the int, on the float fast path
     for i, (bar, values, numbers) in enumerate(zip(labels, rows, said, strict=True)):
         middle, at_y, label_at = _bar_row(i)
         out.append(f'{label_at}{escape(bar)}</text>')
         x = float(left)
         for (opening, ink), value, number in zip(segment, values, numbers, strict=True):
-            w = bar_w * (0.0 if value < 0.0 else value) / 100.0  # max(value, 0.0), NaN kept
+            w = width_px * (0.0 if value < 0.0 else value) / 100.0  # max(value, 0.0), NaN kept
             if w >= 30:
                 out += (f'<rect x="{x:.2f}{at_y}{w:.2f}" {opening}{number}</title></rect>',
-                        f'<text x="{x + w / 2:.2f}{middle}"middle" fill="{ink}">{number}'
+                        f'<text x="{x + w / 2.0:.2f}{middle}"middle" fill="{ink}">{number}'
                         "</text>")
             else:
                 out.append(f'<rect x="{x:.2f}{at_y}{w:.2f}" {opening}{number}</title></rect>')
