@@ -101,10 +101,14 @@ def _chart_counts(r: PredictResult, year: int, labels: tuple[str, str, str, str]
     """``chart_counts`` with the labels of its language already read (``_outcome_labels``,
     ``_extra_labels``)."""
     treated = r.steps[-1]
-    chosen = [(label, b.benefit_pp[year]) for b, label in zip(r.benefits, extra_labels,
-                                                               strict=True)
-              if label is not None and b.benefit_pp[year] > 0]
-    extra = sum(pp for _, pp in chosen)
+    chosen = []
+    extra = 0.0  # the sum of the chosen treatments' gains, added in order as ``sum`` adds
+    for b, label in zip(r.benefits, extra_labels, strict=True):
+        if label is not None:
+            pp = b.benefit_pp[year]
+            if pp > 0:
+                chosen.append((label, pp))
+                extra += pp
     all_help = len(chosen) == len(extra_labels) - extra_labels.count(None)
     surgery_only, after_harms, breast_cancer, other_causes = labels
     counts: dict[str, float] = {(surgery_only if all_help else after_harms):
