@@ -51,7 +51,7 @@ def px(value: float) -> str:
 def svg_open(width: float, height: float, prefix: str, title: str, desc: str) -> list[str]:
     """The opening of an accessible chart: the <svg> element named by its title and text
     alternative, and a white background."""
-    w, h = f"{width:g}", f"{height:g}"
+    w, h = px(width), px(height)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
         f'viewBox="0 0 {w} {h}" role="img" '
