@@ -166,11 +166,14 @@ def _table(rows: Sequence[Any], layout: _Layout) -> dict[str, np.ndarray]:
     """Columns of ``rows``: every numeric column a row of one float block, every code column
     a row of one object block (the same values and dtypes as one array per column)."""
     n = len(rows)
-    numbers = np.array([[np.nan if v is None else float(v) for v in map(get, rows)]
-                        for _, get in layout.numeric], dtype=float)
-    codes = np.empty((len(layout.codes), n), dtype=object)
-    codes[:] = [[get(r) for r in rows] for _, get in layout.codes]
-    numbers = numbers.reshape(len(layout.numeric), n)
+    # each block filled from one flat list, column after column (a nested list costs NumPy a
+    # shape discovery per column)
+    numbers = np.array([np.nan if v is None else float(v)
+                        for _, get in layout.numeric for v in map(get, rows)],
+                       dtype=float).reshape(len(layout.numeric), n)
+    codes = np.empty(len(layout.codes) * n, dtype=object)
+    codes[:] = [get(r) for _, get in layout.codes for r in rows]
+    codes = codes.reshape(len(layout.codes), n)
     found = dict(zip((name for name, _ in layout.numeric), numbers, strict=True))
     found.update(zip((name for name, _ in layout.codes), codes, strict=True))
     for name, get in layout.other:

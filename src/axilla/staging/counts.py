@@ -211,7 +211,7 @@ def counts_at(columns: Mapping[str, np.ndarray], row: int) -> NodeCounts:
 
 def counts_columns(counts: Sequence[NodeCounts]) -> dict[str, np.ndarray]:
     """Counts of several cases back as columns (one int array per count)."""
-    table = np.array([[getattr(c, name) for c in counts] for name in COUNT_NAMES],
+    table = np.array([getattr(c, name) for name in COUNT_NAMES for c in counts],  # one flat list
                      dtype=np.int64).reshape(len(COUNT_NAMES), len(counts))
     return dict(zip(COUNT_NAMES, table, strict=True))
 
