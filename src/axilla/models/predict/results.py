@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -48,16 +48,30 @@ def _chosen(letter: str, x: Mapping[str, float]) -> bool:
     return value != 0 if letter == "c" else value == 1
 
 
-def _built(cls: type[M], **values: object) -> M:
-    """A model from values the engine produced, every field given, without re-validation
-    (what ``model_construct`` does, less its alias and default handling: these models have
-    neither aliases nor hooks). tests/models/predict: each result re-validates to itself."""
-    m = cls.__new__(cls)
-    object.__setattr__(m, "__dict__", values)
-    object.__setattr__(m, "__pydantic_fields_set__", set(values))
-    object.__setattr__(m, "__pydantic_extra__", None)
-    object.__setattr__(m, "__pydantic_private__", None)
+_set = object.__setattr__
+
+
+def _built(cls: type[M], values: dict[str, object]) -> M:
+    """A model from values the engine produced, every field given in field order, without
+    re-validation (what ``model_construct`` does, less its alias and default handling: these
+    models have neither aliases nor hooks). tests/models/predict: each result re-validates to
+    itself."""
+    m = object.__new__(cls)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", set(values))
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
     return m
+
+
+@functools.lru_cache(maxsize=16)
+def _by_year(years: tuple[int, ...]) -> Callable[..., dict[int, float]]:
+    """A function of one value a year returning {year: value}. Written as a dict display
+    with the years as constant keys, which CPython builds in one step: half the time of
+    ``dict(zip(years, values))``, and a result holds some fifty of these dicts."""
+    names = [f"v{j}" for j in range(len(years))]
+    pairs = ", ".join(f"{int(t)}: {name}" for t, name in zip(years, names, strict=True))
+    return eval(f"lambda {', '.join(names)}: {{{pairs}}}")  # whole numbers and names only
 
 
 def _added_letter(v: PredictVersion, a: str, b: str) -> str:
@@ -123,6 +137,10 @@ class _Layout:
     letters: frozenset[str]  # treatment letters of the version whose gain may be added
     always: frozenset[str]  # letters the last column of the standard ladder always carries
     provenance: ModelProvenance
+    steps: tuple[tuple[str, str, str, str], ...]  # (treatment, letter, from, to), ladder order
+    step_from: list[int]  # position of each step's from column in ``columns``
+    step_to: list[int]
+    ladder_steps: tuple[tuple[str, tuple[str, ...], int, int], ...]  # ladder, its steps [lo, hi)
 
 
 @functools.lru_cache(maxsize=32)
@@ -135,7 +153,14 @@ def _layout(v: PredictVersion) -> _Layout:
         pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(ladder_columns)]
         pairs.append((ladder_columns[0], ladder_columns[-1], "all chosen"))
         ladders.append((ladder, tuple(ladder_columns), tuple(pairs)))
+    pairs = [p for _, _, ladder_pairs in ladders for p in ladder_pairs]
+    bounds = list(itertools.accumulate((len(p) for _, _, p in ladders), initial=0))
     return _Layout(
+        steps=tuple((TREATMENT_NAMES.get(letter, letter), letter, a, b) for a, b, letter in pairs),
+        step_from=[columns.index(a) for a, _, _ in pairs],
+        step_to=[columns.index(b) for _, b, _ in pairs],
+        ladder_steps=tuple((ladder, steps, lo, hi) for (ladder, steps, _), (lo, hi) in zip(
+            ladders, itertools.pairwise(bounds), strict=True)),
         columns=columns,
         treatments={c: tuple(TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)])
                     for c in columns},
@@ -252,11 +277,10 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
             warn.setdefault(int(i), []).append(message)
     provenance = lay.provenance
     names = [k for k in _INPUT_NAMES if k in out.inputs]
-    inputs = list(zip(*(np.asarray(out.inputs[k], dtype=float).tolist() for k in names),
-                      strict=True))
+    inputs = np.array([out.inputs[k] for k in names], dtype=float).reshape(
+        len(names), out.n).T.tolist()  # [patient][input]
     years_of = tuple(years)
     at_added = [added.years.index(t) for t in years] if added is not None else []
-    position = {c: j for j, c in enumerate(lay.columns)}
     cidx = [out.col(c) for c in lay.columns]
     every_year = at == list(range(len(out.years)))
 
@@ -264,63 +288,50 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
         a = a[:, cidx]
         return a if every_year else a[:, :, at]
 
+    # every figure of a patient as one row a year: [OS, breast, other] by column (percent),
+    # then the gain of each ladder step and its display rounding (pp)
     dead = pick(out.all_cause)
-    os_ = (100.0 * (1.0 - dead)).tolist()
-    bcm = (100.0 * pick(required(out.breast, "breast"))).tolist()
-    ocm = (100.0 * pick(required(out.other, "other"))).tolist()
-    pairs = [p for _, _, ladder_pairs in lay.ladders for p in ladder_pairs]
-    gains = 100.0 * (dead[:, [position[a] for a, _, _ in pairs]]
-                     - dead[:, [position[b] for _, b, _ in pairs]])  # [patient, pair, year]
-    gain_rows, shown_rows = gains.tolist(), r_round(gains, 1).tolist()
-
-    def by_year(rows: list[list[float]]) -> list[dict[int, float]]:  # years_of by construction
-        return [dict(zip(years_of, r, strict=False)) for r in rows]
-
+    gains = 100.0 * (dead[:, lay.step_from] - dead[:, lay.step_to])  # [patient, step, year]
+    figures = np.concatenate([1.0 - dead, pick(required(out.breast, "breast")),
+                              pick(required(out.other, "other"))], axis=1)
+    rows_of = np.concatenate([np.multiply(figures, 100.0, out=figures), gains,
+                              r_round(gains, 1)], axis=1).tolist()
+    J, P = len(lay.columns), len(lay.steps)
+    per_year = _by_year(years_of)
     bounds = benefit_ranges(out, years_of)
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
         if_added = (_if_added(v, lay.by_terms, added, at_added, years_of, x, i)
                     if added is not None else {})
+        d = [per_year(*r) for r in rows_of[i]]
         # each column's row once (a column on two ladders is the same row on both)
-        row = {c: _built(SurvivalByTreatment, column=c, treatments=list(lay.treatments[c]),
-                         overall_survival_pct=o, breast_cancer_mortality_pct=b,
-                         other_cause_mortality_pct=m)
-               for c, o, b, m in zip(lay.columns, by_year(os_[i]), by_year(bcm[i]),
-                                     by_year(ocm[i]), strict=True)}
-        gain_of, shown_of = by_year(gain_rows[i]), by_year(shown_rows[i])
-        ladders: dict[str, tuple[list[SurvivalByTreatment], list[TreatmentBenefit],
-                                 TreatmentBenefit]] = {}
-        k = 0
-        for ladder, columns_of, ladder_pairs in lay.ladders:
-            bens = []
-            for a, b, letter in ladder_pairs:
-                chosen = letter == "all chosen" or _chosen(letter, x)
-                bens.append(_built(
-                    TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
-                    letter=letter, from_column=a, to_column=b, chosen=chosen,
-                    benefit_pp=gain_of[k], displayed_pp=shown_of[k],
-                    if_added_pp=if_added.get(letter),
-                    **(bounds.fields(i, a, b, letter != "all chosen" and chosen)
-                       if bounds is not None else _NO_RANGE)))
-                k += 1
-            ladders[ladder] = ([row[c] for c in columns_of[1:]], bens[:-1], bens[-1])
-        steps, bens, total = ladders["standard"]
+        row = {c: _built(SurvivalByTreatment, {
+            "column": c, "treatments": list(lay.treatments[c]), "overall_survival_pct": d[j],
+            "breast_cancer_mortality_pct": d[J + j], "other_cause_mortality_pct": d[2 * J + j]})
+            for j, c in enumerate(lay.columns)}
+        bens = []
+        for k, (treatment, letter, a, b) in enumerate(lay.steps):
+            chosen = letter == "all chosen" or _chosen(letter, x)
+            bens.append(_built(TreatmentBenefit, {
+                "treatment": treatment, "letter": letter, "from_column": a, "to_column": b,
+                "chosen": chosen, "benefit_pp": d[3 * J + k], "displayed_pp": d[3 * J + P + k],
+                "if_added_pp": if_added.get(letter),
+                **(bounds.fields(i, a, b, letter != "all chosen" and chosen)
+                   if bounds is not None else _NO_RANGE)}))
+        ladders = {ladder: ([row[c] for c in columns_of[1:]], bens[lo:hi - 1], bens[hi - 1])
+                   for ladder, columns_of, lo, hi in lay.ladder_steps}
+        steps, benefits, total = ladders["standard"]
         ext = ladders.get("extended")
-        found.append(_built(
-            PredictResult,
-            model=provenance,
-            years=list(years),
-            inputs=x,
-            surgery_only=row[v.ladders["standard"][0]],
-            steps=steps,
-            benefits=bens,
-            total_benefit=total,
-            extended_steps=ext[0] if ext else None,
-            extended_benefits=ext[1] if ext else None,
-            extended_total_benefit=ext[2] if ext else None,
-            warnings=warn.get(i, []),
-        ))
+        found.append(_built(PredictResult, {
+            "model": provenance, "years": list(years), "inputs": x,
+            "surgery_only": row[v.ladders["standard"][0]], "steps": steps,
+            "benefits": benefits, "total_benefit": total,
+            "extended_steps": ext[0] if ext else None,
+            "extended_benefits": ext[1] if ext else None,
+            "extended_total_benefit": ext[2] if ext else None,
+            "warnings": warn.get(i, []),
+        }))
     return found
 
 
