@@ -99,6 +99,30 @@ def _applies(letter: str, x: Mapping[str, float]) -> bool:
     return {"h": x["er"] == 1, "t": x["her2"] == 1}.get(letter, True)
 
 
+def _switched_on(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The treatment inputs with each treatment that applies on: chemotherapy not chosen as
+    third generation, endocrine therapy if ER-positive, trastuzumab if HER2-positive,
+    bisphosphonates."""
+    return {"generation": np.where(x["generation"] == 0, 3.0, x["generation"]),
+            "horm": np.where(x["er"] == 1, 1.0, x["horm"]),
+            "traz": np.where(x["her2"] == 1, 1.0, x["traz"]),
+            "bis": np.ones_like(x["bis"])}
+
+
+_PLAN_INPUTS = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
+
+
+@functools.lru_cache(maxsize=256)
+def _plan_columns(v: PredictVersion, plan_inputs: tuple[float, ...]) -> tuple[str, ...]:
+    """The columns of the plan with these ``_PLAN_INPUTS`` values and of the plan plus each
+    treatment it lacks (a few dozen plans a version, so each is resolved once)."""
+    lay = _layout(v)
+    plan = _plan(v, dict(zip(_PLAN_INPUTS, plan_inputs, strict=True)))
+    found = (lay.by_terms.get(plan | extra)
+             for extra in [set(), *({t} for t in lay.letters if t not in plan)])
+    return tuple(name for name in found if name is not None)
+
+
 def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
                        ) -> tuple[dict[str, np.ndarray], list[str]]:
     """Inputs with each treatment that applies switched on (chemotherapy not chosen as third
@@ -108,22 +132,14 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     Source: PREDICT's treatment terms apply only to the columns that name them, so a column of
     this run equals the same column of the plan's own run (tests/models/predict)."""
     x = {k: np.asarray(val, dtype=float) for k, val in inputs.items()}
-    lay = _layout(v)
-    letters, by_terms = lay.letters, lay.by_terms
-    x["generation"] = np.where(x["generation"] == 0, 3.0, x["generation"])
-    x["horm"] = np.where(x["er"] == 1, 1.0, x["horm"])
-    x["traz"] = np.where(x["her2"] == 1, 1.0, x["traz"])
-    x["bis"] = np.ones_like(x["bis"])
-    names = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
-    wanted: set[str] = set()
-    rows = zip(*(np.asarray(inputs[k], dtype=float).tolist() for k in names), strict=True)
-    for row in set(rows):  # at most a few dozen distinct plans
-        plan = _plan(v, dict(zip(names, row, strict=True)))
-        for extra in [set(), *({t} for t in letters if t not in plan)]:
-            name = by_terms.get(plan | extra)
-            if name is not None:
-                wanted.add(name)
-    return x, sorted(wanted, key=v.columns.index)
+    return {**x, **_switched_on(x)}, _added_columns(v, x)
+
+
+def _added_columns(v: PredictVersion, x: Mapping[str, np.ndarray]) -> list[str]:
+    """The columns of :func:`every_treatment_on` for inputs ``x`` (float arrays)."""
+    rows = zip(*(x[k].tolist() for k in _PLAN_INPUTS), strict=True)
+    wanted = {name for row in set(rows) for name in _plan_columns(v, row)}
+    return sorted(wanted, key=v.columns.index)
 
 
 @dataclass(frozen=True)
@@ -174,19 +190,21 @@ def _layout(v: PredictVersion) -> _Layout:
     )
 
 
-def _patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
+def _patient_rows(out: PredictOutput, rows: slice,
+                  warnings: Mapping[str, np.ndarray] | None = None) -> PredictOutput:
     """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
-    are renumbered to the run."""
+    are renumbered to the run (or are ``warnings``, already those of the run)."""
     start, stop, _ = rows.indices(out.n)
 
     def part(a: np.ndarray | None) -> np.ndarray | None:
         return None if a is None else a[rows]
 
-    warnings = {}
-    for message, found in out.warnings.items():
-        found = found[(found >= start) & (found < stop)] - start
-        if found.size:
-            warnings[message] = found
+    if warnings is None:
+        warnings = {}
+        for message, found in out.warnings.items():
+            found = found[(found >= start) & (found < stop)] - start
+            if found.size:
+                warnings[message] = found
     return PredictOutput(
         version=out.version, columns=out.columns, years=out.years, pi=out.pi[rows],
         mi=out.mi[rows], all_cause=out.all_cause[rows], breast=part(out.breast),
@@ -203,6 +221,12 @@ def _patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
 ONE_RUN_UP_TO = 64
 
 
+@functools.lru_cache(maxsize=256)
+def _union(v: PredictVersion, columns_on: tuple[str, ...]) -> tuple[str, ...]:
+    """The ladder columns and ``columns_on``, in the version's order."""
+    return tuple(sorted({*_layout(v).columns, *columns_on}, key=v.columns.index))
+
+
 def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate: bool = True,
                      one_run: bool | None = None) -> tuple[PredictOutput, PredictOutput | None]:
     """The ladder columns of ``x`` and the run :func:`every_treatment_on` asks for, as the two
@@ -210,28 +234,28 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     of :func:`axilla.case.predict.predict_warnings`. Up to ONE_RUN_UP_TO patients (or with
     ``one_run``) both come from one call over the two sets of inputs stacked; treatment columns
     are independent, so each column equals its own run's (tests/models/predict)."""
-    columns = list(_layout(v).columns)
-    x_on, columns_on = every_treatment_on(v, x)
-    n = int(np.asarray(x["age"]).shape[0])
+    names = list(x)
+    given = np.array([x[k] for k in names], dtype=float)  # [input, patient]
+    n = given.shape[1]
+    coded = dict(zip(names, given, strict=True))
+    columns_on = _added_columns(v, coded)
     if one_run is None:
         one_run = n <= ONE_RUN_UP_TO
-    added: PredictOutput | None = None
+    warnings = None if validate else predict_warnings(coded, uses_v3_inputs=v.uses_v3_inputs)
     if one_run and columns_on:
-        names = list(x_on)
-        stacked = np.concatenate(  # [input, patient]: one array, each input a row of it
-            [np.array([np.asarray(x[k], dtype=float) for k in names]),
-             np.array([x_on[k] for k in names])], axis=1)
-        union = sorted({*columns, *columns_on}, key=v.columns.index)
-        run = compute(dict(zip(names, stacked, strict=True)), v, columns=union,
-                      validate=validate, conditional=False)
-        out, added = _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
-    else:
-        out = compute(x, v, columns=columns, validate=validate, conditional=False)
-        added = (compute(x_on, v, columns=columns_on, validate=validate, conditional=False)
-                 if columns_on else None)
-    if not validate:
-        out = dataclasses.replace(out, warnings=predict_warnings(
-            out.inputs, uses_v3_inputs=v.uses_v3_inputs))
+        both = np.concatenate([given, given], axis=1)  # [input, patient]: x, then x all on
+        for k, on in _switched_on(coded).items():
+            both[names.index(k), n:] = on
+        run = compute(dict(zip(names, both, strict=True)), v,
+                      columns=_union(v, tuple(columns_on)), validate=validate,
+                      conditional=False)
+        return (_patient_rows(run, slice(0, n), warnings),
+                _patient_rows(run, slice(n, 2 * n), None if validate else {}))
+    out = compute(coded, v, columns=_layout(v).columns, validate=validate, conditional=False)
+    added = (compute({**coded, **_switched_on(coded)}, v, columns=columns_on,
+                     validate=validate, conditional=False) if columns_on else None)
+    if warnings is not None:
+        out = dataclasses.replace(out, warnings=warnings)
     return out, added
 
 
