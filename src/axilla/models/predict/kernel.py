@@ -232,7 +232,21 @@ def split_mortality(
     f_all: np.ndarray, s_br: np.ndarray, s_oth: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative breast and other-cause mortality (spec sec. 1.3 steps 3-5): each year's
-    all-cause risk shared in proportion to the two annual risks; arrays over all years."""
+    all-cause risk shared in proportion to the two annual risks; arrays over all years. For
+    a few patients the three annual risks are one array (fewer calls, the same operations)."""
+    if f_all.shape[-1] < _SLAB_LOOP_FROM:
+        a = np.empty((3, *f_all.shape))  # other-cause, all-cause, breast
+        np.subtract(1.0, s_oth, out=a[0])
+        a[1] = f_all
+        np.subtract(1.0, s_br, out=a[2])
+        a[:, 1:] = a[:, 1:] - a[:, :-1]
+        m_oth, m_all, m_br = a
+        pred_br = np.add(m_br, m_oth, out=m_oth)
+        np.divide(m_br, pred_br, out=pred_br)
+        np.multiply(pred_br, m_all, out=pred_br)
+        np.subtract(m_all, pred_br, out=m_all)  # pred_oth
+        both = np.cumsum(a[:2], axis=1, out=a[:2])
+        return both[0], both[1]
     m_all = difference_in_place(f_all.copy())
     m_br = difference_in_place(np.subtract(1.0, s_br))
     m_oth = difference_in_place(np.subtract(1.0, s_oth))
