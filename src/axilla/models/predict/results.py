@@ -154,8 +154,7 @@ class _Layout:
     always: frozenset[str]  # letters the last column of the standard ladder always carries
     provenance: ModelProvenance
     steps: tuple[tuple[str, str, str, str], ...]  # (treatment, letter, from, to), ladder order
-    step_from: list[int]  # position of each step's from column in ``columns``
-    step_to: list[int]
+    step_ends: np.ndarray  # positions in ``columns`` of each step's from, then to columns
     ladder_steps: tuple[tuple[str, tuple[str, ...], int, int], ...]  # ladder, its steps [lo, hi)
 
 
@@ -173,8 +172,8 @@ def _layout(v: PredictVersion) -> _Layout:
     bounds = list(itertools.accumulate((len(p) for _, _, p in ladders), initial=0))
     return _Layout(
         steps=tuple((TREATMENT_NAMES.get(letter, letter), letter, a, b) for a, b, letter in pairs),
-        step_from=[columns.index(a) for a, _, _ in pairs],
-        step_to=[columns.index(b) for _, b, _ in pairs],
+        step_ends=np.array([columns.index(a) for a, _, _ in pairs]
+                           + [columns.index(b) for _, b, _ in pairs], dtype=np.intp),
         ladder_steps=tuple((ladder, steps, lo, hi) for (ladder, steps, _), (lo, hi) in zip(
             ladders, itertools.pairwise(bounds), strict=True)),
         columns=columns,
@@ -223,8 +222,10 @@ ONE_RUN_UP_TO = 64
 
 @functools.lru_cache(maxsize=256)
 def _union(v: PredictVersion, columns_on: tuple[str, ...]) -> tuple[str, ...]:
-    """The ladder columns and ``columns_on``, in the version's order."""
-    return tuple(sorted({*_layout(v).columns, *columns_on}, key=v.columns.index))
+    """The ladder columns, then those of ``columns_on`` not among them (so that the typed
+    results read the ladder as the leading columns; columns are computed independently)."""
+    ladder = _layout(v).columns
+    return (*ladder, *sorted(set(columns_on) - set(ladder), key=v.columns.index))
 
 
 def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate: bool = True,
@@ -259,24 +260,41 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     return out, added
 
 
-def _if_added(v: PredictVersion, by_terms: Mapping[frozenset[str], str],
-              added: PredictOutput, at: Sequence[int], years: Sequence[int],
-              x: Mapping[str, float], i: int) -> dict[str, dict[int, float] | None]:
-    """Gain of adding each treatment to patient ``i``'s chosen plan, or None (each figure
-    100 x (a - b) of two float64 values, the same operations NumPy does element by element)."""
+@functools.lru_cache(maxsize=1024)
+def _addable(v: PredictVersion, plan_inputs: tuple[float, ...], er: float, her2: float
+             ) -> tuple[tuple[str, tuple[str, str] | None], ...]:
+    """For each letter of ``_ADDABLE``: the columns (chosen plan, plan + it) whose difference
+    is its gain, or None (already chosen, does not apply, or no such column); resolved once
+    for each plan (the ``_PLAN_INPUTS`` values) and ER and HER2 codes."""
+    x = {**dict(zip(_PLAN_INPUTS, plan_inputs, strict=True)), "er": er, "her2": her2}
+    by_terms = _layout(v).by_terms
     plan = _plan(v, x)
     base = by_terms.get(plan)
-    out: dict[str, dict[int, float] | None] = {}
-    dead: list[list[float]] | None = None
+    found: list[tuple[str, tuple[str, str] | None]] = []
     for letter in _ADDABLE:
         name = by_terms.get(plan | {letter})
         if letter in plan or base is None or name is None or not _applies(letter, x):
+            found.append((letter, None))
+        else:
+            found.append((letter, (base, name)))
+    return tuple(found)
+
+
+def _if_added(v: PredictVersion, added: PredictOutput, at: Sequence[int] | slice,
+              per_year: Callable[..., dict[int, float]], x: Mapping[str, float], i: int
+              ) -> dict[str, dict[int, float] | None]:
+    """Gain of adding each treatment to patient ``i``'s chosen plan, or None (each figure
+    100 x (a - b) of two float64 values, the same operations NumPy does element by element)."""
+    out: dict[str, dict[int, float] | None] = {}
+    dead: list[list[float]] | None = None
+    for letter, pair in _addable(v, tuple(x[k] for k in _PLAN_INPUTS), x["er"], x["her2"]):
+        if pair is None:
             out[letter] = None
             continue
         if dead is None:
             dead = added.all_cause[i][:, at].tolist()  # [column, year kept]
-        a, b = dead[added.col(base)], dead[added.col(name)]
-        out[letter] = {t: 100.0 * (p - q) for t, p, q in zip(years, a, b, strict=True)}
+        a, b = dead[added.col(pair[0])], dead[added.col(pair[1])]
+        out[letter] = per_year(*[100.0 * (p - q) for p, q in zip(a, b, strict=True)])
     return out
 
 
@@ -304,8 +322,13 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     inputs = np.array([out.inputs[k] for k in names], dtype=float).reshape(
         len(names), out.n).T.tolist()  # [patient][input]
     years_of = tuple(years)
-    at_added = [added.years.index(t) for t in years] if added is not None else []
-    cidx = [out.col(c) for c in lay.columns]
+    at_added: list[int] | slice = (
+        [added.years.index(t) for t in years] if added is not None else [])
+    if added is not None and at_added == list(range(len(added.years))):
+        at_added = slice(None)
+    cidx: list[int] | slice = [out.col(c) for c in lay.columns]
+    if out.columns[:len(lay.columns)] == lay.columns:  # the ladder leads: views, no copies
+        cidx = slice(0, len(lay.columns))
     every_year = at == list(range(len(out.years)))
 
     def pick(a: np.ndarray) -> np.ndarray:  # [patient, ladder column, year kept]
@@ -315,18 +338,20 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     # every figure of a patient as one row a year: [OS, breast, other] by column (percent),
     # then the gain of each ladder step and its display rounding (pp)
     dead = pick(out.all_cause)
-    gains = 100.0 * (dead[:, lay.step_from] - dead[:, lay.step_to])  # [patient, step, year]
+    ends = np.take(dead, lay.step_ends, axis=1)
+    P = len(lay.steps)
+    gains = 100.0 * (ends[:, :P] - ends[:, P:])  # [patient, step, year]
     figures = np.concatenate([1.0 - dead, pick(required(out.breast, "breast")),
                               pick(required(out.other, "other"))], axis=1)
     rows_of = np.concatenate([np.multiply(figures, 100.0, out=figures), gains,
                               r_round(gains, 1)], axis=1).tolist()
-    J, P = len(lay.columns), len(lay.steps)
+    J = len(lay.columns)
     per_year = _by_year(years_of)
     bounds = benefit_ranges(out, years_of)
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
-        if_added = (_if_added(v, lay.by_terms, added, at_added, years_of, x, i)
+        if_added = (_if_added(v, added, at_added, per_year, x, i)
                     if added is not None else {})
         d = [per_year(*r) for r in rows_of[i]]
         # each column's row once (a column on two ladders is the same row on both)
