@@ -100,14 +100,14 @@ def prepare_inputs(
             raise InputError(
                 [FieldProblem(f"row {i}: {p.field}", p.value, p.reason) for i, p in shown]
             )
-        x = checked.columns
+        x = dict(checked.columns)
         warnings = checked.warnings
     else:
         x = {n: np.asarray(inputs[n], dtype=float) for n in names}
-        x = {n: c if c.ndim else c.reshape(1) for n, c in x.items()}
+        if any(not c.ndim for c in x.values()):
+            x = {n: c if c.ndim else c.reshape(1) for n, c in x.items()}
     coded = dict(x)
     missing = v.tables["missing"]
-    x = dict(x)
     x["screen"] = np.where(x["screen"] == 2, missing["screen_unknown"], x["screen"])
     x["grade"] = np.where(x["grade"] == 9, missing["grade_unknown"], x["grade"])
     if not v.uses_v3_inputs:

@@ -252,7 +252,7 @@ def split_mortality(
         np.divide(m_br, pred_br, out=pred_br)
         np.multiply(pred_br, m_all, out=pred_br)
         np.subtract(m_all, pred_br, out=m_all)  # pred_oth
-        both = np.cumsum(a[:2], axis=1, out=a[:2])
+        both = np.add.accumulate(a[:2], axis=1, out=a[:2])  # np.cumsum, without its wrapper
         return both[0], both[1]
     m_all = difference_in_place(f_all.copy())
     m_br = difference_in_place(np.subtract(1.0, s_br))
