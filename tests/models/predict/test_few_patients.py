@@ -15,6 +15,7 @@ from axilla.case import predict as case_predict
 from axilla.case.predict import predict_warnings
 from axilla.models.predict import compute, few, kernel, load_version
 from axilla.models.predict.engine import prepare_inputs
+from axilla.models.predict.results import ladder_and_added
 from support.predict_reference import load_reference
 
 CODES = {"generation": [0, 1, 2, 3], "horm": [0, 1], "er": [0, 1], "traz": [0, 1],
@@ -139,3 +140,22 @@ def test_versions_with_other_covariate_terms_take_the_array_path():
              for v in ("2.1", "2.2", "3.0", "3.0_only", "3.1", "3.2")}
     assert taken == {"2.1": False, "2.2": False, "3.0": False, "3.0_only": False,
                      "3.1": True, "3.2": True}
+
+
+@settings(max_examples=30, deadline=None)
+@given(version=st.sampled_from(["2.1", "3.0", "3.2"]), seed=st.integers(0, 2**32 - 1),
+       n=st.integers(1, 8))
+def test_both_halves_of_the_one_run_hold_their_patients_inputs(version, seed, n):
+    """Unchecked inputs are read from the stacked array; checked ones are sliced from the
+    run's coded inputs: the same keys in the same order and the same values."""
+    x = random_patients(seed, n)
+    v = load_version(version)
+    fast = ladder_and_added(v, x, validate=False, one_run=True)
+    checked = ladder_and_added(v, x, validate=True, one_run=True)
+    for a, b in zip(fast, checked, strict=True):
+        assert a is not None and b is not None
+        assert list(a.inputs) == list(b.inputs)
+        for k in a.inputs:
+            np.testing.assert_array_equal(a.inputs[k], b.inputs[k], err_msg=k)
+    assert {m: r.tolist() for m, r in fast[0].warnings.items()} == {
+        m: r.tolist() for m, r in checked[0].warnings.items()}

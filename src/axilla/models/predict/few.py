@@ -82,8 +82,8 @@ def covariates(c: _Plain, x: Mapping[str, np.ndarray], keys: Sequence[tuple[bool
                ) -> Covariates:
     """(pi_fixed, exp(pi_fixed), group, treatment state, mi, harms, exp(other-cause log
     hazard) [key, patient]) of a few patients: what :func:`kernel.patients` holds."""
-    rows = list(zip(*(np.asarray(x[k], dtype=float).tolist() for k in _INPUTS), strict=True))
-    n = len(rows)
+    n = x["age"].shape[0]
+    rows = np.array([x[k] for k in _INPUTS], dtype=float).reshape(len(_INPUTS), n).T.tolist()
     A = [(r[0] - c.age_origin) / 100.0 for r in rows]
     er_pos = [r[5] == 1.0 for r in rows]
     neg = [i for i in range(n) if not er_pos[i]]

@@ -190,9 +190,11 @@ def _layout(v: PredictVersion) -> _Layout:
 
 
 def _patient_rows(out: PredictOutput, rows: slice,
-                  warnings: Mapping[str, np.ndarray] | None = None) -> PredictOutput:
+                  warnings: Mapping[str, np.ndarray] | None = None,
+                  inputs: Mapping[str, np.ndarray] | None = None) -> PredictOutput:
     """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
-    are renumbered to the run (or are ``warnings``, already those of the run)."""
+    are renumbered to the run (or are ``warnings``, already those of the run; ``inputs``, if
+    given, are the run's rows of ``out.inputs``)."""
     start, stop, _ = rows.indices(out.n)
 
     def part(a: np.ndarray | None) -> np.ndarray | None:
@@ -212,7 +214,8 @@ def _patient_rows(out: PredictOutput, rows: slice,
         relapse_or_death=part(out.relapse_or_death),
         extended_benefit_from_diagnosis=part(out.extended_benefit_from_diagnosis),
         extended_benefit_from_year5=part(out.extended_benefit_from_year5),
-        warnings=warnings, inputs={k: c[rows] for k, c in out.inputs.items()})
+        warnings=warnings,
+        inputs={k: c[rows] for k, c in out.inputs.items()} if inputs is None else inputs)
 
 
 #: Patients up to which the ladder and the every-treatment-on inputs run as one batch of
@@ -250,8 +253,13 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
         run = compute(dict(zip(names, both, strict=True)), v,
                       columns=_union(v, tuple(columns_on)), validate=validate,
                       conditional=False)
-        return (_patient_rows(run, slice(0, n), warnings),
-                _patient_rows(run, slice(n, 2 * n), None if validate else {}))
+        if validate:
+            return _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
+        # unchecked inputs are coded as given: each half's are the rows of its half of ``both``
+        halves = [dict(zip(names, half, strict=True)) for half in (both[:, :n], both[:, n:])]
+        halves = [{k: half[k] for k in run.inputs} for half in halves]
+        return (_patient_rows(run, slice(0, n), warnings, halves[0]),
+                _patient_rows(run, slice(n, 2 * n), {}, halves[1]))
     out = compute(coded, v, columns=_layout(v).columns, validate=validate, conditional=False)
     added = (compute({**coded, **_switched_on(coded)}, v, columns=columns_on,
                      validate=validate, conditional=False) if columns_on else None)
