@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from axilla.models.predict import compute, load_version
-from axilla.models.predict.results import _by_year, _layout, results
-from axilla.models.predict.typed import PredictResult
+from axilla.models.predict.results import _layout, results
+from axilla.models.predict.typed import PredictResult, per_year_dict
 from support.predict_reference import load_reference
 
 
@@ -24,13 +24,13 @@ from support.predict_reference import load_reference
 def test_a_per_year_dict_is_dict_of_zip(years, data):
     values = data.draw(st.lists(st.floats(allow_nan=False), min_size=len(years),
                                 max_size=len(years)))
-    built = _by_year(tuple(years))(*values)
+    built = per_year_dict(tuple(years))(*values)
     assert built == dict(zip(years, values, strict=True))
     assert list(built) == years and all(type(k) is int for k in built)
 
 
 def test_years_given_as_numpy_integers_are_keyed_by_python_integers():
-    built = _by_year(tuple(np.arange(1, 4)))(0.5, 1.5, 2.5)
+    built = per_year_dict(tuple(np.arange(1, 4)))(0.5, 1.5, 2.5)
     assert built == {1: 0.5, 2: 1.5, 3: 2.5} and all(type(k) is int for k in built)
 
 

@@ -11,10 +11,8 @@ import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
-from pydantic import BaseModel
 
 from axilla.case.predict import PredictInputs, predict_warnings
 from axilla.errors import FieldProblem, InputError
@@ -27,11 +25,12 @@ from axilla.models.predict.typed import (
     PredictResult,
     SurvivalByTreatment,
     TreatmentBenefit,
+    built,
+    per_year_dict,
 )
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
 
 REPORT_YEARS = (5, 10, 15)
-M = TypeVar("M", bound=BaseModel)
 
 _NO_RANGE = {"benefit_low_pp": None, "benefit_high_pp": None}
 _INPUT_NAMES = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
@@ -46,32 +45,6 @@ _SWITCH = {"r": "radio", "h": "horm", "h10": "horm", "c": "generation", "t": "tr
 def _chosen(letter: str, x: Mapping[str, float]) -> bool:
     value = x[_SWITCH[letter]]
     return value != 0 if letter == "c" else value == 1
-
-
-_set = object.__setattr__
-
-
-def _built(cls: type[M], values: dict[str, object]) -> M:
-    """A model from values the engine produced, every field given in field order, without
-    re-validation (what ``model_construct`` does, less its alias and default handling: these
-    models have neither aliases nor hooks). tests/models/predict: each result re-validates to
-    itself."""
-    m = object.__new__(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", set(values))
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
-
-
-@functools.lru_cache(maxsize=16)
-def _by_year(years: tuple[int, ...]) -> Callable[..., dict[int, float]]:
-    """A function of one value a year returning {year: value}. Written as a dict display
-    with the years as constant keys, which CPython builds in one step: half the time of
-    ``dict(zip(years, values))``, and a result holds some fifty of these dicts."""
-    names = [f"v{j}" for j in range(len(years))]
-    pairs = ", ".join(f"{int(t)}: {name}" for t, name in zip(years, names, strict=True))
-    return eval(f"lambda {', '.join(names)}: {{{pairs}}}")  # whole numbers and names only
 
 
 def _added_letter(v: PredictVersion, a: str, b: str) -> str:
@@ -354,7 +327,7 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     rows_of = np.concatenate([np.multiply(figures, 100.0, out=figures), gains,
                               r_round(gains, 1)], axis=1).tolist()
     J = len(lay.columns)
-    per_year = _by_year(years_of)
+    per_year = per_year_dict(years_of)
     bounds = benefit_ranges(out, years_of)
     found = []
     for i in range(out.n):
@@ -363,14 +336,14 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
                     if added is not None else {})
         d = [per_year(*r) for r in rows_of[i]]
         # each column's row once (a column on two ladders is the same row on both)
-        row = {c: _built(SurvivalByTreatment, {
+        row = {c: built(SurvivalByTreatment, {
             "column": c, "treatments": list(lay.treatments[c]), "overall_survival_pct": d[j],
             "breast_cancer_mortality_pct": d[J + j], "other_cause_mortality_pct": d[2 * J + j]})
             for j, c in enumerate(lay.columns)}
         bens = []
         for k, (treatment, letter, a, b) in enumerate(lay.steps):
             chosen = letter == "all chosen" or _chosen(letter, x)
-            bens.append(_built(TreatmentBenefit, {
+            bens.append(built(TreatmentBenefit, {
                 "treatment": treatment, "letter": letter, "from_column": a, "to_column": b,
                 "chosen": chosen, "benefit_pp": d[3 * J + k], "displayed_pp": d[3 * J + P + k],
                 "if_added_pp": if_added.get(letter),
@@ -380,7 +353,7 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
                    for ladder, columns_of, lo, hi in lay.ladder_steps}
         steps, benefits, total = ladders["standard"]
         ext = ladders.get("extended")
-        found.append(_built(PredictResult, {
+        found.append(built(PredictResult, {
             "model": provenance, "years": list(years), "inputs": x,
             "surgery_only": row[v.ladders["standard"][0]], "steps": steps,
             "benefits": benefits, "total_benefit": total,

@@ -7,9 +7,15 @@ filled by ``axilla.models.predict.results``. Column and treatment names are the 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.models.predict.versions import PredictVersion
+
+M = TypeVar("M", bound=BaseModel)
 
 #: What each treatment letter of a column name stands for.
 TREATMENT_NAMES = {
@@ -100,3 +106,29 @@ class PredictResult(BaseModel):
     extended_benefits: list[TreatmentBenefit] | None = None
     extended_total_benefit: TreatmentBenefit | None = None
     warnings: list[str] = Field(default_factory=list)
+
+
+_set = object.__setattr__
+
+
+def built(cls: type[M], values: dict[str, object]) -> M:
+    """A model from values the engine produced, every field given in field order, without
+    re-validation (what ``model_construct`` does, less its alias and default handling: these
+    models have neither aliases nor hooks). tests/models/predict: each result re-validates to
+    itself."""
+    m = object.__new__(cls)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", set(values))
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
+@functools.lru_cache(maxsize=16)
+def per_year_dict(years: tuple[int, ...]) -> Callable[..., dict[int, float]]:
+    """A function of one value a year returning {year: value}. Written as a dict display
+    with the years as constant keys, which CPython builds in one step: half the time of
+    ``dict(zip(years, values))``, and a result holds some fifty of these dicts."""
+    names = [f"v{j}" for j in range(len(years))]
+    pairs = ", ".join(f"{int(t)}: {name}" for t, name in zip(years, names, strict=True))
+    return eval(f"lambda {', '.join(names)}: {{{pairs}}}")  # whole numbers and names only
