@@ -24,6 +24,7 @@ from axilla.staging import (
     macromet_nodes_total,
     predict_node_input,
 )
+from axilla.typed import built, field_defaults
 
 _STATUS = {"positive": 1.0, "negative": 0.0}
 _CHEMO_GENERATION = {"none": 0.0, "second_generation": 2.0, "third_generation": 3.0}
@@ -250,13 +251,18 @@ def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
 
 def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
                 staged: Sequence[StagingResult]) -> list[RecurrenceRiskInputs]:
-    """The recurrence risk-factor checklist's inputs of each case (recurrence.md section 5)."""
+    """The recurrence risk-factor checklist's inputs of each case (recurrence.md section 5).
+
+    Built without validating again: every value is read from a parsed case, whose ranges
+    (``axilla.case.ranges``) lie within the checklist's, as the plain type of its field
+    (tests/assess/test_risk_inputs.py checks each record equals the validated one).
+    """
     macro = macromet_nodes_total(counts)
     out = []
     for i, staging in enumerate(staged):
         pt = staging.pT.category
         grade = t["tumour.grade"][i]
-        out.append(RecurrenceRiskInputs(
+        out.append(_risk_record(dict(
             case_id=t["case_id"][i], breast_surgery=t["treatment.breast_surgery"][i],
             radial_margin_min_mm=_plain(t, "treatment.radial_margin_min_mm", i, ""),
             dcis_only=t["tumour.primary"][i] == "dcis", histology=t["histology"][i],
@@ -274,5 +280,13 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
             neoadjuvant_chemo_given=bool(t["neoadjuvant"][i] == 1),
             endocrine_therapy_taken=bool(t["treatment.endocrine_therapy"][i] == 1),
             chemotherapy_given=t["treatment.chemotherapy"][i] != "none",
-        ))
+        )))
     return out
+
+
+_RISK_DEFAULTS = field_defaults(RecurrenceRiskInputs)
+
+
+def _risk_record(values: dict[str, Any]) -> RecurrenceRiskInputs:
+    """The checklist record of these values, the other fields at their defaults (None)."""
+    return built(RecurrenceRiskInputs, {**_RISK_DEFAULTS, **values}, values)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
+from axilla import typed
 from axilla.guidance.annotations import CaveatSpec
 from axilla.guidance.models import (
     Assumption,
@@ -29,23 +30,13 @@ from axilla.guidance.models import (
 )
 from axilla.guidance.program import Program, build_program, decode
 from axilla.guidance.rules import RuleSet
-
-M = TypeVar("M", bound=BaseModel)
-_new = object.__new__
-#: The slots every pydantic model instance fills (``model_construct`` sets the same four).
-_DICT, _FIELDS_SET, _EXTRA, _PRIVATE = (BaseModel.__dict__[name].__set__ for name in (
-    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
+from axilla.typed import M, built
 
 
 def _built(cls: type[M], values: dict[str, Any], fields_set: frozenset[str]) -> M:
-    """A model from already-checked values in field order (what ``model_construct`` does,
-    without walking the fields again); ``fields_set`` as the validated constructor records."""
-    obj = _new(cls)
-    _DICT(obj, values)
-    _FIELDS_SET(obj, set(fields_set))
-    _EXTRA(obj, None)
-    _PRIVATE(obj, None)
-    return obj
+    """A model from already-checked values in field order; ``fields_set`` as the validated
+    constructor records."""
+    return built(cls, values, fields_set)
 
 
 def _template(model: BaseModel) -> tuple[dict[str, Any], frozenset[str]]:
@@ -122,8 +113,8 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
     fired.sort()
     names, templates, caveats = t.program.names, t.recommendations, t.caveats
     covering = [c for f in fired if (c := caveats[f[1]]) is not None]
-    new, set_dict, set_fields, set_extra, set_private = (
-        _new, _DICT, _FIELDS_SET, _EXTRA, _PRIVATE)
+    new, set_dict, set_fields, set_extra, set_private = (  # locals in the loop
+        typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
     out = []
     for _, k, mask, variant, conditional in fired:
         values, fields_set = templates[k][variant]
@@ -159,8 +150,8 @@ def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
     undecided.sort()
     names, templates, derived_mask = t.program.names, t.undecided, t.derived_mask
     singles = t.singles
-    new, set_dict, set_fields, set_extra, set_private = (
-        _new, _DICT, _FIELDS_SET, _EXTRA, _PRIVATE)
+    new, set_dict, set_fields, set_extra, set_private = (  # locals in the loop
+        typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
     out = []
     for _, k, mask in undecided:
         values, fields_set = templates[k]

@@ -380,7 +380,7 @@ def risk_factor_summary(
     ``validated_models`` (NPI, CTS5, PREDICT results with model name and version) are passed
     through unchanged for display beside the checklist; nothing is combined with them.
     """
-    data = inputs.model_dump()
+    data = inputs.__dict__  # read only; the fields are plain values (no nested models)
     found = _factors(_Row(data))  # one case: the plain-value kernel of risk_factor_columns
     factors: list[RiskFactor] = []
     missing: list[str] = []

@@ -241,9 +241,10 @@ def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
     else:
         clinical_stage = None
 
-    if options.non_default():
+    changed = {} if options is _DEFAULT_OPTIONS else options.non_default()
+    if changed:
         reasons.append("options changed from the defaults: "
-                       + ", ".join(f"{k}={v}" for k, v in options.non_default().items()))
+                       + ", ".join(f"{k}={v}" for k, v in changed.items()))
 
     node_results = tuple(
         NodeResult(index=i, site=nd.site, found_by=nd.found_by, category=c.category,
