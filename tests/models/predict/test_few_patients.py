@@ -153,7 +153,9 @@ def test_both_halves_of_the_one_run_hold_their_patients_inputs(version, seed, n)
     fast = ladder_and_added(v, x, validate=False, one_run=True)
     checked = ladder_and_added(v, x, validate=True, one_run=True)
     for a, b in zip(fast, checked, strict=True):
-        assert a is not None and b is not None
+        assert (a is None) == (b is None)
+        if a is None or b is None:
+            continue  # no treatment to add: no added run
         assert list(a.inputs) == list(b.inputs)
         for k in a.inputs:
             np.testing.assert_array_equal(a.inputs[k], b.inputs[k], err_msg=k)

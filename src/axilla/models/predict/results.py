@@ -25,10 +25,10 @@ from axilla.models.predict.typed import (
     PredictResult,
     SurvivalByTreatment,
     TreatmentBenefit,
-    built,
     per_year_dict,
 )
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
+from axilla.typed import built
 
 REPORT_YEARS = (5, 10, 15)
 

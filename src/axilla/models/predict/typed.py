@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.models.predict.versions import PredictVersion
-
-M = TypeVar("M", bound=BaseModel)
 
 #: What each treatment letter of a column name stands for.
 TREATMENT_NAMES = {
@@ -106,22 +103,6 @@ class PredictResult(BaseModel):
     extended_benefits: list[TreatmentBenefit] | None = None
     extended_total_benefit: TreatmentBenefit | None = None
     warnings: list[str] = Field(default_factory=list)
-
-
-_set = object.__setattr__
-
-
-def built(cls: type[M], values: dict[str, object]) -> M:
-    """A model from values the engine produced, every field given in field order, without
-    re-validation (what ``model_construct`` does, less its alias and default handling: these
-    models have neither aliases nor hooks). tests/models/predict: each result re-validates to
-    itself."""
-    m = object.__new__(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", set(values))
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
 
 
 @functools.lru_cache(maxsize=16)
