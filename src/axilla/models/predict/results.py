@@ -72,14 +72,24 @@ def _applies(letter: str, x: Mapping[str, float]) -> bool:
     return {"h": x["er"] == 1, "t": x["her2"] == 1}.get(letter, True)
 
 
+_SWITCHED = ("generation", "horm", "traz", "bis")
+
+
+def _switch_on(x: Mapping[str, np.ndarray]) -> None:
+    """Switch on, in place, each treatment that applies: chemotherapy not chosen as third
+    generation, endocrine therapy if ER-positive, trastuzumab if HER2-positive,
+    bisphosphonates (the ``_SWITCHED`` inputs of ``x`` are overwritten)."""
+    np.copyto(x["generation"], 3.0, where=x["generation"] == 0)
+    np.copyto(x["horm"], 1.0, where=x["er"] == 1)
+    np.copyto(x["traz"], 1.0, where=x["her2"] == 1)
+    x["bis"][...] = 1.0
+
+
 def _switched_on(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The treatment inputs with each treatment that applies on: chemotherapy not chosen as
-    third generation, endocrine therapy if ER-positive, trastuzumab if HER2-positive,
-    bisphosphonates."""
-    return {"generation": np.where(x["generation"] == 0, 3.0, x["generation"]),
-            "horm": np.where(x["er"] == 1, 1.0, x["horm"]),
-            "traz": np.where(x["her2"] == 1, 1.0, x["traz"]),
-            "bis": np.ones_like(x["bis"])}
+    """``x`` (float arrays) with each treatment that applies switched on, in new arrays."""
+    on = {**x, **{k: x[k].copy() for k in _SWITCHED}}
+    _switch_on(on)
+    return on
 
 
 _PLAN_INPUTS = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
@@ -105,7 +115,7 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     Source: PREDICT's treatment terms apply only to the columns that name them, so a column of
     this run equals the same column of the plan's own run (tests/models/predict)."""
     x = {k: np.asarray(val, dtype=float) for k, val in inputs.items()}
-    return {**x, **_switched_on(x)}, _added_columns(v, x)
+    return _switched_on(x), _added_columns(v, x)
 
 
 def _added_columns(v: PredictVersion, x: Mapping[str, np.ndarray]) -> list[str]:
@@ -221,8 +231,7 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     warnings = None if validate else predict_warnings(coded, uses_v3_inputs=v.uses_v3_inputs)
     if one_run and columns_on:
         both = np.concatenate([given, given], axis=1)  # [input, patient]: x, then x all on
-        for k, on in _switched_on(coded).items():
-            both[names.index(k), n:] = on
+        _switch_on(dict(zip(names, both[:, n:], strict=True)))
         run = compute(dict(zip(names, both, strict=True)), v,
                       columns=_union(v, tuple(columns_on)), validate=validate,
                       conditional=False)
@@ -234,7 +243,7 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
         return (_patient_rows(run, slice(0, n), warnings, halves[0]),
                 _patient_rows(run, slice(n, 2 * n), {}, halves[1]))
     out = compute(coded, v, columns=_layout(v).columns, validate=validate, conditional=False)
-    added = (compute({**coded, **_switched_on(coded)}, v, columns=columns_on,
+    added = (compute(_switched_on(coded), v, columns=columns_on,
                      validate=validate, conditional=False) if columns_on else None)
     if warnings is not None:
         out = dataclasses.replace(out, warnings=warnings)
