@@ -302,9 +302,10 @@ def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
     if lay.split:
         pair = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
         breast, other = (a[lay.kept_rows].transpose(2, 1, 0) for a in pair)
+    pi = plan.her2[p.group] + p.pi_fixed[:, None]  # [patient, year]
     return PredictOutput(
         version=v, columns=plan.columns, years=lay.kept_years,
-        pi=(plan.her2[p.group].T + p.pi_fixed)[lay.keep].T,
+        pi=pi if len(lay.kept_years) == N_YEARS else pi[:, lay.keep],
         mi=p.mi + p.harm[0] + p.harm[1] if shared else p.mi,
         all_cause=f_all[lay.kept_rows].transpose(2, 1, 0), breast=breast, other=other,
         conditional_columns=lay.cond_columns, conditional_years=lay.cond_years,

@@ -126,7 +126,7 @@ def covariates(c: _Plain, x: Mapping[str, np.ndarray], keys: Sequence[tuple[bool
     lp = [[m + r + co if radio_harm and chemo else m + (r if radio_harm else co)
            if radio_harm or chemo else m for m, r, co in zip(mi, r_oth, c_oth, strict=True)]
           for radio_harm, chemo in keys]
-    scales = np.exp(np.array([pi, *lp]))
-    return (np.array(pi), scales[0], np.array(group, dtype=np.intp),
-            np.array(state, dtype=np.intp), np.array(mi), (np.array(c_oth), np.array(r_oth)),
-            scales[1:])
+    table = np.array([pi, mi, c_oth, r_oth, pi, *lp])  # one array; rows 4- become exps
+    np.exp(table[4:], out=table[4:])
+    codes = np.array([group, state], dtype=np.intp)
+    return table[0], table[4], codes[0], codes[1], table[1], (table[2], table[3]), table[5:]
