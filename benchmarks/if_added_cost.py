@@ -31,12 +31,12 @@ def main() -> None:
     args = parser.parse_args()
     cases = synthetic_cases(args.n)
     with_added = seconds(cases)
-    real = predict_results.every_treatment_on
-    predict_results.every_treatment_on = lambda v, x: (x, [])  # baseline: no extra run
+    real = predict_results._added_columns
+    predict_results._added_columns = lambda v, x: []  # baseline: no extra run
     try:
         without = seconds(cases)
     finally:
-        predict_results.every_treatment_on = real
+        predict_results._added_columns = real
     print(f"compute, {args.n} cases: with if_added_pp {args.n / with_added:,.0f} cases/s "
           f"({with_added:.2f} s); baseline without {args.n / without:,.0f} cases/s "
           f"({without:.2f} s); cost x{with_added / without:.2f}")

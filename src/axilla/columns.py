@@ -171,9 +171,9 @@ def _table(rows: Sequence[Any], layout: _Layout) -> dict[str, np.ndarray]:
     numbers = np.array([np.nan if v is None else float(v)
                         for _, get in layout.numeric for v in map(get, rows)],
                        dtype=float).reshape(len(layout.numeric), n)
-    codes = np.empty(len(layout.codes) * n, dtype=object)
-    codes[:] = [get(r) for _, get in layout.codes for r in rows]
-    codes = codes.reshape(len(layout.codes), n)
+    flat_codes = np.empty(len(layout.codes) * n, dtype=object)
+    flat_codes[:] = [get(r) for _, get in layout.codes for r in rows]
+    codes = flat_codes.reshape(len(layout.codes), n)
     found = dict(zip((name for name, _ in layout.numeric), numbers, strict=True))
     found.update(zip((name for name, _ in layout.codes), codes, strict=True))
     for name, get in layout.other:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from axilla.case.assessment import PREDICT_KI67_POSITIVE_ABOVE_PCT
-from axilla.case.predict import PREDICT_INPUT_RULES, NumericRule, validate_predict_columns
+from axilla.case.predict import PREDICT_INPUT_RULES, NumericRule
 from axilla.case.recurrence import RecurrenceRiskInputs
 from axilla.columns import CaseTable
 from axilla.guidance import FIELDS
@@ -51,23 +51,68 @@ _FLAG_INPUTS = {
 
 
 #: PREDICT's validated ranges that a valid case can fall outside, in words for people; the
-#: bounds are the ones ``axilla.case.predict`` checks.
-_PREDICT_RANGES = (
-    ("age", "PREDICT was validated for ages {lo:g} to {hi:g} years; the age given is {x:g}"),
-    ("size", "PREDICT was validated for invasive sizes of {lo:g} to {hi:g} mm; the size given "
-             "is {x:g} mm"),
-    ("nodes", "PREDICT takes {lo:g} to {hi:g} positive nodes; {x:g} are counted"),
-)
+#: bounds are the ones ``axilla.case.predict`` checks. Every other check of
+#: ``validate_predict_columns`` holds for any parsed case (codes come from the case's own
+#: vocabularies, the heart dose's case range is PREDICT's, node counts are whole or 0.5):
+#: tests/assess/test_predict_inputs.py runs those checks over random cases.
+_PREDICT_RANGES = tuple(
+    (name, rule.lo, rule.hi, text) for name, text in (
+        ("age", "PREDICT was validated for ages {lo:g} to {hi:g} years; the age given is {x:g}"),
+        ("size", "PREDICT was validated for invasive sizes of {lo:g} to {hi:g} mm; the size "
+                 "given is {x:g} mm"),
+        ("nodes", "PREDICT takes {lo:g} to {hi:g} positive nodes; {x:g} are counted"),
+    ) if isinstance(rule := PREDICT_INPUT_RULES[name], NumericRule))
+
+#: Cases up to which the inputs are read one value at a time (NumPy's cost per call exceeds
+#: the work); above it, one array operation a column. Both give the same columns.
+FEW_CASES = 8
+
+_CODED = ("age", "size", "nodes", "grade", "er", "her2", "ki67", "pr", "screen", "generation",
+          *_FLAG_INPUTS)
+_NAN = float("nan")
 
 
-def _outside_predict_ranges(cols: Mapping[str, np.ndarray], i: int) -> list[str]:
-    out = []
-    for name, text in _PREDICT_RANGES:
-        rule, x = PREDICT_INPUT_RULES[name], float(cols[name][i])
-        assert isinstance(rule, NumericRule)
-        if not np.isnan(x) and not rule.lo <= x <= rule.hi:
-            out.append(text.format(lo=rule.lo, hi=rule.hi, x=x))
-    return out
+def _columns_few(t: CaseTable, nodes: list[float]) -> dict[str, np.ndarray]:
+    """:func:`_columns_many` value by value, for a few cases."""
+    ki67_above = PREDICT_KI67_POSITIVE_ABOVE_PCT
+    flags = list(zip(*(t[c].tolist() for c in _FLAG_INPUTS.values()), strict=True))
+    rows = []
+    for i, (age, size, grade, er, her2, ki67, pr, screen, chemo) in enumerate(zip(*(
+            t[c].tolist() for c in (
+                "patient.age_years", "tumour.size_mm", "tumour.grade", "tumour.er_status",
+                "tumour.her2", "tumour.ki67_percent", "tumour.pr_status", "screen_detected",
+                "treatment.chemotherapy")), strict=True)):
+        rows.append((
+            age, size, nodes[i], 9.0 if grade != grade else grade,
+            _NAN if er is None else _STATUS.get(er, _NAN),
+            9.0 if her2 is None else _STATUS.get(her2, 9.0),
+            9.0 if ki67 != ki67 else float(ki67 > ki67_above),
+            9.0 if pr is None else _STATUS.get(pr, 9.0),
+            2.0 if screen != screen else screen, _CHEMO_GENERATION[chemo],
+            *(0.0 if f != f else f for f in flags[i])))
+    return dict(zip(_CODED, np.array(rows, dtype=float).reshape(len(rows), len(_CODED)).T,
+                    strict=True))
+
+
+def _columns_many(t: CaseTable, nodes: np.ndarray) -> dict[str, np.ndarray]:
+    """PREDICT's input columns: missing markers as the source codes them, 0/1 inputs not
+    recorded as 0, Ki-67 positive above PREDICT's cut-off (Wishart 2014)."""
+    ki67 = t["tumour.ki67_percent"]
+    screen = t["screen_detected"]
+    flags = _flag(np.array([t[c] for c in _FLAG_INPUTS.values()], dtype=float))  # [input, case]
+    return {
+        "age": t["patient.age_years"].astype(float), "size": t["tumour.size_mm"].astype(float),
+        "nodes": nodes,
+        "grade": np.where(np.isnan(t["tumour.grade"]), 9.0, t["tumour.grade"]),
+        "er": status_code(t["tumour.er_status"], np.nan),
+        "her2": status_code(t["tumour.her2"], 9.0),
+        "ki67": np.where(np.isnan(ki67), 9.0,
+                         (ki67 > PREDICT_KI67_POSITIVE_ABOVE_PCT).astype(float)),
+        "pr": status_code(t["tumour.pr_status"], 9.0),
+        "screen": np.where(np.isnan(screen), 2.0, screen),
+        "generation": np.array([_CHEMO_GENERATION[c] for c in t["treatment.chemotherapy"]]),
+        **dict(zip(_FLAG_INPUTS, flags, strict=True)),
+    }
 
 
 def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
@@ -80,61 +125,43 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
     PREDICT's validated range makes it not applicable, said in words for people.
     """
     n = len(t)
-    size = t["tumour.size_mm"]
-    ki67 = t["tumour.ki67_percent"]
-    heart = t["treatment.mean_heart_dose_gy"]
-    smoker = t["patient.current_smoker"]
-    screen = t["screen_detected"]
-    flags = _flag(np.array([t[c] for c in _FLAG_INPUTS.values()], dtype=float))  # [input, case]
-    cols = {
-        "age": t["patient.age_years"].astype(float), "size": size.astype(float),
-        "nodes": predict_node_input(counts).astype(float),
-        "grade": np.where(np.isnan(t["tumour.grade"]), 9.0, t["tumour.grade"]),
-        "er": status_code(t["tumour.er_status"], np.nan),
-        "her2": status_code(t["tumour.her2"], 9.0),
-        "ki67": np.where(np.isnan(ki67), 9.0,
-                         (ki67 > PREDICT_KI67_POSITIVE_ABOVE_PCT).astype(float)),
-        "pr": status_code(t["tumour.pr_status"], 9.0),
-        "screen": np.where(np.isnan(screen), 2.0, screen),
-        "generation": np.array([_CHEMO_GENERATION[c] for c in t["treatment.chemotherapy"]]),
-        **dict(zip(_FLAG_INPUTS, flags, strict=True)),
-    }
+    nodes = predict_node_input(counts).astype(float)
+    cols = _columns_few(t, nodes.tolist()) if n <= FEW_CASES else _columns_many(t, nodes)
+    values = {name: cols[name].tolist() for name, _, _, _ in _PREDICT_RANGES}
     reasons: list[list[str]] = [[] for _ in range(n)]
     notes: list[list[str]] = [[] for _ in range(n)]
-    for i in range(n):
-        primary, why = t["tumour.primary"][i], reasons[i]
+    for i, (primary, size, m, neoadjuvant, recurrence, sex, er, heart, radio, smoker) in \
+            enumerate(zip(*(t[c].tolist() for c in (
+                "tumour.primary", "tumour.size_mm", "m", "neoadjuvant", "recurrence",
+                "patient.sex", "tumour.er_status", "treatment.mean_heart_dose_gy",
+                "treatment.radiotherapy", "patient.current_smoker")), strict=True)):
+        why = reasons[i]
         if primary != "invasive":
             why.append(f"PREDICT is for invasive cancer; the primary is {primary}")
-        elif np.isnan(size[i]):
+        elif size != size:
             why.append("PREDICT needs the invasive tumour size in mm")
-        if t["m"][i] in ("cM1", "pM1"):
+        if m in ("cM1", "pM1"):
             why.append("PREDICT is for early breast cancer; M1 disease is outside it")
-        if t["neoadjuvant"][i] == 1:
+        if neoadjuvant == 1:
             why.append("PREDICT estimates adjuvant benefit after primary surgery; it does not "
                        "apply after neoadjuvant therapy")
-        if t["recurrence"][i] is not None:
+        if recurrence is not None:
             why.append("PREDICT estimates outcomes from the diagnosis of a primary cancer; it "
                        "does not apply once a recurrence is recorded")
-        if t["patient.sex"][i] != "female":
+        if sex != "female":
             why.append("PREDICT was developed and validated in women")
-        if t["tumour.er_status"][i] is None:
+        if er is None:
             why.append("PREDICT needs ER status")
-        why.extend(_outside_predict_ranges(cols, i))
-        if np.isnan(heart[i]) and t["treatment.radiotherapy"][i] == 1:
+        for name, lo, hi, text in _PREDICT_RANGES:
+            x = values[name][i]
+            if x == x and not lo <= x <= hi:
+                why.append(text.format(lo=lo, hi=hi, x=x))
+        if heart != heart and radio == 1:
             notes[i].append("Mean heart dose not given: taken as 0 Gy, so PREDICT's heart-dose "
                             "harm of radiotherapy is not included")
-        if np.isnan(smoker[i]):
+        if smoker != smoker:
             notes[i].append("Smoking status not given: taken as non-smoker for PREDICT's "
                             "other-cause mortality")
-    runnable = np.array([not r for r in reasons], dtype=bool)
-    if runnable.any():
-        checked = validate_predict_columns(
-            cols if runnable.all() else {k: v[runnable] for k, v in cols.items()},
-            warn=False)  # the model run attaches the warnings
-        rows = np.flatnonzero(runnable)
-        for row, problem in checked.problems:
-            reasons[int(rows[row])].append(
-                f"{problem.field} {problem.value}: {problem.reason} (PREDICT's validated range)")
     return cols, reasons, notes
 
 

@@ -48,17 +48,19 @@ def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: st
     """PREDICT for every case it applies to, in one columnar call."""
     version = load_version(predict_version)
     cols, reasons, notes = predict_inputs(cases_t, counts)
-    runnable = np.array([not r for r in reasons], dtype=bool)
+    runnable = [i for i, why in enumerate(reasons) if not why]
     typed: dict[int, PredictResult] = {}
-    if runnable.any():
+    values: list[list[float]] = []
+    if runnable:
         # checked by predict_inputs
-        x = cols if runnable.all() else {k: v[runnable] for k, v in cols.items()}
+        x = cols if len(runnable) == len(reasons) else {k: v[runnable] for k, v in cols.items()}
         out, added = ladder_and_added(version, x, validate=False)
-        typed = dict(zip(np.flatnonzero(runnable).tolist(), results(out, PREDICT_YEARS, added),
-                         strict=True))
+        typed = dict(zip(runnable, results(out, PREDICT_YEARS, added), strict=True))
+        values = np.array(list(x.values()), dtype=float).reshape(len(x), -1).T.tolist()
+    inputs = dict(zip(runnable, (dict(zip(cols, row, strict=True)) for row in values),
+                      strict=True))
     sections = [PredictSection(
-        applicable=not reasons[i], not_applicable_reasons=reasons[i],
-        inputs=None if reasons[i] else {k: float(v[i]) for k, v in cols.items()},
+        applicable=not reasons[i], not_applicable_reasons=reasons[i], inputs=inputs.get(i),
         result=typed.get(i)) for i in range(len(reasons))]
     return sections, notes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -308,33 +308,53 @@ def validate_predict_columns(
     return ColumnValidation(valid, problems, warnings, cols)
 
 
+#: The warnings on accepted inputs: (condition on coded inputs, message). Each condition is
+#: written with operators that mean the same on arrays (elementwise) and on plain numbers, so
+#: one definition serves a cohort and a few rows read one by one; the flag marks the
+#: conditions on the 3.x inputs.
+_WARNINGS: tuple[tuple[Callable[[Mapping[str, Any]], Any], str, bool], ...] = (
+    (lambda c: c["generation"] == 1,
+     "generation: code 1 is not a PREDICT code; the model gives it the third-generation "
+     "chemotherapy effect (source quirk Q14)", False),
+    (lambda c: (c["horm"] == 1) & (c["er"] == 0),
+     "horm: endocrine therapy has no modelled benefit in ER-negative disease", False),
+    (lambda c: (c["traz"] == 1) & (c["her2"] != 1),
+     "traz: trastuzumab has no modelled benefit unless HER2 is positive", False),
+    (lambda c: (c["radio"] == 0) & (c["heart_gy"] > 0),
+     "heart_gy: the model applies the heart-dose harm to the radiotherapy columns even "
+     "without radiotherapy (source quirk Q10)", True),
+    (lambda c: c["heart_gy"] > HEART_GY_EVALUATED_MAX,
+     f"heart_gy: above {HEART_GY_EVALUATED_MAX:g} Gy the per-Gy harm is extrapolated", True),
+)
+_WARNING_INPUTS = ("generation", "horm", "er", "traz", "her2", "radio", "heart_gy")
+
+
 def predict_warnings(cols: Mapping[str, np.ndarray], valid: np.ndarray | None = None, *,
                      uses_v3_inputs: bool = True) -> dict[str, np.ndarray]:
     """Each message a clinician should see, with the rows (of ``valid`` ones) it concerns.
 
     ``cols`` are coded inputs (missing markers as codes); the same messages
-    :func:`validate_predict_columns` attaches, for inputs already checked by it."""
+    :func:`validate_predict_columns` attaches, for inputs already checked by it. Up to
+    FEW_ROWS rows the conditions are read row by row on plain numbers."""
     warnings: dict[str, np.ndarray] = {}
-
-    def flag(mask: np.ndarray, message: str) -> None:
+    rules = [r for r in _WARNINGS if uses_v3_inputs or not r[2]]
+    n = np.shape(cols["generation"])[0]
+    if n <= FEW_ROWS:
+        names = [k for k in _WARNING_INPUTS if k in cols]
+        rows = [dict(zip(names, r, strict=True)) for r in zip(
+            *(np.asarray(cols[k], dtype=float).tolist() for k in names), strict=True)]
+        keep = [True] * n if valid is None else np.asarray(valid).tolist()
+        for condition, message, _ in rules:
+            found = [i for i, row in enumerate(rows) if condition(row) and keep[i]]
+            if found:
+                warnings[message] = np.array(found, dtype=np.intp)
+        return warnings
+    for condition, message, _ in rules:
+        mask = condition(cols)
         if valid is not None:  # None: every row
             mask = mask & valid
         if mask.any():
             warnings[message] = np.flatnonzero(mask)
-
-    flag(cols["generation"] == 1,
-         "generation: code 1 is not a PREDICT code; the model gives it the third-generation "
-         "chemotherapy effect (source quirk Q14)")
-    flag((cols["horm"] == 1) & (cols["er"] == 0),
-         "horm: endocrine therapy has no modelled benefit in ER-negative disease")
-    flag((cols["traz"] == 1) & (cols["her2"] != 1),
-         "traz: trastuzumab has no modelled benefit unless HER2 is positive")
-    if uses_v3_inputs:
-        flag((cols["radio"] == 0) & (cols["heart_gy"] > 0),
-             "heart_gy: the model applies the heart-dose harm to the radiotherapy columns even "
-             "without radiotherapy (source quirk Q10)")
-        flag(cols["heart_gy"] > HEART_GY_EVALUATED_MAX,
-             f"heart_gy: above {HEART_GY_EVALUATED_MAX:g} Gy the per-Gy harm is extrapolated")
     return warnings
 
 

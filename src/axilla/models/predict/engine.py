@@ -100,14 +100,14 @@ def prepare_inputs(
             raise InputError(
                 [FieldProblem(f"row {i}: {p.field}", p.value, p.reason) for i, p in shown]
             )
-        x = checked.columns
+        x = dict(checked.columns)
         warnings = checked.warnings
     else:
         x = {n: np.asarray(inputs[n], dtype=float) for n in names}
-        x = {n: c if c.ndim else c.reshape(1) for n, c in x.items()}
+        if any(not c.ndim for c in x.values()):
+            x = {n: c if c.ndim else c.reshape(1) for n, c in x.items()}
     coded = dict(x)
     missing = v.tables["missing"]
-    x = dict(x)
     x["screen"] = np.where(x["screen"] == 2, missing["screen_unknown"], x["screen"])
     x["grade"] = np.where(x["grade"] == 9, missing["grade_unknown"], x["grade"])
     if not v.uses_v3_inputs:
@@ -302,9 +302,10 @@ def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
     if lay.split:
         pair = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
         breast, other = (a[lay.kept_rows].transpose(2, 1, 0) for a in pair)
+    pi = plan.her2[p.group] + p.pi_fixed[:, None]  # [patient, year]
     return PredictOutput(
         version=v, columns=plan.columns, years=lay.kept_years,
-        pi=(plan.her2[p.group].T + p.pi_fixed)[lay.keep].T,
+        pi=pi if len(lay.kept_years) == N_YEARS else pi[:, lay.keep],
         mi=p.mi + p.harm[0] + p.harm[1] if shared else p.mi,
         all_cause=f_all[lay.kept_rows].transpose(2, 1, 0), breast=breast, other=other,
         conditional_columns=lay.cond_columns, conditional_years=lay.cond_years,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from axilla.models.predict import equations as eq
+from axilla.models.predict import few
 from axilla.models.predict.versions import PredictVersion, load_version
 
 CONDITIONAL_FROM = 5  # conditional survival: alive at 5 years, years 6..15
@@ -160,6 +161,12 @@ class Patients:
 def patients(plan: Plan, x: Mapping[str, np.ndarray]) -> Patients:
     """What a chunk of patients contributes, by the version's equations."""
     v = plan.version
+    c = few.plain(v) if x["age"].shape[0] <= few.FEW_PATIENTS else None
+    if c is not None:  # the same values, value by value
+        pi_fixed, scale, group, state, mi, harm, other_scale = few.covariates(c, x, plan.keys)
+        return Patients(pi_fixed=pi_fixed, group=group, scale=scale,
+                        factors=plan.factors[:, state], mi=mi, harm=harm,
+                        other_scale=other_scale)
     pi_fixed = eq.prognostic_index_fixed(v, x)
     mi = eq.other_cause_index(v, x)
     harm = eq.harms(v, x)
@@ -232,7 +239,21 @@ def split_mortality(
     f_all: np.ndarray, s_br: np.ndarray, s_oth: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative breast and other-cause mortality (spec sec. 1.3 steps 3-5): each year's
-    all-cause risk shared in proportion to the two annual risks; arrays over all years."""
+    all-cause risk shared in proportion to the two annual risks; arrays over all years. For
+    a few patients the three annual risks are one array (fewer calls, the same operations)."""
+    if f_all.shape[-1] < _SLAB_LOOP_FROM:
+        a = np.empty((3, *f_all.shape))  # other-cause, all-cause, breast
+        np.subtract(1.0, s_oth, out=a[0])
+        a[1] = f_all
+        np.subtract(1.0, s_br, out=a[2])
+        a[:, 1:] = a[:, 1:] - a[:, :-1]
+        m_oth, m_all, m_br = a
+        pred_br = np.add(m_br, m_oth, out=m_oth)
+        np.divide(m_br, pred_br, out=pred_br)
+        np.multiply(pred_br, m_all, out=pred_br)
+        np.subtract(m_all, pred_br, out=m_all)  # pred_oth
+        both = np.add.accumulate(a[:2], axis=1, out=a[:2])  # np.cumsum, without its wrapper
+        return both[0], both[1]
     m_all = difference_in_place(f_all.copy())
     m_br = difference_in_place(np.subtract(1.0, s_br))
     m_oth = difference_in_place(np.subtract(1.0, s_oth))

@@ -9,12 +9,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
-from pydantic import BaseModel
 
 from axilla.case.predict import PredictInputs, predict_warnings
 from axilla.errors import FieldProblem, InputError
@@ -27,11 +25,12 @@ from axilla.models.predict.typed import (
     PredictResult,
     SurvivalByTreatment,
     TreatmentBenefit,
+    per_year_dict,
 )
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
+from axilla.typed import built
 
 REPORT_YEARS = (5, 10, 15)
-M = TypeVar("M", bound=BaseModel)
 
 _NO_RANGE = {"benefit_low_pp": None, "benefit_high_pp": None}
 _INPUT_NAMES = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
@@ -46,18 +45,6 @@ _SWITCH = {"r": "radio", "h": "horm", "h10": "horm", "c": "generation", "t": "tr
 def _chosen(letter: str, x: Mapping[str, float]) -> bool:
     value = x[_SWITCH[letter]]
     return value != 0 if letter == "c" else value == 1
-
-
-def _built(cls: type[M], **values: object) -> M:
-    """A model from values the engine produced, every field given, without re-validation
-    (what ``model_construct`` does, less its alias and default handling: these models have
-    neither aliases nor hooks). tests/models/predict: each result re-validates to itself."""
-    m = cls.__new__(cls)
-    object.__setattr__(m, "__dict__", values)
-    object.__setattr__(m, "__pydantic_fields_set__", set(values))
-    object.__setattr__(m, "__pydantic_extra__", None)
-    object.__setattr__(m, "__pydantic_private__", None)
-    return m
 
 
 def _added_letter(v: PredictVersion, a: str, b: str) -> str:
@@ -85,6 +72,40 @@ def _applies(letter: str, x: Mapping[str, float]) -> bool:
     return {"h": x["er"] == 1, "t": x["her2"] == 1}.get(letter, True)
 
 
+_SWITCHED = ("generation", "horm", "traz", "bis")
+
+
+def _switch_on(x: Mapping[str, np.ndarray]) -> None:
+    """Switch on, in place, each treatment that applies: chemotherapy not chosen as third
+    generation, endocrine therapy if ER-positive, trastuzumab if HER2-positive,
+    bisphosphonates (the ``_SWITCHED`` inputs of ``x`` are overwritten)."""
+    np.copyto(x["generation"], 3.0, where=x["generation"] == 0)
+    np.copyto(x["horm"], 1.0, where=x["er"] == 1)
+    np.copyto(x["traz"], 1.0, where=x["her2"] == 1)
+    x["bis"][...] = 1.0
+
+
+def _switched_on(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``x`` (float arrays) with each treatment that applies switched on, in new arrays."""
+    on = {**x, **{k: x[k].copy() for k in _SWITCHED}}
+    _switch_on(on)
+    return on
+
+
+_PLAN_INPUTS = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
+
+
+@functools.lru_cache(maxsize=256)
+def _plan_columns(v: PredictVersion, plan_inputs: tuple[float, ...]) -> tuple[str, ...]:
+    """The columns of the plan with these ``_PLAN_INPUTS`` values and of the plan plus each
+    treatment it lacks (a few dozen plans a version, so each is resolved once)."""
+    lay = _layout(v)
+    plan = _plan(v, dict(zip(_PLAN_INPUTS, plan_inputs, strict=True)))
+    found = (lay.by_terms.get(plan | extra)
+             for extra in [set(), *({t} for t in lay.letters if t not in plan)])
+    return tuple(name for name in found if name is not None)
+
+
 def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
                        ) -> tuple[dict[str, np.ndarray], list[str]]:
     """Inputs with each treatment that applies switched on (chemotherapy not chosen as third
@@ -94,22 +115,14 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
     Source: PREDICT's treatment terms apply only to the columns that name them, so a column of
     this run equals the same column of the plan's own run (tests/models/predict)."""
     x = {k: np.asarray(val, dtype=float) for k, val in inputs.items()}
-    lay = _layout(v)
-    letters, by_terms = lay.letters, lay.by_terms
-    x["generation"] = np.where(x["generation"] == 0, 3.0, x["generation"])
-    x["horm"] = np.where(x["er"] == 1, 1.0, x["horm"])
-    x["traz"] = np.where(x["her2"] == 1, 1.0, x["traz"])
-    x["bis"] = np.ones_like(x["bis"])
-    names = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
-    wanted: set[str] = set()
-    rows = zip(*(np.asarray(inputs[k], dtype=float).tolist() for k in names), strict=True)
-    for row in set(rows):  # at most a few dozen distinct plans
-        plan = _plan(v, dict(zip(names, row, strict=True)))
-        for extra in [set(), *({t} for t in letters if t not in plan)]:
-            name = by_terms.get(plan | extra)
-            if name is not None:
-                wanted.add(name)
-    return x, sorted(wanted, key=v.columns.index)
+    return _switched_on(x), _added_columns(v, x)
+
+
+def _added_columns(v: PredictVersion, x: Mapping[str, np.ndarray]) -> list[str]:
+    """The columns of :func:`every_treatment_on` for inputs ``x`` (float arrays)."""
+    rows = zip(*(x[k].tolist() for k in _PLAN_INPUTS), strict=True)
+    wanted = {name for row in set(rows) for name in _plan_columns(v, row)}
+    return sorted(wanted, key=v.columns.index)
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,9 @@ class _Layout:
     letters: frozenset[str]  # treatment letters of the version whose gain may be added
     always: frozenset[str]  # letters the last column of the standard ladder always carries
     provenance: ModelProvenance
+    steps: tuple[tuple[str, str, str, str], ...]  # (treatment, letter, from, to), ladder order
+    step_ends: np.ndarray  # positions in ``columns`` of each step's from, then to columns
+    ladder_steps: tuple[tuple[str, tuple[str, ...], int, int], ...]  # ladder, its steps [lo, hi)
 
 
 @functools.lru_cache(maxsize=32)
@@ -135,7 +151,14 @@ def _layout(v: PredictVersion) -> _Layout:
         pairs = [(a, b, _added_letter(v, a, b)) for a, b in itertools.pairwise(ladder_columns)]
         pairs.append((ladder_columns[0], ladder_columns[-1], "all chosen"))
         ladders.append((ladder, tuple(ladder_columns), tuple(pairs)))
+    pairs = [p for _, _, ladder_pairs in ladders for p in ladder_pairs]
+    bounds = list(itertools.accumulate((len(p) for _, _, p in ladders), initial=0))
     return _Layout(
+        steps=tuple((TREATMENT_NAMES.get(letter, letter), letter, a, b) for a, b, letter in pairs),
+        step_ends=np.array([columns.index(a) for a, _, _ in pairs]
+                           + [columns.index(b) for _, b, _ in pairs], dtype=np.intp),
+        ladder_steps=tuple((ladder, steps, lo, hi) for (ladder, steps, _), (lo, hi) in zip(
+            ladders, itertools.pairwise(bounds), strict=True)),
         columns=columns,
         treatments={c: tuple(TREATMENT_NAMES[x] for x in v.column_terms[v.columns.index(c)])
                     for c in columns},
@@ -149,19 +172,23 @@ def _layout(v: PredictVersion) -> _Layout:
     )
 
 
-def _patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
+def _patient_rows(out: PredictOutput, rows: slice,
+                  warnings: Mapping[str, np.ndarray] | None = None,
+                  inputs: Mapping[str, np.ndarray] | None = None) -> PredictOutput:
     """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
-    are renumbered to the run."""
+    are renumbered to the run (or are ``warnings``, already those of the run; ``inputs``, if
+    given, are the run's rows of ``out.inputs``)."""
     start, stop, _ = rows.indices(out.n)
 
     def part(a: np.ndarray | None) -> np.ndarray | None:
         return None if a is None else a[rows]
 
-    warnings = {}
-    for message, found in out.warnings.items():
-        found = found[(found >= start) & (found < stop)] - start
-        if found.size:
-            warnings[message] = found
+    if warnings is None:
+        warnings = {}
+        for message, found in out.warnings.items():
+            found = found[(found >= start) & (found < stop)] - start
+            if found.size:
+                warnings[message] = found
     return PredictOutput(
         version=out.version, columns=out.columns, years=out.years, pi=out.pi[rows],
         mi=out.mi[rows], all_cause=out.all_cause[rows], breast=part(out.breast),
@@ -170,12 +197,21 @@ def _patient_rows(out: PredictOutput, rows: slice) -> PredictOutput:
         relapse_or_death=part(out.relapse_or_death),
         extended_benefit_from_diagnosis=part(out.extended_benefit_from_diagnosis),
         extended_benefit_from_year5=part(out.extended_benefit_from_year5),
-        warnings=warnings, inputs={k: c[rows] for k, c in out.inputs.items()})
+        warnings=warnings,
+        inputs={k: c[rows] for k, c in out.inputs.items()} if inputs is None else inputs)
 
 
 #: Patients up to which the ladder and the every-treatment-on inputs run as one batch of
 #: twice the size (one call's fixed cost); above it, two calls (fewer columns each).
 ONE_RUN_UP_TO = 64
+
+
+@functools.lru_cache(maxsize=256)
+def _union(v: PredictVersion, columns_on: tuple[str, ...]) -> tuple[str, ...]:
+    """The ladder columns, then those of ``columns_on`` not among them (so that the typed
+    results read the ladder as the leading columns; columns are computed independently)."""
+    ladder = _layout(v).columns
+    return (*ladder, *sorted(set(columns_on) - set(ladder), key=v.columns.index))
 
 
 def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate: bool = True,
@@ -185,49 +221,70 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     of :func:`axilla.case.predict.predict_warnings`. Up to ONE_RUN_UP_TO patients (or with
     ``one_run``) both come from one call over the two sets of inputs stacked; treatment columns
     are independent, so each column equals its own run's (tests/models/predict)."""
-    columns = list(_layout(v).columns)
-    x_on, columns_on = every_treatment_on(v, x)
-    n = int(np.asarray(x["age"]).shape[0])
+    names = list(x)
+    given = np.array([x[k] for k in names], dtype=float)  # [input, patient]
+    n = given.shape[1]
+    coded = dict(zip(names, given, strict=True))
+    columns_on = _added_columns(v, coded)
     if one_run is None:
         one_run = n <= ONE_RUN_UP_TO
-    added: PredictOutput | None = None
+    warnings = None if validate else predict_warnings(coded, uses_v3_inputs=v.uses_v3_inputs)
     if one_run and columns_on:
-        names = list(x_on)
-        stacked = np.concatenate(  # [input, patient]: one array, each input a row of it
-            [np.array([np.asarray(x[k], dtype=float) for k in names]),
-             np.array([x_on[k] for k in names])], axis=1)
-        union = sorted({*columns, *columns_on}, key=v.columns.index)
-        run = compute(dict(zip(names, stacked, strict=True)), v, columns=union,
-                      validate=validate, conditional=False)
-        out, added = _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
-    else:
-        out = compute(x, v, columns=columns, validate=validate, conditional=False)
-        added = (compute(x_on, v, columns=columns_on, validate=validate, conditional=False)
-                 if columns_on else None)
-    if not validate:
-        out = dataclasses.replace(out, warnings=predict_warnings(
-            out.inputs, uses_v3_inputs=v.uses_v3_inputs))
+        both = np.concatenate([given, given], axis=1)  # [input, patient]: x, then x all on
+        _switch_on(dict(zip(names, both[:, n:], strict=True)))
+        run = compute(dict(zip(names, both, strict=True)), v,
+                      columns=_union(v, tuple(columns_on)), validate=validate,
+                      conditional=False)
+        if validate:
+            return _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
+        # unchecked inputs are coded as given: each half's are the rows of its half of ``both``
+        halves = [dict(zip(names, half, strict=True)) for half in (both[:, :n], both[:, n:])]
+        halves = [{k: half[k] for k in run.inputs} for half in halves]
+        return (_patient_rows(run, slice(0, n), warnings, halves[0]),
+                _patient_rows(run, slice(n, 2 * n), {}, halves[1]))
+    out = compute(coded, v, columns=_layout(v).columns, validate=validate, conditional=False)
+    added = (compute(_switched_on(coded), v, columns=columns_on,
+                     validate=validate, conditional=False) if columns_on else None)
+    if warnings is not None:
+        out = dataclasses.replace(out, warnings=warnings)
     return out, added
 
 
-def _if_added(v: PredictVersion, by_terms: Mapping[frozenset[str], str],
-              added: PredictOutput, at: Sequence[int], years: Sequence[int],
-              x: Mapping[str, float], i: int) -> dict[str, dict[int, float] | None]:
-    """Gain of adding each treatment to patient ``i``'s chosen plan, or None (each figure
-    100 x (a - b) of two float64 values, the same operations NumPy does element by element)."""
+@functools.lru_cache(maxsize=1024)
+def _addable(v: PredictVersion, plan_inputs: tuple[float, ...], er: float, her2: float
+             ) -> tuple[tuple[str, tuple[str, str] | None], ...]:
+    """For each letter of ``_ADDABLE``: the columns (chosen plan, plan + it) whose difference
+    is its gain, or None (already chosen, does not apply, or no such column); resolved once
+    for each plan (the ``_PLAN_INPUTS`` values) and ER and HER2 codes."""
+    x = {**dict(zip(_PLAN_INPUTS, plan_inputs, strict=True)), "er": er, "her2": her2}
+    by_terms = _layout(v).by_terms
     plan = _plan(v, x)
     base = by_terms.get(plan)
-    out: dict[str, dict[int, float] | None] = {}
-    dead: list[list[float]] | None = None
+    found: list[tuple[str, tuple[str, str] | None]] = []
     for letter in _ADDABLE:
         name = by_terms.get(plan | {letter})
         if letter in plan or base is None or name is None or not _applies(letter, x):
+            found.append((letter, None))
+        else:
+            found.append((letter, (base, name)))
+    return tuple(found)
+
+
+def _if_added(v: PredictVersion, added: PredictOutput, at: Sequence[int] | slice,
+              per_year: Callable[..., dict[int, float]], x: Mapping[str, float], i: int
+              ) -> dict[str, dict[int, float] | None]:
+    """Gain of adding each treatment to patient ``i``'s chosen plan, or None (each figure
+    100 x (a - b) of two float64 values, the same operations NumPy does element by element)."""
+    out: dict[str, dict[int, float] | None] = {}
+    dead: list[list[float]] | None = None
+    for letter, pair in _addable(v, tuple(x[k] for k in _PLAN_INPUTS), x["er"], x["her2"]):
+        if pair is None:
             out[letter] = None
             continue
         if dead is None:
             dead = added.all_cause[i][:, at].tolist()  # [column, year kept]
-        a, b = dead[added.col(base)], dead[added.col(name)]
-        out[letter] = {t: 100.0 * (p - q) for t, p, q in zip(years, a, b, strict=True)}
+        a, b = dead[added.col(pair[0])], dead[added.col(pair[1])]
+        out[letter] = per_year(*[100.0 * (p - q) for p, q in zip(a, b, strict=True)])
     return out
 
 
@@ -252,75 +309,68 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
             warn.setdefault(int(i), []).append(message)
     provenance = lay.provenance
     names = [k for k in _INPUT_NAMES if k in out.inputs]
-    inputs = list(zip(*(np.asarray(out.inputs[k], dtype=float).tolist() for k in names),
-                      strict=True))
+    inputs = np.array([out.inputs[k] for k in names], dtype=float).reshape(
+        len(names), out.n).T.tolist()  # [patient][input]
     years_of = tuple(years)
-    at_added = [added.years.index(t) for t in years] if added is not None else []
-    position = {c: j for j, c in enumerate(lay.columns)}
-    cidx = [out.col(c) for c in lay.columns]
+    at_added: list[int] | slice = (
+        [added.years.index(t) for t in years] if added is not None else [])
+    if added is not None and at_added == list(range(len(added.years))):
+        at_added = slice(None)
+    cidx: list[int] | slice = [out.col(c) for c in lay.columns]
+    if out.columns[:len(lay.columns)] == lay.columns:  # the ladder leads: views, no copies
+        cidx = slice(0, len(lay.columns))
     every_year = at == list(range(len(out.years)))
 
     def pick(a: np.ndarray) -> np.ndarray:  # [patient, ladder column, year kept]
         a = a[:, cidx]
         return a if every_year else a[:, :, at]
 
+    # every figure of a patient as one row a year: [OS, breast, other] by column (percent),
+    # then the gain of each ladder step and its display rounding (pp)
     dead = pick(out.all_cause)
-    os_ = (100.0 * (1.0 - dead)).tolist()
-    bcm = (100.0 * pick(required(out.breast, "breast"))).tolist()
-    ocm = (100.0 * pick(required(out.other, "other"))).tolist()
-    pairs = [p for _, _, ladder_pairs in lay.ladders for p in ladder_pairs]
-    gains = 100.0 * (dead[:, [position[a] for a, _, _ in pairs]]
-                     - dead[:, [position[b] for _, b, _ in pairs]])  # [patient, pair, year]
-    gain_rows, shown_rows = gains.tolist(), r_round(gains, 1).tolist()
-
-    def by_year(rows: list[list[float]]) -> list[dict[int, float]]:  # years_of by construction
-        return [dict(zip(years_of, r, strict=False)) for r in rows]
-
+    ends = np.take(dead, lay.step_ends, axis=1)
+    P = len(lay.steps)
+    gains = 100.0 * (ends[:, :P] - ends[:, P:])  # [patient, step, year]
+    figures = np.concatenate([1.0 - dead, pick(required(out.breast, "breast")),
+                              pick(required(out.other, "other"))], axis=1)
+    rows_of = np.concatenate([np.multiply(figures, 100.0, out=figures), gains,
+                              r_round(gains, 1)], axis=1).tolist()
+    J = len(lay.columns)
+    per_year = per_year_dict(years_of)
     bounds = benefit_ranges(out, years_of)
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
-        if_added = (_if_added(v, lay.by_terms, added, at_added, years_of, x, i)
+        if_added = (_if_added(v, added, at_added, per_year, x, i)
                     if added is not None else {})
+        d = [per_year(*r) for r in rows_of[i]]
         # each column's row once (a column on two ladders is the same row on both)
-        row = {c: _built(SurvivalByTreatment, column=c, treatments=list(lay.treatments[c]),
-                         overall_survival_pct=o, breast_cancer_mortality_pct=b,
-                         other_cause_mortality_pct=m)
-               for c, o, b, m in zip(lay.columns, by_year(os_[i]), by_year(bcm[i]),
-                                     by_year(ocm[i]), strict=True)}
-        gain_of, shown_of = by_year(gain_rows[i]), by_year(shown_rows[i])
-        ladders: dict[str, tuple[list[SurvivalByTreatment], list[TreatmentBenefit],
-                                 TreatmentBenefit]] = {}
-        k = 0
-        for ladder, columns_of, ladder_pairs in lay.ladders:
-            bens = []
-            for a, b, letter in ladder_pairs:
-                chosen = letter == "all chosen" or _chosen(letter, x)
-                bens.append(_built(
-                    TreatmentBenefit, treatment=TREATMENT_NAMES.get(letter, letter),
-                    letter=letter, from_column=a, to_column=b, chosen=chosen,
-                    benefit_pp=gain_of[k], displayed_pp=shown_of[k],
-                    if_added_pp=if_added.get(letter),
-                    **(bounds.fields(i, a, b, letter != "all chosen" and chosen)
-                       if bounds is not None else _NO_RANGE)))
-                k += 1
-            ladders[ladder] = ([row[c] for c in columns_of[1:]], bens[:-1], bens[-1])
-        steps, bens, total = ladders["standard"]
+        row = {c: built(SurvivalByTreatment, {
+            "column": c, "treatments": list(lay.treatments[c]), "overall_survival_pct": d[j],
+            "breast_cancer_mortality_pct": d[J + j], "other_cause_mortality_pct": d[2 * J + j]})
+            for j, c in enumerate(lay.columns)}
+        bens = []
+        for k, (treatment, letter, a, b) in enumerate(lay.steps):
+            chosen = letter == "all chosen" or _chosen(letter, x)
+            bens.append(built(TreatmentBenefit, {
+                "treatment": treatment, "letter": letter, "from_column": a, "to_column": b,
+                "chosen": chosen, "benefit_pp": d[3 * J + k], "displayed_pp": d[3 * J + P + k],
+                "if_added_pp": if_added.get(letter),
+                **(bounds.fields(i, a, b, letter != "all chosen" and chosen)
+                   if bounds is not None else _NO_RANGE)}))
+        ladders = {ladder: ([row[c] for c in columns_of[1:]], bens[lo:hi - 1], bens[hi - 1])
+                   for ladder, columns_of, lo, hi in lay.ladder_steps}
+        steps, benefits, total = ladders["standard"]
         ext = ladders.get("extended")
-        found.append(_built(
-            PredictResult,
-            model=provenance,
-            years=list(years),
-            inputs=x,
-            surgery_only=row[v.ladders["standard"][0]],
-            steps=steps,
-            benefits=bens,
-            total_benefit=total,
-            extended_steps=ext[0] if ext else None,
-            extended_benefits=ext[1] if ext else None,
-            extended_total_benefit=ext[2] if ext else None,
-            warnings=warn.get(i, []),
-        ))
+        found.append(built(PredictResult, {
+            "model": provenance, "years": list(years), "inputs": x,
+            "surgery_only": row[v.ladders["standard"][0]], "steps": steps,
+            "benefits": benefits, "total_benefit": total,
+            "extended_steps": ext[0] if ext else None,
+            "extended_benefits": ext[1] if ext else None,
+            "extended_total_benefit": ext[2] if ext else None,
+            "warnings": warn.get(i, []),
+        }))
     return found
 
 
