@@ -307,23 +307,16 @@ def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[
 def accepted_rows(index: IndexName, columns: Mapping[str, np.ndarray]
                   ) -> IndexColumnValidation:
     """``validate_index_columns`` for float columns of a few rows every rule accepts (read from
-    parsed cases the index applies to): the defaults filled and the warnings found, the
-    refusal checks not run again. The same result as the full check for such rows
-    (tests/case/test_index_accepted.py); anything else must go through the full check."""
+    parsed cases the index applies to): defaults filled and warnings found, refusals not sought
+    (the same result: tests/case/test_index_accepted.py)."""
     n = len(next(iter(columns.values())))
-    cols: dict[str, np.ndarray] = {}
-    for name, input_field, _, _ in _ROW_RULES[index]:
-        given = columns.get(name)
-        if given is None:
-            cols[name] = np.full(n, input_field.default)
-        elif not input_field.required and np.isnan(given).any():
-            cols[name] = np.where(np.isnan(given), input_field.default, given)
-        else:
-            cols[name] = given
+    cols = {name: np.full(n, f.default) if (given := columns.get(name)) is None else
+            np.where(np.isnan(given), f.default, given) if not f.required else given
+            for name, f, _, _ in _ROW_RULES[index]}
     rows = {name: cols[name].tolist() for name, _, _ in _WARNINGS[index]}
-    warnings = [(i, message) for i in range(n)
-                for name, test, message in _WARNINGS[index] if test(rows[name][i])]
-    return IndexColumnValidation(np.ones(n, dtype=bool), [], warnings, cols)
+    return IndexColumnValidation(np.ones(n, dtype=bool), [], [
+        (i, message) for i in range(n) for name, test, message in _WARNINGS[index]
+        if test(rows[name][i])], cols)
 
 
 def _float_column(raw: object, values: list[float]) -> np.ndarray:

@@ -331,9 +331,8 @@ def cts5_results(
     """The CTS5 result of each case of a batch, computed in one columnar call.
 
     Every case must be applicable (``cts5_applicability``); ``postmenopausal`` is 1, 0 or NaN
-    (not known). A refusal by the spec's input checks raises ``InputError``, unless the inputs
-    were ``accepted`` already (read from parsed cases: ``checked_columns``).
-    """
+    (not known). A refusal by the input checks raises ``InputError`` (``accepted``: see
+    ``checked_columns``)."""
     cols, warnings = checked_columns("CTS5", {
         "age_years": age_years, "size_mm": size_mm, "grade": grade,
         "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
