@@ -270,3 +270,13 @@ def test_predict_nodes_counts_only_axillary_nodes() -> None:
 def test_predict_nodes_from_counts(micro: int, macro: int) -> None:
     got = float(predict_nodes_from_counts([micro], [macro])[0])
     assert got == (0.5 if (micro, macro) == (1, 0) else micro + macro)
+
+
+@given(st.lists(st.tuples(st.integers(0, 100), st.integers(0, 100)), max_size=20))
+def test_predict_nodes_from_counts_any_batch_size(pairs) -> None:
+    """A few cases read value by value and a batch read as arrays follow the same rule."""
+    micro = np.array([m for m, _ in pairs], dtype=np.int64)
+    macro = np.array([m for _, m in pairs], dtype=np.int64)
+    got = predict_nodes_from_counts(micro, macro)
+    assert got.dtype == np.float64 and got.shape == (len(pairs),)
+    assert got.tolist() == [0.5 if (m, a) == (1, 0) else float(m + a) for m, a in pairs]
