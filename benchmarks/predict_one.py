@@ -3,10 +3,10 @@ as the baseline in the same process, with them switched off (the array paths a c
 
 PREDICT is timed in situ: ``pipeline._predict`` wrapped inside the real ``assess`` loop, so it
 pays the cold caches of a whole assessment (alone in a tight loop it costs about a third
-less). The few-patient paths: PREDICT inputs read value by value, covariates on plain numbers,
-the breast/other-cause split as one array, warnings row by row. Both variants alternate over
-``--rounds`` rounds of ``--n`` assessments; the least CPU per call of each is printed, with the
-whole ``assess`` beside it. Target: PREDICT <= 0.40 ms in situ.
+less). The few-patient paths: the breast/other-cause split as one array, warnings row by
+row. Both variants alternate over ``--rounds`` rounds
+of ``--n`` assessments; the least CPU per call of each is printed, with the whole ``assess``
+beside it. Target: PREDICT <= 0.40 ms in situ.
 
     .venv/bin/python benchmarks/predict_one.py [--n 2000] [--rounds 5]
 """
@@ -20,10 +20,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from axilla.assess import assess, inputs, pipeline
+from axilla.assess import assess, pipeline
 from axilla.case import predict as case_predict
 from axilla.case.assessment import parse_case
-from axilla.models.predict import few, kernel
+from axilla.models.predict import kernel
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "a_micrometastasis_sentinel.json"
 
@@ -31,15 +31,12 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "a_micrometastasis_
 @contextlib.contextmanager
 def array_paths() -> Iterator[None]:
     """The few-patient thresholds lowered so that one assessment takes the array paths."""
-    saved = (inputs.FEW_CASES, few.FEW_PATIENTS, case_predict.FEW_ROWS,
-             kernel._SLAB_LOOP_FROM)
-    inputs.FEW_CASES, few.FEW_PATIENTS, case_predict.FEW_ROWS = -1, -1, 0
-    kernel._SLAB_LOOP_FROM = 0
+    saved = (case_predict.FEW_ROWS, kernel._SLAB_LOOP_FROM)
+    case_predict.FEW_ROWS, kernel._SLAB_LOOP_FROM = 0, 0
     try:
         yield
     finally:
-        (inputs.FEW_CASES, few.FEW_PATIENTS, case_predict.FEW_ROWS,
-         kernel._SLAB_LOOP_FROM) = saved
+        case_predict.FEW_ROWS, kernel._SLAB_LOOP_FROM = saved
 
 
 def timed(case: object, n: int) -> tuple[float, float]:

@@ -1,8 +1,7 @@
-"""PREDICT's inputs read from the case table: the value-by-value path for a few cases equals
-the column path, and the checks of ``validate_predict_columns`` that the reasons leave out
-never refuse a parsed case (so leaving them out changes no reason).
+"""PREDICT's inputs read from the case table: the checks of ``validate_predict_columns`` that
+the reasons leave out never refuse a parsed case (so leaving them out changes no reason).
 
-Oracles: the column path (``_columns_many``) on the same table; ``validate_predict_columns``
+Oracles: ``validate_predict_columns``
 (the check every raw-column entry point runs) on the rows found applicable; the case's and
 PREDICT's own range definitions.
 """
@@ -77,22 +76,6 @@ def table_and_counts(cases):
     case_t, node_t = tables(cases)
     staged = stage_many([c.staging_case() for c in cases], nodes=node_t)
     return case_t, counts_columns([s.counts for s in staged])
-
-
-@SETTINGS
-@given(cases=st.lists(case(), min_size=0, max_size=12))
-def test_the_few_cases_path_gives_the_column_path_values(cases):
-    t, counts = table_and_counts(cases)
-    nodes = inputs.predict_node_input(counts).astype(float)  # what both paths are given
-    few = inputs._columns_few(t, nodes.tolist())
-    many = inputs._columns_many(t, nodes)
-    assert list(few) == list(many)
-    for name, column in many.items():
-        assert few[name].dtype == column.dtype == np.float64, name
-        np.testing.assert_array_equal(few[name], column, err_msg=name)
-    cols, _, _ = inputs.predict_inputs(t, counts)
-    for name, column in cols.items():
-        np.testing.assert_array_equal(column, many[name], err_msg=name)
 
 
 @SETTINGS

@@ -63,38 +63,7 @@ _PREDICT_RANGES = tuple(
         ("nodes", "PREDICT takes {lo:g} to {hi:g} positive nodes; {x:g} are counted"),
     ) if isinstance(rule := PREDICT_INPUT_RULES[name], NumericRule))
 
-#: Cases up to which the inputs are read one value at a time (NumPy's cost per call exceeds
-#: the work); above it, one array operation a column. Both give the same columns.
-FEW_CASES = 8
-
-_CODED = ("age", "size", "nodes", "grade", "er", "her2", "ki67", "pr", "screen", "generation",
-          *_FLAG_INPUTS)
-_NAN = float("nan")
-
-
-def _columns_few(t: CaseTable, nodes: list[float]) -> dict[str, np.ndarray]:
-    """:func:`_columns_many` value by value, for a few cases."""
-    ki67_above = PREDICT_KI67_POSITIVE_ABOVE_PCT
-    flags = list(zip(*(t[c].tolist() for c in _FLAG_INPUTS.values()), strict=True))
-    rows = []
-    for i, (age, size, grade, er, her2, ki67, pr, screen, chemo) in enumerate(zip(*(
-            t[c].tolist() for c in (
-                "patient.age_years", "tumour.size_mm", "tumour.grade", "tumour.er_status",
-                "tumour.her2", "tumour.ki67_percent", "tumour.pr_status", "screen_detected",
-                "treatment.chemotherapy")), strict=True)):
-        rows.append((
-            age, size, nodes[i], 9.0 if grade != grade else grade,
-            _NAN if er is None else _STATUS.get(er, _NAN),
-            9.0 if her2 is None else _STATUS.get(her2, 9.0),
-            9.0 if ki67 != ki67 else float(ki67 > ki67_above),
-            9.0 if pr is None else _STATUS.get(pr, 9.0),
-            2.0 if screen != screen else screen, _CHEMO_GENERATION[chemo],
-            *(0.0 if f != f else f for f in flags[i])))
-    return dict(zip(_CODED, np.array(rows, dtype=float).reshape(len(rows), len(_CODED)).T,
-                    strict=True))
-
-
-def _columns_many(t: CaseTable, nodes: np.ndarray) -> dict[str, np.ndarray]:
+def _columns(t: CaseTable, nodes: np.ndarray) -> dict[str, np.ndarray]:
     """PREDICT's input columns: missing markers as the source codes them, 0/1 inputs not
     recorded as 0, Ki-67 positive above PREDICT's cut-off (Wishart 2014)."""
     ki67 = t["tumour.ki67_percent"]
@@ -126,7 +95,7 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
     """
     n = len(t)
     nodes = predict_node_input(counts).astype(float)
-    cols = _columns_few(t, nodes.tolist()) if n <= FEW_CASES else _columns_many(t, nodes)
+    cols = _columns(t, nodes)
     values = {name: cols[name].tolist() for name, _, _, _ in _PREDICT_RANGES}
     reasons: list[list[str]] = [[] for _ in range(n)]
     notes: list[list[str]] = [[] for _ in range(n)]

@@ -299,13 +299,5 @@ def predict_nodes_from_counts(
     """
     mi = np.asarray(micro, dtype=float)
     ma = np.asarray(macro, dtype=float)
-    if mi.ndim == 1 and mi.shape[0] <= FEW_CASES:  # the same rule on plain numbers
-        return np.array([0.5 if a == 1 and a + b == 1 else a + b
-                         for a, b in zip(mi.tolist(), ma.tolist(), strict=True)], dtype=float)
     total = mi + ma
     return np.where((total == 1) & (mi == 1), 0.5, total)
-
-
-#: Cases up to which PREDICT's node input is read value by value (a batch of a few cases
-#: pays NumPy's per-call cost more than the arithmetic).
-FEW_CASES = 8

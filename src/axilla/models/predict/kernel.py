@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from axilla.models.predict import equations as eq
-from axilla.models.predict import few
 from axilla.models.predict.versions import PredictVersion, load_version
 
 CONDITIONAL_FROM = 5  # conditional survival: alive at 5 years, years 6..15
@@ -161,12 +160,6 @@ class Patients:
 def patients(plan: Plan, x: Mapping[str, np.ndarray]) -> Patients:
     """What a chunk of patients contributes, by the version's equations."""
     v = plan.version
-    c = few.plain(v) if x["age"].shape[0] <= few.FEW_PATIENTS else None
-    if c is not None:  # the same values, value by value
-        pi_fixed, scale, group, state, mi, harm, other_scale = few.covariates(c, x, plan.keys)
-        return Patients(pi_fixed=pi_fixed, group=group, scale=scale,
-                        factors=plan.factors[:, state], mi=mi, harm=harm,
-                        other_scale=other_scale)
     pi_fixed = eq.prognostic_index_fixed(v, x)
     mi = eq.other_cause_index(v, x)
     harm = eq.harms(v, x)
