@@ -124,8 +124,13 @@ class Case(StrictModel):
 
     def input_hash(self) -> str:
         """SHA-256 of the case's canonical JSON: ties an assessment to its exact input."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        text = _CANONICAL.encode(self.model_dump(mode="json"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: The canonical JSON of a case: keys sorted, no spaces (what ``json.dumps(..., sort_keys=True,
+#: separators=(",", ":"))`` writes; a case's dump holds no cycle to look for).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 
 def parse_case(data: Mapping[str, Any]) -> Case:
