@@ -33,7 +33,11 @@ class CaveatSpec:
     rules: tuple[str, ...]
 
     def covers(self, rec: Recommendation) -> bool:
-        return rec.topic in self.topics or rec.id in self.rules
+        return self.covers_rule(rec.topic, rec.id)
+
+    def covers_rule(self, topic: str, rule_id: str) -> bool:
+        """Whether the caveat goes on a recommendation of ``topic`` made by ``rule_id``."""
+        return topic in self.topics or rule_id in self.rules
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,10 @@ class Tables:
     undecided: tuple[tuple[dict[str, Any], frozenset[str]], ...]
     caveats: tuple[tuple[CaveatSpec, dict[str, Any], frozenset[str]] | None, ...]
     derived_mask: int  # bits of the derived fields (missing ones are asked for by source)
-    singles: tuple[tuple[str], ...]  # per mask bit: the one-name ``missing`` of that bit
+    #: per rule: the caveat rules (indices) whose caveat covers its recommendation
+    covered_by: tuple[frozenset[int], ...]
+    #: mask -> the names of its bits in sorted order, filled as masks are met
+    named: dict[int, tuple[str, ...]]
     #: per field with a default: (the default, its Assumption fields)
     assumptions: dict[str, tuple[object, dict[str, Any]]]
 
@@ -80,6 +83,9 @@ def build_tables(rules: RuleSet) -> Tables:
         caveats.append(None if spec is None else (spec, *_template(Caveat(
             kind=spec.kind, rule_id=rule.id, text=spec.text, cite=str(rule.citation)))))
     derived = {f.name for f in rules.fields.values() if f.derived}
+    covered_by = tuple(frozenset(
+        c for c, held in enumerate(caveats) if held is not None and held[1]["rule_id"] != r.id
+        and held[0].covers_rule(r.topic, r.id)) for r in rules.rules)
     return Tables(
         program=program,
         recommendations=tuple(_recommendation_templates(rules, r) for r in rules.rules),
@@ -88,7 +94,8 @@ def build_tables(rules: RuleSet) -> Tables:
             cite=str(r.citation))) for r in rules.rules),
         caveats=tuple(caveats),
         derived_mask=sum(1 << i for i, n in enumerate(program.names) if n in derived),
-        singles=tuple((n,) for n in program.names),
+        covered_by=covered_by,
+        named={},
         assumptions={name: (value, {"field": name, "value": value,
                                     "text": assumption_text(name, value)})
                      for name, value in rules.defaults},
@@ -111,8 +118,10 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
     """The fired rules' recommendations in display order, each with the caveats the fired
     caveat rules put on it (``annotations.add_caveats``)."""
     fired.sort()
-    names, templates, caveats = t.program.names, t.recommendations, t.caveats
-    covering = [c for f in fired if (c := caveats[f[1]]) is not None]
+    names, templates, caveats, covered_by = (
+        t.program.names, t.recommendations, t.caveats, t.covered_by)
+    covering = [(f[1], c) for f in fired if (c := caveats[f[1]]) is not None]
+    named = t.named
     new, set_dict, set_fields, set_extra, set_private = (  # locals in the loop
         typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
     out = []
@@ -120,10 +129,10 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
         values, fields_set = templates[k][variant]
         values = values.copy()
         deciding = {}
-        while mask:  # decode: the set bits name the deciding facts, in sorted order
-            low = mask & -mask
-            name = names[low.bit_length() - 1]
-            mask ^= low
+        held = named.get(mask)
+        if held is None:  # the mask's names, in sorted order (a function of the rule set)
+            held = _named(named, mask, names)
+        for name in held:
             v = facts[name]
             deciding[name] = list(v) if isinstance(v, tuple) else v
         values["facts"] = deciding
@@ -133,9 +142,10 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
         set_fields(rec, set(fields_set))
         set_extra(rec, None)
         set_private(rec, None)
-        if covering:
-            found = tuple(_built(Caveat, cav[1].copy(), cav[2]) for cav in covering
-                          if cav[1]["rule_id"] != rec.id and cav[0].covers(rec))
+        if covering:  # the fired caveat rules covering this rule, in display order
+            mine = covered_by[k]
+            found = tuple(_built(Caveat, cav[1].copy(), cav[2])
+                          for c, cav in covering if c in mine)
             if found:  # as ``annotations.add_caveats`` (model_copy with an update)
                 values["caveats"] = found
                 rec.model_fields_set.add("caveats")
@@ -143,25 +153,37 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
     return tuple(out)
 
 
+_NAMED_LIMIT = 4096  # masks kept a rule set (each a subset of one rule's fields)
+
+
+def _named(named: dict[int, tuple[str, ...]], mask: int, names: tuple[str, ...]
+           ) -> tuple[str, ...]:
+    """The names of ``mask``'s bits, kept in ``named`` (keyed by mask only: a function of the
+    rule set's field table, never of a case)."""
+    held = tuple(decode(mask, names))
+    if len(named) < _NAMED_LIMIT:
+        named[mask] = held
+    return held
+
+
 def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
             ) -> tuple[Undecided, ...]:
     """The undecided rules in file order; ``asked(names)`` turns missing derived fields into
     the base facts to ask for (``engine._base_facts``)."""
     undecided.sort()
-    names, templates, derived_mask = t.program.names, t.undecided, t.derived_mask
-    singles = t.singles
+    names, templates, derived_mask, named = (
+        t.program.names, t.undecided, t.derived_mask, t.named)
     new, set_dict, set_fields, set_extra, set_private = (  # locals in the loop
         typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
     out = []
     for _, k, mask in undecided:
         values, fields_set = templates[k]
         values = values.copy()
-        if mask & derived_mask:
-            values["missing"] = tuple(sorted(asked(frozenset(decode(mask, names)))))
-        elif mask & (mask - 1):
-            values["missing"] = tuple(decode(mask, names))
-        else:  # one missing fact
-            values["missing"] = singles[mask.bit_length() - 1]
+        held = named.get(mask)
+        if held is None:
+            held = _named(named, mask, names)
+        values["missing"] = (tuple(sorted(asked(frozenset(held)))) if mask & derived_mask
+                             else held)
         obj = new(Undecided)  # ``_built``, inline (once a rule)
         set_dict(obj, values)
         set_fields(obj, set(fields_set))
@@ -183,9 +205,10 @@ def assumption_text(name: str, value: object) -> str:
 
 def assumptions(t: Tables, defaulted: Mapping[str, object]) -> tuple[Assumption, ...]:
     """The facts taken at their defaults (as the validated ``Assumption``)."""
+    held_at = t.assumptions
     out = []
     for name, value in defaulted.items():
-        held = t.assumptions.get(name)
+        held = held_at.get(name)
         values = (held[1].copy() if held is not None and held[0] is value else
                   {"field": name, "value": value, "text": assumption_text(name, value)})
         out.append(_built(Assumption, values, _ASSUMPTION_SET))

@@ -167,22 +167,25 @@ class _Writer:
         """``all`` (decisive False) or ``any`` (decisive True), as ``All`` and ``AnyOf``."""
         v, m = self.new()
         d = repr(decisive)
-
-        def union(when: str | None) -> str:
-            if when is None:  # every part's mask: the literal ones folded into one
-                literal = [int(pm) for _, pm in parts if pm.isdigit()]
-                terms = [pm for _, pm in parts if not pm.isdigit()]
-                folded = functools.reduce(operator.or_, literal, 0)
-                return " | ".join([*terms, *([str(folded)] if folded else [])]) or "0"
-            terms = [f"({pm} if {pv} is {when} else 0)" for pv, pm in parts if pm != "0"]
-            return " | ".join(terms) or "0"
-
         self.put(ind, "if " + " or ".join(f"{pv} is {d}" for pv, _ in parts) + ":")
-        self.put(ind + 1, f"{v} = {d}; {m} = {union(d)}")
+        self.put(ind + 1, f"{v} = {d}; {m} = {_union(parts, d)}")
         self.put(ind, "elif " + " or ".join(f"{pv} is None" for pv, _ in parts) + ":")
-        self.put(ind + 1, f"{v} = None; {m} = {union('None')}")
-        self.put(ind, f"else:\n{'    ' * (ind + 1)}{v} = {not decisive!r}; {m} = {union(None)}")
+        self.put(ind + 1, f"{v} = None; {m} = {_union(parts, 'None')}")
+        self.put(ind, "else:")
+        self.put(ind + 1, f"{v} = {not decisive!r}; {m} = {_union(parts, None)}")
         return v, m
+
+
+def _union(parts: list[tuple[str, str]], when: str | None) -> str:
+    """The mask of an ``all``/``any`` outcome: the masks of the parts whose value is ``when``
+    (every part's mask when ``when`` is None: the literal ones folded into one)."""
+    if when is None:
+        literal = [int(pm) for _, pm in parts if pm.isdigit()]
+        terms = [pm for _, pm in parts if not pm.isdigit()]
+        folded = functools.reduce(operator.or_, literal, 0)
+        return " | ".join([*terms, *([str(folded)] if folded else [])]) or "0"
+    terms = [f"({pm} if {pv} is {when} else 0)" for pv, pm in parts if pm != "0"]
+    return " | ".join(terms) or "0"
 
 
 @dataclass(frozen=True)
@@ -258,9 +261,30 @@ def _rule_body(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool
                ind: int) -> None:
     """One rule: condition, first true variant, then fired (with conditional_on) or undecided.
 
-    ``at``: the rule's index, its display rank when fired and its rank when undecided.
+    ``at``: the rule's index, its display rank when fired and its rank when undecided. A rule
+    whose condition is an ``all``/``any`` of its own (no variants) fires or waits straight from
+    that condition's branches: no outcome locals, and no mask made for a false outcome.
     """
-    k, fired_rank, undecided_rank = at
+    k = at[0]
+    if not rule.variants and isinstance(rule.when, All | AnyOf) and _unseen(w, rule.when):
+        parts = [w.cond(p, ind) for p in rule.when.parts]
+        _, m = w.new()
+        decisive = isinstance(rule.when, AnyOf)
+        d = repr(decisive)
+        w.put(ind, "if " + " or ".join(f"{pv} is {d}" for pv, _ in parts) + ":")
+        if decisive:
+            w.put(ind + 1, f"{m} = {_union(parts, d)}")
+            _fire(w, rule, at, referenced, m, ind + 1)
+        else:
+            w.put(ind + 1, "pass")
+        w.put(ind, "elif " + " or ".join(f"{pv} is None" for pv, _ in parts) + ":")
+        w.put(ind + 1, f"{m} = {_union(parts, 'None')}")
+        _wait(w, at, referenced, m, ind + 1)
+        if not decisive:
+            w.put(ind, "else:")
+            w.put(ind + 1, f"{m} = {_union(parts, None)}")
+            _fire(w, rule, at, referenced, m, ind + 1)
+        return
     v, m = w.cond(rule.when, ind)
     vi = "-1"
     if rule.variants:
@@ -273,15 +297,36 @@ def _rule_body(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool
         w.put(ind, f"else:\n{'    ' * (ind + 1)}{fv} = {v}; {fm} = {m}; {vi} = -1")
         v, m = fv, fm
     w.put(ind, f"if {v} is True:")
+    _fire(w, rule, at, referenced, m, ind + 1, vi)
+    w.put(ind, f"elif {v} is None:")
+    _wait(w, at, referenced, m, ind + 1)
+
+
+def _unseen(w: _Writer, c: Condition) -> bool:
+    """Whether ``c`` is not already written where it always runs (then it is written anew)."""
+    try:
+        return c not in w.seen
+    except TypeError:  # an unhashable operand: never shared
+        return True
+
+
+def _fire(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool, m: str,
+          ind: int, vi: str = "-1") -> None:
+    """The rule fired with facts mask ``m`` (and variant index ``vi``)."""
+    k, fired_rank, _ = at
     if referenced:
-        w.put(ind + 1, f"a{k} = {m}")
+        w.put(ind, f"a{k} = {m}")
     text = "None"
     if rule.conditional:
         text = f"c{k}"
-        _conditionals(w, rule.conditional, 0, text, ind + 1)
-    w.put(ind + 1, f"fire(({fired_rank}, {k}, {m}, {vi}, {text}))")
-    w.put(ind, f"elif {v} is None:")
-    w.put(ind + 1, f"und(({undecided_rank}, {k}, {m}))" + (f"; u{k} = {m}" if referenced else ""))
+        _conditionals(w, rule.conditional, 0, text, ind)
+    w.put(ind, f"fire(({fired_rank}, {k}, {m}, {vi}, {text}))")
+
+
+def _wait(w: _Writer, at: tuple[int, int, int], referenced: bool, m: str, ind: int) -> None:
+    """The rule left undecided with missing mask ``m``."""
+    k, _, undecided_rank = at
+    w.put(ind, f"und(({undecided_rank}, {k}, {m}))" + (f"; u{k} = {m}" if referenced else ""))
 
 
 def _variants(w: _Writer, variants: tuple, j: int, vv: str, vm: str, vi: str, ind: int,
