@@ -7,7 +7,7 @@ Pure: the rule set is read once from the packaged YAML; evaluation does no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -106,7 +106,7 @@ def evaluate(
         fired_at, undecided_at = t.program.run(full, values)
         return fast.result(
             rules.version, fast.recommendations(t, fired_at, full),
-            fast.pending(t, undecided_at, lambda m: _base_facts(m, derived_fields, full)),
+            fast.pending(t, undecided_at, _Asker(derived_fields, full)),
             {**defaulted, **derived}, values,
             fast.assumptions(t, defaulted), conflicts)
 
@@ -172,6 +172,25 @@ def _base_facts(missing: frozenset[str], derived_fields: Mapping[str, str],
         absent = frozenset(s for s in sources if s not in facts)
         out |= _base_facts(absent, derived_fields, facts) if absent else {name}
     return frozenset(out)
+
+
+class _Asker:
+    """``_base_facts`` of one case's facts, name by name, each name's answer kept for this
+    case's undecided rules (several wait on the same derived field)."""
+
+    def __init__(self, derived_fields: Mapping[str, str], facts: Mapping[str, object]):
+        self.derived_fields, self.facts = derived_fields, facts
+        self.kept: dict[str, frozenset[str]] = {}
+
+    def __call__(self, missing: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for name in missing:
+            held = self.kept.get(name)
+            if held is None:
+                held = self.kept[name] = _base_facts(
+                    frozenset((name,)), self.derived_fields, self.facts)
+            out |= held
+        return out
 
 
 def _undecided(rule: Rule, missing: frozenset[str]) -> Undecided:

@@ -182,7 +182,7 @@ def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
         held = named.get(mask)
         if held is None:
             held = _named(named, mask, names)
-        values["missing"] = (tuple(sorted(asked(frozenset(held)))) if mask & derived_mask
+        values["missing"] = (tuple(sorted(asked(held))) if mask & derived_mask
                              else held)
         obj = new(Undecided)  # ``_built``, inline (once a rule)
         set_dict(obj, values)
