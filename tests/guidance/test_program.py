@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 from axilla.case.facts import INVALID
 from axilla.errors import InputError
 from axilla.guidance import FIELDS, evaluate, load_rules
 from axilla.guidance.program import decode
 from axilla.guidance.rules import load_rule_set
+from support.guidance_same import RULESET, assert_same
 
 _spec = importlib.util.spec_from_file_location(
     "guidance_rule_cases_program", Path(__file__).with_name("rule_cases.py"))
@@ -35,29 +34,8 @@ _spec.loader.exec_module(rule_cases)
 RULES = load_rules()
 
 
-def _fields_sets(value: Any) -> list[tuple[str, frozenset[str]]]:
-    """Every model inside ``value`` with the fields it records as set, in order."""
-    if isinstance(value, BaseModel):
-        out = [(type(value).__name__, frozenset(value.model_fields_set))]
-        for name in type(value).model_fields:
-            out += _fields_sets(getattr(value, name))
-        return out
-    if isinstance(value, tuple | list):
-        return [s for v in value for s in _fields_sets(v)]
-    return []
 
 
-def assert_same(facts: dict[str, Any], **options: Any) -> Any:
-    fast = evaluate(facts, **options)
-    reference = evaluate(facts, compiled=False, **options)
-    assert fast == reference
-    assert repr(fast) == repr(reference)
-    assert fast.model_dump_json() == reference.model_dump_json()
-    assert _fields_sets(fast) == _fields_sets(reference)
-    return fast
-
-
-RULESET = resources.files("axilla.guidance").joinpath("ruleset.yaml").read_text("utf-8")
 SMALL = """
 source: {guideline: NICE NG101, version: "test"}
 applies_when: {invasive: true}

@@ -5,9 +5,6 @@ interpreted reference (three-valued logic: guidance specification, section 0).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -17,13 +14,7 @@ from axilla.guidance import evaluate, load_rules
 from axilla.guidance.fast import tables
 from axilla.guidance.program import decode
 from axilla.guidance.rules import load_rule_set
-
-_spec = importlib.util.spec_from_file_location(
-    "guidance_program_branches_same", Path(__file__).with_name("test_program.py"))
-_program = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _program
-_spec.loader.exec_module(_program)
-assert_same = _program.assert_same
+from support.guidance_same import RULESET, assert_same
 
 BRANCHES = """
 source: {guideline: NICE NG101, version: "test"}
@@ -53,7 +44,7 @@ rules:
 
 
 def branch_rules() -> Any:
-    return load_rule_set([("branches.yaml", BRANCHES)], _program.RULESET)
+    return load_rule_set([("branches.yaml", BRANCHES)], RULESET)
 
 
 def test_hand_computed_any_and_all_outcomes() -> None:
