@@ -23,7 +23,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -104,12 +104,28 @@ CASE_COLUMNS: tuple[ColumnSpec, ...] = tuple(_specs(Case))
 NODE_COLUMNS: tuple[ColumnSpec, ...] = tuple(_specs(NodeFinding))
 
 
+class _PlainValues:
+    """Columns read as plain Python values, each once a table (for loops over the rows)."""
+
+    columns: Mapping[str, np.ndarray]
+    _lists: dict[str, list[Any]]
+
+    def values(self, name: str) -> list[Any]:
+        """A column as plain Python values (float, NaN where not recorded; str or None; the
+        object itself), converted from the array on first read."""
+        found = self._lists.get(name)
+        if found is None:
+            found = self._lists[name] = self.columns[name].tolist()
+        return found
+
+
 @dataclass(frozen=True)
-class CaseTable:
+class CaseTable(_PlainValues):
     """A batch of cases as columns: one element a case, in input order."""
 
     columns: Mapping[str, np.ndarray]
     n: int
+    _lists: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
@@ -119,12 +135,13 @@ class CaseTable:
 
 
 @dataclass(frozen=True)
-class NodeTable:
+class NodeTable(_PlainValues):
     """The node findings of a batch as columns: one element a node, ``case_index`` its case."""
 
     case_index: np.ndarray
     columns: Mapping[str, np.ndarray]
     n_cases: int
+    _lists: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]

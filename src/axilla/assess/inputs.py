@@ -8,7 +8,7 @@ counts is defined once in ``axilla.staging.counts``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,8 +32,12 @@ _CHEMO_GENERATION = {"none": 0.0, "second_generation": 2.0, "third_generation": 
 
 def status_code(values: np.ndarray, missing: float) -> np.ndarray:
     """Receptor statuses as 1.0 (positive) / 0.0 (negative), ``missing`` where not recorded."""
-    return np.array([_STATUS.get(v, missing) if v is not None else missing for v in values],
-                    dtype=float)
+    return np.array(_status_values(values, missing), dtype=float)
+
+
+def _status_values(values: Iterable[str | None], missing: float) -> list[float]:
+    """``status_code`` as plain floats."""
+    return [_STATUS.get(v, missing) if v is not None else missing for v in values]
 
 
 def _flag(x: np.ndarray) -> np.ndarray:
@@ -42,12 +46,20 @@ def _flag(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), 0.0, x)
 
 
+def _or(values: list[float], missing: float) -> list[float]:
+    """Plain values of a numeric column with not recorded (NaN) as ``missing``."""
+    return [missing if x != x else x for x in values]
+
+
 #: PREDICT's 0/1 (or dose) inputs and the case column each is read from, not recorded as 0.
 _FLAG_INPUTS = {
     "horm": "treatment.endocrine_therapy", "traz": "treatment.trastuzumab",
     "bis": "treatment.bisphosphonates", "radio": "treatment.radiotherapy",
     "heart_gy": "treatment.mean_heart_dose_gy", "smoker": "patient.current_smoker",
 }
+#: PREDICT's input columns, in the order ``_columns`` gives them.
+_PREDICT_NAMES = ("age", "size", "nodes", "grade", "er", "her2", "ki67", "pr", "screen",
+                  "generation", *_FLAG_INPUTS)
 
 
 #: PREDICT's validated ranges that a valid case can fall outside, in words for people; the
@@ -63,24 +75,22 @@ _PREDICT_RANGES = tuple(
         ("nodes", "PREDICT takes {lo:g} to {hi:g} positive nodes; {x:g} are counted"),
     ) if isinstance(rule := PREDICT_INPUT_RULES[name], NumericRule))
 
-def _columns(t: CaseTable, nodes: np.ndarray) -> dict[str, np.ndarray]:
-    """PREDICT's input columns: missing markers as the source codes them, 0/1 inputs not
-    recorded as 0, Ki-67 positive above PREDICT's cut-off (Wishart 2014)."""
-    ki67 = t["tumour.ki67_percent"]
-    screen = t["screen_detected"]
-    flags = _flag(np.array([t[c] for c in _FLAG_INPUTS.values()], dtype=float))  # [input, case]
+
+def _columns(t: CaseTable, nodes: list[float]) -> dict[str, list[float]]:
+    """PREDICT's inputs as plain values by column: missing markers as the source codes them,
+    0/1 inputs not recorded as 0, Ki-67 positive above PREDICT's cut-off (Wishart 2014)."""
+    v = t.values
+    above = PREDICT_KI67_POSITIVE_ABOVE_PCT
     return {
-        "age": t["patient.age_years"].astype(float), "size": t["tumour.size_mm"].astype(float),
-        "nodes": nodes,
-        "grade": np.where(np.isnan(t["tumour.grade"]), 9.0, t["tumour.grade"]),
-        "er": status_code(t["tumour.er_status"], np.nan),
-        "her2": status_code(t["tumour.her2"], 9.0),
-        "ki67": np.where(np.isnan(ki67), 9.0,
-                         (ki67 > PREDICT_KI67_POSITIVE_ABOVE_PCT).astype(float)),
-        "pr": status_code(t["tumour.pr_status"], 9.0),
-        "screen": np.where(np.isnan(screen), 2.0, screen),
-        "generation": np.array([_CHEMO_GENERATION[c] for c in t["treatment.chemotherapy"]]),
-        **dict(zip(_FLAG_INPUTS, flags, strict=True)),
+        "age": v("patient.age_years"), "size": v("tumour.size_mm"), "nodes": nodes,
+        "grade": _or(v("tumour.grade"), 9.0),
+        "er": _status_values(v("tumour.er_status"), np.nan),
+        "her2": _status_values(v("tumour.her2"), 9.0),
+        "ki67": [9.0 if k != k else float(k > above) for k in v("tumour.ki67_percent")],
+        "pr": _status_values(v("tumour.pr_status"), 9.0),
+        "screen": _or(v("screen_detected"), 2.0),
+        "generation": [_CHEMO_GENERATION[c] for c in v("treatment.chemotherapy")],
+        **{name: _or(v(column), 0.0) for name, column in _FLAG_INPUTS.items()},
     }
 
 
@@ -94,13 +104,15 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
     PREDICT's validated range makes it not applicable, said in words for people.
     """
     n = len(t)
-    nodes = predict_node_input(counts).astype(float)
-    cols = _columns(t, nodes)
-    values = {name: cols[name].tolist() for name, _, _, _ in _PREDICT_RANGES}
+    values = _columns(t, predict_node_input(counts).astype(float).tolist())
+    # every column one row of a single float block (a block per column costs NumPy a call each)
+    block = np.array([x for name in _PREDICT_NAMES for x in values[name]],
+                     dtype=float).reshape(len(_PREDICT_NAMES), n)
+    cols = dict(zip(_PREDICT_NAMES, block, strict=True))
     reasons: list[list[str]] = [[] for _ in range(n)]
     notes: list[list[str]] = [[] for _ in range(n)]
     for i, (primary, size, m, neoadjuvant, recurrence, sex, er, heart, radio, smoker) in \
-            enumerate(zip(*(t[c].tolist() for c in (
+            enumerate(zip(*(t.values(c) for c in (
                 "tumour.primary", "tumour.size_mm", "m", "neoadjuvant", "recurrence",
                 "patient.sex", "tumour.er_status", "treatment.mean_heart_dose_gy",
                 "treatment.radiotherapy", "patient.current_smoker")), strict=True)):
@@ -167,9 +179,8 @@ _WHOLE_FACTS = ("grade",)
 _FLAG_FACTS = ("regional_nodal_rt_planned",)
 
 
-def _plain(t: CaseTable, column: str, i: int, name: str) -> Any:
-    """One cell as the guidance fact type (None when not recorded)."""
-    x = t[column][i]
+def _plain(x: Any, name: str) -> Any:
+    """One plain cell as the guidance fact type (None when not recorded)."""
     if isinstance(x, str) or x is None:
         return x
     if x != x:  # NaN: not recorded
@@ -184,34 +195,40 @@ def _plain(t: CaseTable, column: str, i: int, name: str) -> Any:
 def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
                    staged: Sequence[StagingResult]) -> list[dict[str, Any]]:
     """The guidance fields (docs/guidance.md) each case determines before the models run."""
-    node_facts = guidance_node_facts(counts)
+    node_facts = [(name, v.tolist()) for name, v in guidance_node_facts(counts).items()]
+    v = t.values
+    endocrine, trastuzumab, radiotherapy, bisphosphonates = (v(f"treatment.{name}") for name in (
+        "endocrine_therapy", "trastuzumab", "radiotherapy", "bisphosphonates"))
+    kind, primary, age, sex, chemotherapy, neoadjuvant, surgery = (v(c) for c in (
+        "procedure.kind", "tumour.primary", "patient.age_years", "patient.sex",
+        "treatment.chemotherapy", "neoadjuvant", "treatment.breast_surgery"))
+    sentinel_removed = counts["sentinel_removed"].tolist()
+    optional = [(name, v(column)) for name, column in _OPTIONAL_FACTS.items()]
     out = []
     for i, staging in enumerate(staged):
-        flag = {name: bool(t[f"treatment.{name}"][i] == 1) for name in (
-            "endocrine_therapy", "trastuzumab", "radiotherapy", "bisphosphonates")}
-        kind = t["procedure.kind"][i]
+        endocrine_i, trastuzumab_i = endocrine[i] == 1, trastuzumab[i] == 1
         facts: dict[str, Any] = {
-            "invasive": t["tumour.primary"][i] == "invasive",
-            "dcis_only": t["tumour.primary"][i] == "dcis",
-            "age_years": int(t["patient.age_years"][i]),
-            "sex": t["patient.sex"][i],
-            "slnb_done": kind == "sentinel" or bool(counts["sentinel_removed"][i]),
-            "anc_done": kind == "dissection",
-            **{name: int(v[i]) for name, v in node_facts.items()},
-            "systemic_therapy_advised": (flag["endocrine_therapy"] or flag["trastuzumab"]
-                                         or t["treatment.chemotherapy"][i] != "none"),
-            "trastuzumab_planned": flag["trastuzumab"],
-            "breast_rt_planned": flag["radiotherapy"],
-            "adjuvant_bisphosphonate_planned": flag["bisphosphonates"],
+            "invasive": primary[i] == "invasive",
+            "dcis_only": primary[i] == "dcis",
+            "age_years": int(age[i]),
+            "sex": sex[i],
+            "slnb_done": kind[i] == "sentinel" or bool(sentinel_removed[i]),
+            "anc_done": kind[i] == "dissection",
+            **{name: int(column[i]) for name, column in node_facts},
+            "systemic_therapy_advised": (endocrine_i or trastuzumab_i
+                                         or chemotherapy[i] != "none"),
+            "trastuzumab_planned": trastuzumab_i,
+            "breast_rt_planned": radiotherapy[i] == 1,
+            "adjuvant_bisphosphonate_planned": bisphosphonates[i] == 1,
         }
-        for name, column in _OPTIONAL_FACTS.items():
-            value = _plain(t, column, i, name)
+        for name, column in optional:
+            value = _plain(column[i], name)
             if value is not None:
                 facts[name] = value
-        if t["neoadjuvant"][i] != 1:  # after neoadjuvant therapy, which kind must be a fact
+        if neoadjuvant[i] != 1:  # after neoadjuvant therapy, which kind must be a fact
             facts.update(neoadjuvant_chemo_given=False, neoadjuvant_et_given=False)
-        if t["treatment.breast_surgery"][i] == "bcs":
-            facts["whole_breast_rt_advised"] = flag["radiotherapy"]
+        if surgery[i] == "bcs":
+            facts["whole_breast_rt_advised"] = radiotherapy[i] == 1
         _put_enum(facts, "pn_category", f"p{staging.pN.category}{staging.pN.modifier}")
         _put_enum(facts, "t_category", staging.pT.category)
         out.append(facts)
@@ -226,29 +243,31 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
     (``axilla.case.ranges``) lie within the checklist's, as the plain type of its field
     (tests/assess/test_risk_inputs.py checks each record equals the validated one).
     """
-    macro = macromet_nodes_total(counts)
+    macro = macromet_nodes_total(counts).tolist()
+    ene = counts["extranodal_extension"].tolist()
+    v = t.values
+    primary, grade, lvi, radio = (v(c) for c in (
+        "tumour.primary", "tumour.grade", "lymphovascular_invasion", "treatment.radiotherapy"))
     out = []
     for i, staging in enumerate(staged):
         pt = staging.pT.category
-        grade = t["tumour.grade"][i]
         out.append(_risk_record(dict(
-            case_id=t["case_id"][i], breast_surgery=t["treatment.breast_surgery"][i],
-            radial_margin_min_mm=_plain(t, "treatment.radial_margin_min_mm", i, ""),
-            dcis_only=t["tumour.primary"][i] == "dcis", histology=t["histology"][i],
-            breast_rt_given=bool(t["treatment.radiotherapy"][i] == 1),
-            macromet_nodes_total=int(macro[i]), size_mm=_plain(t, "tumour.size_mm", i, ""),
+            case_id=v("case_id")[i], breast_surgery=v("treatment.breast_surgery")[i],
+            radial_margin_min_mm=_plain(v("treatment.radial_margin_min_mm")[i], ""),
+            dcis_only=primary[i] == "dcis", histology=v("histology")[i],
+            breast_rt_given=radio[i] == 1,
+            macromet_nodes_total=int(macro[i]), size_mm=_plain(v("tumour.size_mm")[i], ""),
             t_category=pt if pt in FIELDS["t_category"].values else None,
-            age_years=float(t["patient.age_years"][i]),
-            grade=None if np.isnan(grade) else int(grade),
-            er_status=t["tumour.er_status"][i], pr_status=t["tumour.pr_status"][i],
-            her2_status=t["tumour.her2"][i],
-            lvi=None if np.isnan(t["lymphovascular_invasion"][i])
-            else bool(t["lymphovascular_invasion"][i]),
-            multifocal=bool(t["tumour.invasive_foci"][i] > 1),
-            extranodal_extension=bool(counts["extranodal_extension"][i] > 0),
-            neoadjuvant_chemo_given=bool(t["neoadjuvant"][i] == 1),
-            endocrine_therapy_taken=bool(t["treatment.endocrine_therapy"][i] == 1),
-            chemotherapy_given=t["treatment.chemotherapy"][i] != "none",
+            age_years=float(v("patient.age_years")[i]),
+            grade=None if grade[i] != grade[i] else int(grade[i]),
+            er_status=v("tumour.er_status")[i], pr_status=v("tumour.pr_status")[i],
+            her2_status=v("tumour.her2")[i],
+            lvi=None if lvi[i] != lvi[i] else bool(lvi[i]),
+            multifocal=v("tumour.invasive_foci")[i] > 1,
+            extranodal_extension=ene[i] > 0,
+            neoadjuvant_chemo_given=v("neoadjuvant")[i] == 1,
+            endocrine_therapy_taken=v("treatment.endocrine_therapy")[i] == 1,
+            chemotherapy_given=v("treatment.chemotherapy")[i] != "none",
         )))
     return out
 

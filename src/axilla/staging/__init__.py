@@ -81,6 +81,7 @@ from axilla.staging.tnm import (
     t_category_from_size,
     t_group,
 )
+from axilla.typed import built
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -139,7 +140,7 @@ def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = No
     categories = [_CODES[x.category] for case_calls in calls for x in case_calls]
     rows = count_rows(index, len(cases), site, found_by, categories, ene, removed)
     if rows is not None:  # a few nodes: counted one by one, no columns in between
-        counts = [NodeCounts(**row) for row in rows]
+        counts = [built(NodeCounts, row) for row in rows]  # whole numbers, every count
     else:
         count_cols = count_nodes(index, len(cases), site, found_by, categories, ene, removed)
         counts = [counts_at(count_cols, i) for i in range(len(cases))]
@@ -191,8 +192,8 @@ def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
         n_reasons = [f"{prefix}{r}" for r in decision.reasons]
         if sn_reason:
             n_reasons.append(sn_reason)
-    pn = NCategory(prefix=prefix, category=category, modifier=modifier, suffix=suffix,
-                   display=f"{prefix}{category}{modifier}{suffix}")
+    pn = built(NCategory, {"prefix": prefix, "category": category, "modifier": modifier,
+                           "suffix": suffix, "display": f"{prefix}{category}{modifier}{suffix}"})
     reasons.extend(n_reasons)
 
     # --- M
@@ -246,33 +247,35 @@ def _stage_one(case: StagingCase, calls: list[NodeCall], counts: NodeCounts,
         reasons.append("options changed from the defaults: "
                        + ", ".join(f"{k}={v}" for k, v in changed.items()))
 
+    # the records are built without validating again: every value below is of its field's
+    # exact type (tests/staging/test_built_results.py checks each equals the validated record)
     node_results = tuple(
-        NodeResult(index=i, site=nd.site, found_by=nd.found_by, category=c.category,
-                   counts_as_positive=c.category in _POSITIVE, size_used_mm=c.size_used_mm,
-                   reason=c.reason)
+        built(NodeResult, {"index": i, "site": nd.site, "found_by": nd.found_by,
+                           "category": c.category, "counts_as_positive": c.category in _POSITIVE,
+                           "size_used_mm": c.size_used_mm, "reason": c.reason})
         for i, (nd, c) in enumerate(zip(case.nodes, calls, strict=True))
     )
-    return StagingResult(
-        nodes=node_results,
-        node_categories=tuple(c.category for c in calls),
-        positive_nodes=counts.axillary_positive,
-        itc_nodes=summary.itc_nodes,
-        nodes_examined=examined,
-        counts=counts,
-        pT=pt,
-        pN=pn,
-        M=case.m,
-        anatomic_stage=anatomic,
-        pathological_prognostic_stage=path_stage,
-        clinical_prognostic_stage=clinical_stage,
-        complete_response=complete_response,
-        missing_inputs=tuple(dict.fromkeys(missing)),
-        reasons=tuple(reasons),
-        options=options,
-        edition=EDITIONS[options.system],
-        system=options.system,
-        ambiguities=ambiguities(case, summary, options),
-    )
+    return built(StagingResult, {
+        "nodes": node_results,
+        "node_categories": tuple(c.category for c in calls),
+        "positive_nodes": counts.axillary_positive,
+        "itc_nodes": summary.itc_nodes,
+        "nodes_examined": examined,
+        "counts": counts,
+        "pT": pt,
+        "pN": pn,
+        "M": case.m,
+        "anatomic_stage": anatomic,
+        "pathological_prognostic_stage": path_stage,
+        "clinical_prognostic_stage": clinical_stage,
+        "complete_response": complete_response,
+        "missing_inputs": tuple(dict.fromkeys(missing)),
+        "reasons": tuple(reasons),
+        "options": options,
+        "edition": EDITIONS[options.system],
+        "system": options.system,
+        "ambiguities": ambiguities(case, summary, options),
+    })
 
 
 #: Cell counts this close to the 200-cell rule are flagged: AJCC 8 says "approximately 200

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from axilla.case.staging import StagingCase, Tumour
 from axilla.staging.options import StagingOptions
+from axilla.typed import built
 
 T1MI_MAX_MM = 1.0
 #: Upper bounds (mm, after rounding) of T1a, T1b, T1c and T2; larger is T3.
@@ -151,7 +152,8 @@ def pt_category(tumour: Tumour, neoadjuvant: bool,
     if cat.startswith("Tis") or cat in ("T0", "TX"):
         multiple = False
     display = f"{prefix}{cat}{'(m)' if multiple else ''}"
-    return TCategory(prefix=prefix, category=cat, multiple=multiple, display=display), reasons
+    return built(TCategory, {"prefix": prefix, "category": cat, "multiple": multiple,
+                             "display": display}), reasons
 
 
 def _size_reason(cat: str, size: float, half: str, system: str = "AJCC8") -> str:
