@@ -16,6 +16,10 @@ here without a second list to keep: a nested section's field is named by its dot
 
 Derived columns (``DERIVED``) hold what several engines read the same way: the largest
 invasive focus, ER and PR status from status or percent, the number of invasive foci.
+
+A table keeps its rows and makes each column when it is first read, then keeps it: as an
+array (``table[name]``) or as plain Python values (``table.values(name)``, for loops over the
+cases), so a batch of a few cases reads only the columns its engines use, each once.
 """
 
 from __future__ import annotations
@@ -104,121 +108,123 @@ CASE_COLUMNS: tuple[ColumnSpec, ...] = tuple(_specs(Case))
 NODE_COLUMNS: tuple[ColumnSpec, ...] = tuple(_specs(NodeFinding))
 
 
-class _PlainValues:
-    """Columns read as plain Python values, each once a table (for loops over the rows)."""
-
-    columns: Mapping[str, np.ndarray]
-    _lists: dict[str, list[Any]]
-
-    def values(self, name: str) -> list[Any]:
-        """A column as plain Python values (float, NaN where not recorded; str or None; the
-        object itself), converted from the array on first read."""
-        found = self._lists.get(name)
-        if found is None:
-            found = self._lists[name] = self.columns[name].tolist()
-        return found
+_NUMERIC_KINDS = ("number", "whole", "flag")
+#: A derived count (whole number, never missing): an int64 column.
+_COUNT = "count"
+_Getter = Callable[[Any], Any]
 
 
-@dataclass(frozen=True)
-class CaseTable(_PlainValues):
-    """A batch of cases as columns: one element a case, in input order."""
-
-    columns: Mapping[str, np.ndarray]
-    n: int
-    _lists: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.columns[name]
-
-    def __len__(self) -> int:
-        return self.n
-
-
-@dataclass(frozen=True)
-class NodeTable(_PlainValues):
-    """The node findings of a batch as columns: one element a node, ``case_index`` its case."""
-
-    case_index: np.ndarray
-    columns: Mapping[str, np.ndarray]
-    n_cases: int
-    _lists: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.columns[name]
-
-    def __len__(self) -> int:
-        return int(self.case_index.shape[0])
-
-
-def _column(kind: Kind, values: list[Any]) -> np.ndarray:
-    if kind in ("number", "whole", "flag"):
-        return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+def _column(kind: str, values: list[Any]) -> np.ndarray:
+    """The array of a column from its plain values (``_Columns.values``)."""
+    if kind in _NUMERIC_KINDS:
+        return np.array(values, dtype=float)
+    if kind == _COUNT:
+        return np.array(values, dtype=np.int64)
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
 
 
-_NUMERIC_KINDS = ("number", "whole", "flag")
+class _Columns:
+    """Columns of a batch's rows, each read from the rows when first asked for and then kept:
+    a batch of few cases reads only the columns its engines use, each once, and loops over
+    the cases read plain values without going through NumPy."""
+
+    rows: Sequence[Any]
+    _getters: Mapping[str, tuple[str, _Getter]]
+    _lists: dict[str, list[Any]]
+    _arrays: dict[str, np.ndarray]
+
+    def values(self, name: str) -> list[Any]:
+        """A column as plain Python values: float (NaN = not recorded) for numbers, whole
+        numbers and flags; the value itself (None = not recorded) for codes and objects."""
+        found = self._lists.get(name)
+        if found is None:
+            kind, get = self._getters[name]
+            found = list(map(get, self.rows))
+            if kind in _NUMERIC_KINDS:
+                found = [np.nan if v is None else float(v) for v in found]
+            self._lists[name] = found
+        return found
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        found = self._arrays.get(name)
+        if found is None:
+            found = self._arrays[name] = _column(self._getters[name][0], self.values(name))
+        return found
+
+    @property
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every column, in table order."""
+        return {name: self[name] for name in self._getters}
 
 
 @dataclass(frozen=True)
-class _Layout:
-    """How a table is filled: numeric and code columns each in one block, read by getters."""
+class CaseTable(_Columns):
+    """A batch of cases as columns: one element a case, in input order."""
 
-    numeric: tuple[tuple[str, Callable[[Any], Any]], ...]
-    codes: tuple[tuple[str, Callable[[Any], Any]], ...]
-    other: tuple[tuple[str, Callable[[Any], Any]], ...]
-    order: tuple[str, ...]
+    rows: Sequence[Case]
+    _getters: Mapping[str, tuple[str, _Getter]] = field(repr=False)
+    _lists: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def n(self) -> int:
+        return len(self.rows)
 
-def _layout(specs: Sequence[ColumnSpec]) -> _Layout:
-    def getters(kinds: tuple[str, ...]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-        return tuple((s.name, attrgetter(".".join(s.path))) for s in specs if s.kind in kinds)
-
-    return _Layout(getters(_NUMERIC_KINDS), getters(("code",)), getters(("object",)),
-                   tuple(s.name for s in specs))
-
-
-def _table(rows: Sequence[Any], layout: _Layout) -> dict[str, np.ndarray]:
-    """Columns of ``rows``: every numeric column a row of one float block, every code column
-    a row of one object block (the same values and dtypes as one array per column)."""
-    n = len(rows)
-    # each block filled from one flat list, column after column (a nested list costs NumPy a
-    # shape discovery per column)
-    numbers = np.array([np.nan if v is None else float(v)
-                        for _, get in layout.numeric for v in map(get, rows)],
-                       dtype=float).reshape(len(layout.numeric), n)
-    flat_codes = np.empty(len(layout.codes) * n, dtype=object)
-    flat_codes[:] = [get(r) for _, get in layout.codes for r in rows]
-    codes = flat_codes.reshape(len(layout.codes), n)
-    found = dict(zip((name for name, _ in layout.numeric), numbers, strict=True))
-    found.update(zip((name for name, _ in layout.codes), codes, strict=True))
-    for name, get in layout.other:
-        found[name] = _column("object", [get(r) for r in rows])
-    return {name: found[name] for name in layout.order}
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
-_CASE_LAYOUT = _layout(CASE_COLUMNS)
-_NODE_LAYOUT = _layout(NODE_COLUMNS)
+@dataclass(frozen=True)
+class NodeTable(_Columns):
+    """The node findings of a batch as columns: one element a node, ``case_index`` its case."""
+
+    rows: Sequence[NodeFinding]
+    case_rows: list[int]  # the case (row of the case table) of each node, as plain values
+    n_cases: int
+    _getters: Mapping[str, tuple[str, _Getter]] = field(repr=False)
+    _lists: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def case_index(self) -> np.ndarray:
+        """The case of each node as an int64 array."""
+        found = self._arrays.get("")
+        if found is None:
+            found = self._arrays[""] = np.array(self.case_rows, dtype=np.int64)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _getters(specs: Sequence[ColumnSpec]) -> dict[str, tuple[str, _Getter]]:
+    return {s.name: (s.kind, attrgetter(".".join(s.path))) for s in specs}
+
+
+_CASE_GETTERS: dict[str, tuple[str, _Getter]] = {
+    **_getters(CASE_COLUMNS),
+    # the derived columns (DERIVED)
+    "tumour.size_mm": ("number", Case.invasive_size_mm),
+    "tumour.er_status": ("code", lambda c: c.tumour.receptor("er")),
+    "tumour.pr_status": ("code", lambda c: c.tumour.receptor("pr")),
+    "tumour.invasive_foci": (_COUNT, lambda c: len(c.tumour.invasive_sizes_mm)),
+    "node_count": (_COUNT, lambda c: len(c.nodes)),
+}
+_NODE_GETTERS = _getters(NODE_COLUMNS)
 
 
 def node_table(cases: Sequence[Case]) -> NodeTable:
     """The node findings of ``cases`` as one table (a row a node, in case then input order)."""
     nodes = [n for c in cases for n in c.nodes]
-    index = np.repeat(np.arange(len(cases), dtype=np.int64), [len(c.nodes) for c in cases])
-    return NodeTable(index, _table(nodes, _NODE_LAYOUT), len(cases))
+    case_rows = [i for i, c in enumerate(cases) for _ in c.nodes]
+    return NodeTable(nodes, case_rows, len(cases), _NODE_GETTERS)
 
 
 def case_table(cases: Sequence[Case]) -> CaseTable:
     """``cases`` as a case table: every case field, then the derived columns (``DERIVED``)."""
-    cols = _table(cases, _CASE_LAYOUT)
-    cols["tumour.size_mm"] = _column("number", [c.invasive_size_mm() for c in cases])
-    cols["tumour.er_status"] = _column("code", [c.tumour.receptor("er") for c in cases])
-    cols["tumour.pr_status"] = _column("code", [c.tumour.receptor("pr") for c in cases])
-    cols["tumour.invasive_foci"] = np.array([len(c.tumour.invasive_sizes_mm) for c in cases],
-                                            dtype=np.int64)
-    cols["node_count"] = np.array([len(c.nodes) for c in cases], dtype=np.int64)
-    return CaseTable(cols, len(cases))
+    return CaseTable(cases, _CASE_GETTERS)
 
 
 def tables(cases: Sequence[Case]) -> tuple[CaseTable, NodeTable]:

@@ -30,20 +30,9 @@ _STATUS = {"positive": 1.0, "negative": 0.0}
 _CHEMO_GENERATION = {"none": 0.0, "second_generation": 2.0, "third_generation": 3.0}
 
 
-def status_code(values: np.ndarray, missing: float) -> np.ndarray:
-    """Receptor statuses as 1.0 (positive) / 0.0 (negative), ``missing`` where not recorded."""
-    return np.array(_status_values(values, missing), dtype=float)
-
-
 def _status_values(values: Iterable[str | None], missing: float) -> list[float]:
-    """``status_code`` as plain floats."""
+    """Receptor statuses as 1.0 (positive) / 0.0 (negative), ``missing`` where not recorded."""
     return [_STATUS.get(v, missing) if v is not None else missing for v in values]
-
-
-def _flag(x: np.ndarray) -> np.ndarray:
-    """A recorded 0/1 (or dose) column with not recorded (NaN) as 0."""
-    x = np.asarray(x, dtype=float)
-    return np.where(np.isnan(x), 0.0, x)
 
 
 def _or(values: list[float], missing: float) -> list[float]:
@@ -146,19 +135,23 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
     return cols, reasons, notes
 
 
+#: The case-level inputs NPI and CTS5 share that are numbers, in block order.
+_INDEX_NUMBERS = ("size_mm", "grade", "age_years", "er_positive", "neoadjuvant_therapy",
+                  "postmenopausal")
+
+
 def index_inputs(t: CaseTable) -> dict[str, np.ndarray]:
     """The case-level inputs NPI and CTS5 share (nodes come from the staging counts)."""
-    menopause = t["patient.menopausal_status"]
-    return {
-        "invasive": t["tumour.primary"] == "invasive",
-        "size_mm": t["tumour.size_mm"],
-        "grade": t["tumour.grade"],
-        "age_years": t["patient.age_years"],
-        "er_positive": status_code(t["tumour.er_status"], np.nan),
-        "neoadjuvant_therapy": _flag(t["neoadjuvant"]),
-        "postmenopausal": np.array([np.nan if m is None else float(m == "post")
-                                    for m in menopause]),
-    }
+    v = t.values
+    numbers = (v("tumour.size_mm"), v("tumour.grade"), v("patient.age_years"),
+               _status_values(v("tumour.er_status"), np.nan), _or(v("neoadjuvant"), 0.0),
+               [np.nan if m is None else float(m == "post")
+                for m in v("patient.menopausal_status")])
+    # one float block, a row an input (a block per input costs NumPy a call each)
+    block = np.array([x for column in numbers for x in column],
+                     dtype=float).reshape(len(_INDEX_NUMBERS), len(t))
+    return {"invasive": np.array([p == "invasive" for p in v("tumour.primary")], dtype=bool),
+            **dict(zip(_INDEX_NUMBERS, block, strict=True))}
 
 
 def _put_enum(facts: dict[str, Any], name: str, value: str) -> None:
@@ -195,26 +188,25 @@ def _plain(x: Any, name: str) -> Any:
 def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
                    staged: Sequence[StagingResult]) -> list[dict[str, Any]]:
     """The guidance fields (docs/guidance.md) each case determines before the models run."""
-    node_facts = [(name, v.tolist()) for name, v in guidance_node_facts(counts).items()]
     v = t.values
     endocrine, trastuzumab, radiotherapy, bisphosphonates = (v(f"treatment.{name}") for name in (
         "endocrine_therapy", "trastuzumab", "radiotherapy", "bisphosphonates"))
     kind, primary, age, sex, chemotherapy, neoadjuvant, surgery = (v(c) for c in (
         "procedure.kind", "tumour.primary", "patient.age_years", "patient.sex",
         "treatment.chemotherapy", "neoadjuvant", "treatment.breast_surgery"))
-    sentinel_removed = counts["sentinel_removed"].tolist()
     optional = [(name, v(column)) for name, column in _OPTIONAL_FACTS.items()]
     out = []
     for i, staging in enumerate(staged):
+        node_counts = vars(staging.counts)  # this case's counts, whole numbers
         endocrine_i, trastuzumab_i = endocrine[i] == 1, trastuzumab[i] == 1
         facts: dict[str, Any] = {
             "invasive": primary[i] == "invasive",
             "dcis_only": primary[i] == "dcis",
             "age_years": int(age[i]),
             "sex": sex[i],
-            "slnb_done": kind[i] == "sentinel" or bool(sentinel_removed[i]),
+            "slnb_done": kind[i] == "sentinel" or bool(node_counts["sentinel_removed"]),
             "anc_done": kind[i] == "dissection",
-            **{name: int(column[i]) for name, column in node_facts},
+            **guidance_node_facts(node_counts),
             "systemic_therapy_advised": (endocrine_i or trastuzumab_i
                                          or chemotherapy[i] != "none"),
             "trastuzumab_planned": trastuzumab_i,
@@ -243,8 +235,6 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
     (``axilla.case.ranges``) lie within the checklist's, as the plain type of its field
     (tests/assess/test_risk_inputs.py checks each record equals the validated one).
     """
-    macro = macromet_nodes_total(counts).tolist()
-    ene = counts["extranodal_extension"].tolist()
     v = t.values
     primary, grade, lvi, radio = (v(c) for c in (
         "tumour.primary", "tumour.grade", "lymphovascular_invasion", "treatment.radiotherapy"))
@@ -256,7 +246,8 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
             radial_margin_min_mm=_plain(v("treatment.radial_margin_min_mm")[i], ""),
             dcis_only=primary[i] == "dcis", histology=v("histology")[i],
             breast_rt_given=radio[i] == 1,
-            macromet_nodes_total=int(macro[i]), size_mm=_plain(v("tumour.size_mm")[i], ""),
+            macromet_nodes_total=macromet_nodes_total(vars(staging.counts)),
+            size_mm=_plain(v("tumour.size_mm")[i], ""),
             t_category=pt if pt in FIELDS["t_category"].values else None,
             age_years=float(v("patient.age_years")[i]),
             grade=None if grade[i] != grade[i] else int(grade[i]),
@@ -264,7 +255,7 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
             her2_status=v("tumour.her2")[i],
             lvi=None if lvi[i] != lvi[i] else bool(lvi[i]),
             multifocal=v("tumour.invasive_foci")[i] > 1,
-            extranodal_extension=ene[i] > 0,
+            extranodal_extension=staging.counts.extranodal_extension > 0,
             neoadjuvant_chemo_given=v("neoadjuvant")[i] == 1,
             endocrine_therapy_taken=v("treatment.endocrine_therapy")[i] == 1,
             chemotherapy_given=v("treatment.chemotherapy")[i] != "none",

@@ -128,15 +128,13 @@ def stage_many(cases: Sequence[StagingCase], options: StagingOptions | None = No
     calls = [classify_nodes(c.nodes, options) for c in cases]
     if nodes is None:
         found = [n for c in cases for n in c.nodes]
-        index = np.repeat(np.arange(len(cases)), [len(c.nodes) for c in cases])
-        site = np.array([n.site for n in found], dtype=object)
-        found_by = np.array([n.found_by for n in found], dtype=object)
-        ene = np.array([n.extranodal_extension for n in found], dtype=bool)
+        index = [i for i, c in enumerate(cases) for _ in c.nodes]
+        site, found_by = [n.site for n in found], [n.found_by for n in found]
+        ene = [n.extranodal_extension for n in found]
     else:
-        index, site, found_by = nodes.case_index, nodes["site"], nodes["found_by"]
-        ene = nodes["extranodal_extension"] == 1
-    removed = [np.nan if c.procedure.nodes_removed is None else c.procedure.nodes_removed
-               for c in cases]
+        index, site, found_by = nodes.case_rows, nodes.values("site"), nodes.values("found_by")
+        ene = [x == 1 for x in nodes.values("extranodal_extension")]
+    removed = [np.nan if (r := c.procedure.nodes_removed) is None else float(r) for c in cases]
     categories = [_CODES[x.category] for case_calls in calls for x in case_calls]
     rows = count_rows(index, len(cases), site, found_by, categories, ene, removed)
     if rows is not None:  # a few nodes: counted one by one, no columns in between

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -153,6 +154,16 @@ _Ints = np.ndarray | Sequence[int]
 _Texts = np.ndarray | Sequence[str]
 
 
+def _plain(values: np.ndarray | Sequence[Any], dtype: type) -> list[Any]:
+    """One-dimensional values as a list of plain values of ``dtype`` (a list of them as is)."""
+    if isinstance(values, list) and all(type(v) is _PLAIN[dtype] for v in values):
+        return values
+    return np.asarray(values, dtype=dtype).reshape(-1).tolist()
+
+
+_PLAIN: dict[type, type] = {np.int64: int, float: float, bool: bool}
+
+
 def count_rows(case_index: _Ints, n_cases: int, site: _Texts, found_by: _Texts, category: _Ints,
                extranodal_extension: np.ndarray | Sequence[bool] | None = None,
                nodes_removed: np.ndarray | Sequence[float] | None = None,
@@ -164,18 +175,17 @@ def count_rows(case_index: _Ints, n_cases: int, site: _Texts, found_by: _Texts, 
     """
     if len(case_index) > SMALL_NODES:
         return None
-    idx = np.asarray(case_index, dtype=np.int64).tolist()
+    idx = _plain(case_index, np.int64)
     removed = ([math.nan] * n_cases if nodes_removed is None
-               else np.asarray(nodes_removed, dtype=float).reshape(-1).tolist())
+               else _plain(nodes_removed, float))
     if (len(removed) != n_cases or any(math.isinf(r) for r in removed)
             or not all(0 <= i < n_cases for i in idx)):
         return None
     ene = ([False] * len(idx) if extranodal_extension is None
-           else np.asarray(extranodal_extension, dtype=bool).tolist())
+           else _plain(extranodal_extension, bool))
     rows = [dict.fromkeys(COUNT_NAMES, 0) for _ in range(n_cases)]
     for i, where, how, code, spread in zip(idx, list(site), list(found_by),
-                                           np.asarray(category, dtype=np.int64).tolist(), ene,
-                                           strict=True):
+                                           _plain(category, np.int64), ene, strict=True):
         row = rows[i]
         excised = how in EXCISED_BY
         positive = code in _POSITIVE_CODES
@@ -220,14 +230,18 @@ def counts_columns(counts: Sequence[NodeCounts]) -> dict[str, np.ndarray]:
 # The nodes each model counts (the one definition; see the module docstring for the sources)
 
 
-def index_node_inputs(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+#: Counts as ``counts_columns`` gives them (an int64 array each, an element a case) or as one
+#: case's plain whole numbers (``vars(NodeCounts)``): the definitions below read either.
+CountValues = Mapping[str, Any]
+
+
+def index_node_inputs(c: CountValues) -> tuple[Any, Any]:
     """NPI and CTS5 ``positive_nodes`` and ``micrometastatic_nodes`` (indices spec)."""
-    micro = np.asarray(c["axillary_micro"])
-    positive = np.asarray(c["axillary_macro"]) + micro + np.asarray(c["axillary_unknown_size"])
-    return positive, micro
+    micro = c["axillary_micro"]
+    return c["axillary_macro"] + micro + c["axillary_unknown_size"], micro
 
 
-def predict_node_input(c: Mapping[str, np.ndarray]) -> np.ndarray:
+def predict_node_input(c: CountValues) -> np.ndarray:
     """PREDICT's ``nodes``: excised axillary and infraclavicular nodes, 0.5 for one micro."""
     micro = np.asarray(c["axillary_micro"]) + np.asarray(c["infraclavicular_micro"])
     positive, _ = index_node_inputs(c)
@@ -236,20 +250,19 @@ def predict_node_input(c: Mapping[str, np.ndarray]) -> np.ndarray:
     return predict_nodes_from_counts(micro, macro)
 
 
-def macromet_nodes_total(c: Mapping[str, np.ndarray]) -> np.ndarray:
+def macromet_nodes_total(c: CountValues) -> Any:
     """Excised axillary nodes with a macrometastasis or tumour without a size (guidance 0.2)."""
-    return np.asarray(c["axillary_macro"]) + np.asarray(c["axillary_unknown_size"])
+    return c["axillary_macro"] + c["axillary_unknown_size"]
 
 
-def guidance_node_facts(c: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+def guidance_node_facts(c: CountValues) -> dict[str, Any]:
     """The node counts of the guidance field list (docs/guidance.md section 0.2)."""
     positive, _ = index_node_inputs(c)
     return {
-        "sln_macromet_count": np.asarray(c["sentinel_macro"])
-        + np.asarray(c["sentinel_unknown_size"]),
-        "sln_micromet_count": np.asarray(c["sentinel_micro"]),
-        "sln_itc_count": np.asarray(c["sentinel_itc"]),
+        "sln_macromet_count": c["sentinel_macro"] + c["sentinel_unknown_size"],
+        "sln_micromet_count": c["sentinel_micro"],
+        "sln_itc_count": c["sentinel_itc"],
         "macromet_nodes_total": macromet_nodes_total(c),
         "positive_nodes_total": positive,
-        "im_macromet_nodes": np.asarray(c["internal_mammary_macro"]),
+        "im_macromet_nodes": c["internal_mammary_macro"],
     }
