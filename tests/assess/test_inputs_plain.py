@@ -38,6 +38,17 @@ def _status(column: np.ndarray, missing: float) -> np.ndarray:
     return np.array([STATUS.get(v, missing) if v is not None else missing for v in column])
 
 
+def _predict_nodes(c) -> np.ndarray:
+    """PREDICT's node input over the counts columns: excised axillary and infraclavicular
+    positive nodes, one micrometastatic node only as 0.5 (PREDICT web tool convention)."""
+    micro = (c["axillary_micro"] + c["infraclavicular_micro"]).astype(float)
+    total = (c["axillary_macro"] + c["axillary_micro"] + c["axillary_unknown_size"]
+             + c["infraclavicular_positive"]).astype(float)
+    expected = np.where((total == 1) & (micro == 1), 0.5, total)
+    np.testing.assert_array_equal(predict_node_input(c), expected)
+    return expected
+
+
 def _stage(cases):
     case_t, node_t = tables(cases)
     staged = stage_many([c.staging_case() for c in cases], nodes=node_t)
@@ -62,7 +73,7 @@ def _check(cases) -> None:
     ki67 = t["tumour.ki67_percent"]
     expected = {
         "age": t["patient.age_years"], "size": t["tumour.size_mm"],
-        "nodes": predict_node_input(counts).astype(float),
+        "nodes": _predict_nodes(counts),
         "grade": np.where(np.isnan(t["tumour.grade"]), 9.0, t["tumour.grade"]),
         "er": _status(t["tumour.er_status"], np.nan), "her2": _status(t["tumour.her2"], 9.0),
         "ki67": np.where(np.isnan(ki67), 9.0, (ki67 > 10.0).astype(float)),

@@ -19,6 +19,7 @@ from axilla.case.recurrence import RecurrenceRiskInputs
 from axilla.columns import CaseTable
 from axilla.guidance import FIELDS
 from axilla.staging import (
+    CountColumns,
     StagingResult,
     guidance_node_facts,
     macromet_nodes_total,
@@ -93,7 +94,11 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
     PREDICT's validated range makes it not applicable, said in words for people.
     """
     n = len(t)
-    values = _columns(t, predict_node_input(counts).astype(float).tolist())
+    if isinstance(counts, CountColumns):  # each case's own whole numbers: no arrays between
+        nodes = [predict_node_input(vars(c)) for c in counts.rows]
+    else:
+        nodes = predict_node_input(counts).astype(float).tolist()
+    values = _columns(t, nodes)
     # every column one row of a single float block (a block per column costs NumPy a call each)
     block = np.array([x for name in _PREDICT_NAMES for x in values[name]],
                      dtype=float).reshape(len(_PREDICT_NAMES), n)

@@ -43,6 +43,7 @@ import numpy as np
 from axilla.case.staging import NodeFinding, StagingCase
 from axilla.columns import NodeTable
 from axilla.staging.counts import (
+    CountColumns,
     NodeCounts,
     count_nodes,
     count_rows,
@@ -85,6 +86,7 @@ from axilla.typed import built
 
 __all__ = [
     "CATEGORY_NAMES",
+    "CountColumns",
     "NCategory",
     "NodeCounts",
     "NodeResult",

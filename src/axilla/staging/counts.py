@@ -25,7 +25,7 @@ Everything is columnar: one element per node in, one element per case out.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,7 +39,7 @@ from axilla.staging.nodes import (
     NEGATIVE,
     POSITIVE_SIZE_UNKNOWN,
     SMALL_NODES,
-    predict_nodes_from_counts,
+    one_micro_as_half,
 )
 
 #: How a node reached the pathologist when it was excised (not needle biopsy, not imaging).
@@ -78,6 +78,7 @@ class NodeCounts(BaseModel):
 
 
 COUNT_NAMES: tuple[str, ...] = tuple(NodeCounts.model_fields)
+_COUNT_SET = frozenset(COUNT_NAMES)
 
 
 def count_nodes(
@@ -219,11 +220,33 @@ def counts_at(columns: Mapping[str, np.ndarray], row: int) -> NodeCounts:
     return NodeCounts(**{name: int(columns[name][row]) for name in COUNT_NAMES})
 
 
-def counts_columns(counts: Sequence[NodeCounts]) -> dict[str, np.ndarray]:
+class CountColumns(Mapping[str, np.ndarray]):
+    """Counts of several cases as columns (an int64 array per count, an element a case), each
+    made when first read and then kept: the engines of a few cases read a few counts."""
+
+    def __init__(self, counts: Sequence[NodeCounts]) -> None:
+        self.rows = counts  # each case's counts, in batch order
+        self._made: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        found = self._made.get(name)
+        if found is None:
+            if name not in _COUNT_SET:
+                raise KeyError(name)
+            found = self._made[name] = np.array([getattr(c, name) for c in self.rows],
+                                                dtype=np.int64)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COUNT_NAMES)
+
+    def __len__(self) -> int:
+        return len(COUNT_NAMES)
+
+
+def counts_columns(counts: Sequence[NodeCounts]) -> CountColumns:
     """Counts of several cases back as columns (one int array per count)."""
-    table = np.array([getattr(c, name) for name in COUNT_NAMES for c in counts],  # one flat list
-                     dtype=np.int64).reshape(len(COUNT_NAMES), len(counts))
-    return dict(zip(COUNT_NAMES, table, strict=True))
+    return CountColumns(counts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,13 +264,12 @@ def index_node_inputs(c: CountValues) -> tuple[Any, Any]:
     return c["axillary_macro"] + micro + c["axillary_unknown_size"], micro
 
 
-def predict_node_input(c: CountValues) -> np.ndarray:
-    """PREDICT's ``nodes``: excised axillary and infraclavicular nodes, 0.5 for one micro."""
-    micro = np.asarray(c["axillary_micro"]) + np.asarray(c["infraclavicular_micro"])
+def predict_node_input(c: CountValues) -> Any:
+    """PREDICT's ``nodes``: excised axillary and infraclavicular nodes, 0.5 for one micro
+    (``predict_nodes_from_counts``); float64 columns, or a float for one case's counts."""
+    micro = c["axillary_micro"] + c["infraclavicular_micro"]
     positive, _ = index_node_inputs(c)
-    macro = positive - np.asarray(c["axillary_micro"]) + (
-        np.asarray(c["infraclavicular_positive"]) - np.asarray(c["infraclavicular_micro"]))
-    return predict_nodes_from_counts(micro, macro)
+    return one_micro_as_half(micro, positive + c["infraclavicular_positive"])
 
 
 def macromet_nodes_total(c: CountValues) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -173,27 +173,41 @@ class NodeSummary:
 def summarise(nodes: Sequence[NodeFinding], calls: Sequence[NodeCall], rtpcr_positive: bool,
               counts: Mapping[str, int]) -> NodeSummary:
     """What pN needs from one case's node findings, given its counts (``staging.counts``)."""
-    pos = {"micro", "macro", "pos"}
     c = counts
-    im_clinical = any(n.site == "internal_mammary" and c_.category in pos
-                      and n.clinically_detected for n, c_ in zip(nodes, calls, strict=True))
-    im_sln = any(n.site == "internal_mammary" and c_.category in pos and n.excised
-                 for n, c_ in zip(nodes, calls, strict=True))
+    im_clinical = im_sln = infraclavicular = molecular = False
+    itc = 0
+    needle: list[str] = []
+    for n, call in zip(nodes, calls, strict=True):
+        category = call.category
+        molecular = molecular or call.molecular_only
+        if category == "itc":
+            itc += 1
+        elif category in _POSITIVE_NAMES:
+            site = n.site
+            if site == "internal_mammary":
+                im_clinical = im_clinical or n.clinically_detected
+                im_sln = im_sln or n.excised
+            elif site == "infraclavicular":
+                infraclavicular = True
+            if n.found_by == "needle_biopsy":
+                needle.append(site)
     return NodeSummary(
         positive_axillary=c["axillary_macro"] + c["axillary_micro"] + c["axillary_unknown_size"],
         macro_axillary=c["axillary_macro"],
         micro_axillary=c["axillary_micro"],
         unknown_size_axillary=c["axillary_unknown_size"],
-        itc_nodes=sum(c_.category == "itc" for c_ in calls),
-        infraclavicular_positive=any(n.site == "infraclavicular" and c_.category in pos
-                                     for n, c_ in zip(nodes, calls, strict=True)),
+        itc_nodes=itc,
+        infraclavicular_positive=infraclavicular,
         supraclavicular_positive=c["supraclavicular_positive"] > 0,
         internal_mammary="clinical" if im_clinical else ("sln" if im_sln else "none"),
-        molecular_positive=rtpcr_positive or any(c_.molecular_only for c_ in calls),
+        molecular_positive=rtpcr_positive or molecular,
         nodes_excised=c["nodes_excised"],
-        needle_only_positive=tuple(n.site for n, c_ in zip(nodes, calls, strict=True)
-                                   if n.found_by == "needle_biopsy" and c_.category in pos),
+        needle_only_positive=tuple(needle),
     )
+
+
+#: The node categories counted as positive (never ITC).
+_POSITIVE_NAMES = frozenset(("micro", "macro", "pos"))
 
 
 @dataclass(frozen=True)
@@ -298,6 +312,10 @@ def predict_nodes_from_counts(
     only is entered as 0.5; otherwise the number of positive nodes (micro + macro). ITC count 0.
     """
     mi = np.asarray(micro, dtype=float)
-    ma = np.asarray(macro, dtype=float)
-    total = mi + ma
-    return np.where((total == 1) & (mi == 1), 0.5, total)
+    return one_micro_as_half(mi, mi + np.asarray(macro, dtype=float))
+
+
+def one_micro_as_half(micro: Any, total: Any) -> Any:
+    """``predict_nodes_from_counts`` given the micrometastatic and all positive nodes, element
+    by element over arrays or on one case's whole numbers (a float either way)."""
+    return total - 0.5 * ((total == 1) & (micro == 1))
