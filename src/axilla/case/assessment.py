@@ -35,6 +35,7 @@ from axilla.case.staging import StagingCase, check_procedure_matches_nodes
 from axilla.case.strict import StrictModel
 from axilla.case.tumour import Tumour
 from axilla.errors import InputError
+from axilla.typed import built
 
 CASE_SCHEMA_VERSION = "1.0"
 
@@ -114,9 +115,10 @@ class Case(StrictModel):
         here, and the one cross-field rule (``check_procedure_matches_nodes``) passed when this
         case was parsed.
         """
-        return StagingCase.model_construct(
-            tumour=self.tumour, nodes=self.nodes, procedure=self.procedure, m=self.m,
-            neoadjuvant=self.neoadjuvant, clinical_t=self.clinical_t, clinical_n=self.clinical_n)
+        return built(StagingCase, {
+            "tumour": self.tumour, "nodes": self.nodes, "procedure": self.procedure, "m": self.m,
+            "neoadjuvant": self.neoadjuvant, "clinical_t": self.clinical_t,
+            "clinical_n": self.clinical_n})
 
     def invasive_size_mm(self) -> float | None:
         """The largest invasive focus, which PREDICT, NPI and CTS5 read as tumour size."""

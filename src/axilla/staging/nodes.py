@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -86,9 +86,8 @@ def is_positive(codes: np.ndarray) -> np.ndarray:
     return np.isin(codes, (MICRO, MACRO, POSITIVE_SIZE_UNKNOWN))
 
 
-@dataclass(frozen=True)
-class NodeCall:
-    """One node's category and why."""
+class NodeCall(NamedTuple):
+    """One node's category and why (a named tuple: made for every node of every case)."""
 
     category: NodeCategory
     size_used_mm: float | None
