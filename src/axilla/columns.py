@@ -141,9 +141,10 @@ class _Columns:
         found = self._lists.get(name)
         if found is None:
             kind, get = self._getters[name]
-            found = list(map(get, self.rows))
             if kind in _NUMERIC_KINDS:
-                found = [np.nan if v is None else float(v) for v in found]
+                found = [np.nan if (v := get(r)) is None else float(v) for r in self.rows]
+            else:
+                found = list(map(get, self.rows))
             self._lists[name] = found
         return found
 

@@ -159,9 +159,13 @@ def index_inputs(t: CaseTable) -> dict[str, np.ndarray]:
             **dict(zip(_INDEX_NUMBERS, block, strict=True))}
 
 
+#: The codes of the guidance fields set from staging, as the fact schema knows them.
+_KNOWN_CODES = {name: frozenset(FIELDS[name].values) for name in ("pn_category", "t_category")}
+
+
 def _put_enum(facts: dict[str, Any], name: str, value: str) -> None:
     """Set a coded fact only when the guidance field schema knows the code (e.g. not TX)."""
-    if value in FIELDS[name].values:
+    if value in _KNOWN_CODES[name]:
         facts[name] = value
 
 
@@ -253,7 +257,7 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
             breast_rt_given=radio[i] == 1,
             macromet_nodes_total=macromet_nodes_total(vars(staging.counts)),
             size_mm=_plain(v("tumour.size_mm")[i], ""),
-            t_category=pt if pt in FIELDS["t_category"].values else None,
+            t_category=pt if pt in _KNOWN_CODES["t_category"] else None,
             age_years=float(v("patient.age_years")[i]),
             grade=None if grade[i] != grade[i] else int(grade[i]),
             er_status=v("tumour.er_status")[i], pr_status=v("tumour.pr_status")[i],

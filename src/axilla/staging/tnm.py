@@ -181,13 +181,16 @@ def m_group(m: str) -> str:
 
 
 def m_reason(m: str) -> str:
-    return {
-        "cM0": "cM0: no clinical or radiographic evidence of distant metastasis",
-        "cM0(i+)": "cM0(i+): tumour cells <= 0.2 mm in blood, marrow or non-regional nodes "
-                   "without symptoms; staged as M0",
-        "cM1": "cM1: distant metastasis by clinical or radiographic means",
-        "pM1": "pM1: histologically proven distant metastasis > 0.2 mm",
-    }[m]
+    return _M_REASONS[m]
+
+
+_M_REASONS = {
+    "cM0": "cM0: no clinical or radiographic evidence of distant metastasis",
+    "cM0(i+)": "cM0(i+): tumour cells <= 0.2 mm in blood, marrow or non-regional nodes "
+               "without symptoms; staged as M0",
+    "cM1": "cM1: distant metastasis by clinical or radiographic means",
+    "pM1": "pM1: histologically proven distant metastasis > 0.2 mm",
+}
 
 
 def n_group(category: str) -> str:
