@@ -244,30 +244,34 @@ def risk_inputs(t: CaseTable, counts: Mapping[str, np.ndarray],
     (``axilla.case.ranges``) lie within the checklist's, as the plain type of its field
     (tests/assess/test_risk_inputs.py checks each record equals the validated one).
     """
-    v = t.values
-    primary, grade, lvi, radio = (v(c) for c in (
-        "tumour.primary", "tumour.grade", "lymphovascular_invasion", "treatment.radiotherapy"))
+    columns = zip(*(t.values(c) for c in (
+        "case_id", "treatment.breast_surgery", "treatment.radial_margin_min_mm",
+        "tumour.primary", "histology", "treatment.radiotherapy", "tumour.size_mm",
+        "patient.age_years", "tumour.grade", "tumour.er_status", "tumour.pr_status",
+        "tumour.her2", "lymphovascular_invasion", "tumour.invasive_foci", "neoadjuvant",
+        "treatment.endocrine_therapy", "treatment.chemotherapy")), strict=True)
     out = []
-    for i, staging in enumerate(staged):
+    for staging, (case_id, surgery, margin, primary, histology, radio, size, age, grade, er, pr,
+                  her2, lvi, foci, neoadjuvant, endocrine, chemotherapy) in zip(
+            staged, columns, strict=True):
         pt = staging.pT.category
         out.append(_risk_record(dict(
-            case_id=v("case_id")[i], breast_surgery=v("treatment.breast_surgery")[i],
-            radial_margin_min_mm=_plain(v("treatment.radial_margin_min_mm")[i], ""),
-            dcis_only=primary[i] == "dcis", histology=v("histology")[i],
-            breast_rt_given=radio[i] == 1,
+            case_id=case_id, breast_surgery=surgery,
+            radial_margin_min_mm=_plain(margin, ""),
+            dcis_only=primary == "dcis", histology=histology,
+            breast_rt_given=radio == 1,
             macromet_nodes_total=macromet_nodes_total(vars(staging.counts)),
-            size_mm=_plain(v("tumour.size_mm")[i], ""),
+            size_mm=_plain(size, ""),
             t_category=pt if pt in _KNOWN_CODES["t_category"] else None,
-            age_years=float(v("patient.age_years")[i]),
-            grade=None if grade[i] != grade[i] else int(grade[i]),
-            er_status=v("tumour.er_status")[i], pr_status=v("tumour.pr_status")[i],
-            her2_status=v("tumour.her2")[i],
-            lvi=None if lvi[i] != lvi[i] else bool(lvi[i]),
-            multifocal=v("tumour.invasive_foci")[i] > 1,
+            age_years=float(age),
+            grade=None if grade != grade else int(grade),
+            er_status=er, pr_status=pr, her2_status=her2,
+            lvi=None if lvi != lvi else bool(lvi),
+            multifocal=foci > 1,
             extranodal_extension=staging.counts.extranodal_extension > 0,
-            neoadjuvant_chemo_given=v("neoadjuvant")[i] == 1,
-            endocrine_therapy_taken=v("treatment.endocrine_therapy")[i] == 1,
-            chemotherapy_given=v("treatment.chemotherapy")[i] != "none",
+            neoadjuvant_chemo_given=neoadjuvant == 1,
+            endocrine_therapy_taken=endocrine == 1,
+            chemotherapy_given=chemotherapy != "none",
         )))
     return out
 

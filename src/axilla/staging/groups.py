@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from axilla.errors import DataFileError
 
@@ -85,8 +84,7 @@ def anatomic_stage(t: str, n: str, m: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Markers:
+class Markers(NamedTuple):
     """Prognostic inputs: Nottingham grade, ER, PR, HER2 (positive/negative), recurrence score."""
 
     grade: int | None

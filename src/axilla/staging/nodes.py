@@ -11,7 +11,6 @@ the pN decision takes one case's node summary.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -152,8 +151,7 @@ def _node_reason(node: NodeFinding, code: int, size: float, note: str, mol: bool
     return f"{where} node: {size_text} -> macrometastasis (> {MICRO_MAX_MM:g} mm)"
 
 
-@dataclass(frozen=True)
-class NodeSummary:
+class NodeSummary(NamedTuple):
     """What the pN decision needs from one case's node findings."""
 
     positive_axillary: int  # level I-II and intramammary, excised, micro + macro + unknown size
@@ -209,8 +207,7 @@ def summarise(nodes: Sequence[NodeFinding], calls: Sequence[NodeCall], rtpcr_pos
 _POSITIVE_NAMES = frozenset(("micro", "macro", "pos"))
 
 
-@dataclass(frozen=True)
-class NDecision:
+class NDecision(NamedTuple):
     """An N category without prefix or suffix: e.g. ("N1mi", ""), ("N0", "(i+)")."""
 
     category: str
