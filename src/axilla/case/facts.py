@@ -44,6 +44,11 @@ class FieldSpec:
     def numeric(self) -> bool:
         return self.type in ("int", "float")
 
+    @functools.cached_property
+    def codes(self) -> frozenset[str]:
+        """The allowed values of an enum or list field, as a set (empty for other types)."""
+        return frozenset(self.values)
+
     def allowed(self) -> str:
         """What this field accepts, in words (used in error messages and the field list)."""
         if self.type == "bool":
@@ -195,6 +200,12 @@ def validate_facts(
             problems.append(FieldProblem(str(name), value, reason))
             continue
         if value is None:  # null = not known
+            continue
+        kind, cls = spec.type, value.__class__
+        if (cls is bool and kind == "bool") or (
+                cls is str and kind == "enum" and value in spec.codes):
+            # the value as the rules read it (``normalised``): settled without the general path
+            clean[name] = value
             continue
         normalised = spec.normalised(value)
         if normalised is INVALID:
