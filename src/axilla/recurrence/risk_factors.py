@@ -201,7 +201,7 @@ class _Row:
         v = self.row.get(name)
         if v is None or (isinstance(v, float) and v != v):
             return _NAN
-        return float(v in values)
+        return 1.0 if v in values else 0.0
 
     and_, or_ = staticmethod(_row_and), staticmethod(_row_or)
 
@@ -211,7 +211,7 @@ class _Row:
 
     @staticmethod
     def cmp(x: float, ok: bool) -> float:
-        return _NAN if x != x else float(ok)
+        return _NAN if x != x else 1.0 if ok else 0.0
 
     @staticmethod
     def where(condition: bool, yes: float, no: float) -> float:
