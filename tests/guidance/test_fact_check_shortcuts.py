@@ -1,7 +1,8 @@
 """The shortcuts of the facts check and of the derivations give what the general code gives.
 
-``validate_facts`` settles a bool of a bool field and a code of an enum field without the
-general ``FieldSpec.normalised``; every value, of any type, is checked here against that
+``validate_facts`` settles a bool of a bool field, a code of an enum field and an int (or
+finite float) in range of an int (float) field without the general ``FieldSpec.normalised``;
+every value, of any type, is checked here against that
 general normalisation (same clean value and type, same refusal). ``derive.complete`` hands
 each derivation all the facts, its own field included: each derivation reads only its
 sources (derive.SOURCES), so its value is that of its sources alone. Parameters and the
@@ -12,6 +13,7 @@ Source: axilla guidance specification section 0.2 (fields and derived fields).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ from axilla.case.facts import INVALID, validate_facts
 from axilla.errors import InputError
 from axilla.guidance import FIELDS, derive, evaluate, load_rules
 
-ANY_VALUE = (st.none() | st.booleans() | st.integers(-5, 600)
+ANY_VALUE = (st.none() | st.booleans() | st.integers(-5, 600) | st.integers()
              | st.floats(allow_nan=True, allow_infinity=True)
              | st.text(max_size=8) | st.sampled_from(
                  sorted({v for s in FIELDS.values() for v in s.values}))
@@ -68,6 +70,13 @@ def test_a_str_subclass_and_an_int_for_a_bool_take_the_general_path() -> None:
     with pytest.raises(InputError):
         validate_facts({"er_status": "Positive"}, FIELDS)
     assert validate_facts({"pn_category": "ypN1mi(sn)"}, FIELDS) == {"pn_category": "pN1mi"}
+    numeric = [n for n, s in FIELDS.items() if s.type == "float" and s.min is not None]
+    assert numeric
+    clean = validate_facts({numeric[0]: int(FIELDS[numeric[0]].min)}, FIELDS)
+    assert type(clean[numeric[0]]) is float  # an int for a float field: the general path
+    for bad in (math.inf, -math.inf, math.nan):
+        with pytest.raises(InputError):
+            validate_facts({numeric[0]: bad}, FIELDS)
 
 
 def test_no_derivation_reads_its_own_field() -> None:

@@ -49,6 +49,12 @@ class FieldSpec:
         """The allowed values of an enum or list field, as a set (empty for other types)."""
         return frozenset(self.values)
 
+    @functools.cached_property
+    def bounds(self) -> tuple[float, float]:
+        """(min, max) of a numeric field, infinite where the schema sets no bound."""
+        return (-math.inf if self.min is None else self.min,
+                math.inf if self.max is None else self.max)
+
     def allowed(self) -> str:
         """What this field accepts, in words (used in error messages and the field list)."""
         if self.type == "bool":
@@ -207,6 +213,12 @@ def validate_facts(
             # the value as the rules read it (``normalised``): settled without the general path
             clean[name] = value
             continue
+        if (cls is int and kind == "int") or (
+                cls is float and kind == "float" and math.isfinite(value)):
+            low, high = spec.bounds
+            if low <= value <= high:  # in range: kept as it is
+                clean[name] = value
+                continue
         normalised = spec.normalised(value)
         if normalised is INVALID:
             problems.append(FieldProblem(name, value, spec.refusal()))
