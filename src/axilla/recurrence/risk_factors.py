@@ -349,17 +349,12 @@ class RiskFactorSummary:
         return tuple(sorted(found, key=lambda f: order[f.strength]))
 
 
-#: The fields of each factor's ``RiskFactor`` that come from its definition, built once.
-_FIXED: tuple[dict[str, Any], ...] = tuple(
-    {"id": d.id, "direction": "higher risk if present", "affects": d.affects,
-     "strength": d.strength, "evidence": d.evidence, "mitigation": d.mitigation, "note": d.note}
+#: Each factor's id, the fields shown beside it and the fields of its ``RiskFactor`` that come
+#: from its definition, in table order (built once).
+_PLAN: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = tuple((d.id, d.fields, {
+    "id": d.id, "direction": "higher risk if present", "affects": d.affects,
+    "strength": d.strength, "evidence": d.evidence, "mitigation": d.mitigation, "note": d.note})
     for d in RISK_FACTORS)
-
-
-#: Each factor's id, the fields shown beside it and its fixed fields, in table order.
-_PLAN: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = tuple(
-    (d.id, d.fields, fixed) for d, fixed in zip(RISK_FACTORS, _FIXED, strict=True))
-_new = object.__new__
 
 
 def risk_factor_summary(
@@ -389,10 +384,9 @@ def risk_factor_summary(
                     continue
                 text = shown[f] = f"{f}={v}"
             parts.append(text)
-        # a RiskFactor from already-typed values, its fields set at once: equal to
-        # ``RiskFactor(**fixed, value=..., present=...)`` without the frozen dataclass's
-        # ``object.__setattr__`` per field
-        out = _new(RiskFactor)
+        # ``RiskFactor(**fixed, value=..., present=...)`` from already-typed values, without
+        # the frozen dataclass's ``object.__setattr__`` per field
+        out = RiskFactor.__new__(RiskFactor)
         held = out.__dict__
         held.update(fixed)
         held["value"] = ", ".join(parts) if parts else "unknown"
