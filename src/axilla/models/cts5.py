@@ -14,13 +14,18 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
-from axilla.case.index_rules import value_ok
-from axilla.case.indices import INDEX_INPUTS, CTS5Inputs, NumberRule, counted_positive_nodes
-from axilla.models.batch import checked_columns, few_finite_rows, round_like_numpy, tumour_reasons
+from axilla.case.index_rules import SMALL_BATCH, accepted_values
+from axilla.case.indices import CTS5Inputs, counted_positive_nodes
+from axilla.models.applicability import cts5_applicability as cts5_applicability
+from axilla.models.batch import (
+    checked_columns,
+    few_finite_rows,
+    round_like_numpy,
+)
 from axilla.models.data import Provenance, index_parameters, parameter
 
 _CTS5 = index_parameters("cts5")
@@ -282,39 +287,6 @@ class CTS5Result:
         return out
 
 
-_AGE_RULE = cast(NumberRule, INDEX_INPUTS["CTS5"]["age_years"].rule)  # the table's own kind
-_AGE_OK = value_ok(_AGE_RULE)
-
-
-def cts5_applicability(
-    invasive: np.ndarray, er_positive: np.ndarray, age_years: np.ndarray, size_mm: np.ndarray,
-    grade: np.ndarray,
-) -> list[tuple[str, ...]]:
-    """Why CTS5 cannot be given, for each case (empty = applicable), in words for people.
-
-    CTS5 is defined for ER-positive invasive breast cancer from age, size, grade and nodes
-    (Dowsett 2018; indices spec 2.5); the age range is the spec's (``axilla.case.indices``).
-    ``er_positive`` is 1, 0 or NaN (not recorded); NaN marks a missing size or grade.
-    """
-    er = np.asarray(er_positive, dtype=float)
-    age = np.asarray(age_years, dtype=float)
-    out = []
-    for i, tumour in enumerate(tumour_reasons("CTS5", invasive, size_mm, grade)):
-        if not invasive[i]:
-            out.append(tumour)
-            continue
-        reasons = []
-        if np.isnan(er[i]):
-            reasons.append("CTS5 is for ER-positive disease; the ER status is not recorded")
-        elif er[i] != 1:
-            reasons.append("CTS5 is for ER-positive disease; this cancer is ER-negative")
-        if not _AGE_OK(age[i]):
-            reasons.append(f"CTS5 was derived for ages {_AGE_RULE.lo:g} to {_AGE_RULE.hi:g} "
-                           f"years; the age given is {age[i]:g}")
-        out.append((*reasons, *tumour))
-    return out
-
-
 def cts5_results(
     age_years: np.ndarray,
     size_mm: np.ndarray,
@@ -333,16 +305,24 @@ def cts5_results(
     Every case must be applicable (``cts5_applicability``); ``postmenopausal`` is 1, 0 or NaN
     (not known). A refusal by the input checks raises ``InputError`` (``accepted``: see
     ``checked_columns``)."""
-    cols, warnings = checked_columns("CTS5", {
-        "age_years": age_years, "size_mm": size_mm, "grade": grade,
-        "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
-        "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal},
-        accepted=accepted)
-    out = _cts5_outputs(cols["age_years"], cols["size_mm"], cols["grade"],
-                        cols["positive_nodes"], cols["micrometastatic_nodes"],
-                        count_micromets_as_positive, size_cap_mm)
-    return [_result(out, i, float(cols["size_mm"][i]), warnings[i],
-                    count_micromets_as_positive, size_cap_mm) for i in range(len(warnings))]
+    columns = {"age_years": age_years, "size_mm": size_mm, "grade": grade,
+               "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
+               "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal}
+    if accepted and len(size_mm) <= SMALL_BATCH:  # a few rows: plain values throughout
+        values, warnings = accepted_values("CTS5", {k: v.tolist() for k, v in columns.items()})
+        sizes = values["size_mm"]
+        nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
+                                       count_micromets_as_positive=count_micromets_as_positive)
+        out: Any = SimpleNamespace(**_cts5_row_values(
+            values["age_years"], sizes, values["grade"], nodes.tolist(), size_cap_mm))
+    else:
+        cols, warnings = checked_columns("CTS5", columns, accepted=accepted)
+        sizes = cols["size_mm"].tolist()
+        out = _cts5_outputs(cols["age_years"], cols["size_mm"], cols["grade"],
+                            cols["positive_nodes"], cols["micrometastatic_nodes"],
+                            count_micromets_as_positive, size_cap_mm)
+    return [_result(out, i, sizes[i], warnings[i], count_micromets_as_positive, size_cap_mm)
+            for i in range(len(warnings))]
 
 
 def cts5_for_case(

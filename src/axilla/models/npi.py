@@ -18,12 +18,13 @@ from typing import Any, Literal
 
 import numpy as np
 
+from axilla.case.index_rules import SMALL_BATCH, accepted_values
 from axilla.case.indices import NPIInputs, counted_positive_nodes
+from axilla.models.applicability import tumour_reasons
 from axilla.models.batch import (
     checked_columns,
     few_finite_rows,
     round_like_numpy,
-    tumour_reasons,
 )
 from axilla.models.data import Provenance, index_parameters, parameter
 
@@ -316,13 +317,21 @@ def npi_results(
     spec's ranges (``axilla.case.indices``) and a refusal raises ``InputError``, unless they
     were ``accepted`` already (read from parsed cases: ``checked_columns``).
     """
-    cols, warnings = checked_columns("NPI", {
-        "size_mm": size_mm, "positive_nodes": positive_nodes, "grade": grade,
-        "micrometastatic_nodes": micrometastatic_nodes,
-        "neoadjuvant_therapy": neoadjuvant_therapy}, accepted=accepted)
-    out = _npi_outputs(cols["size_mm"], cols["positive_nodes"], cols["grade"],
-                       cols["micrometastatic_nodes"], count_micromets_as_positive)
-    return [_result(out, i, float(cols["size_mm"][i]), warnings[i], count_micromets_as_positive)
+    columns = {"size_mm": size_mm, "positive_nodes": positive_nodes, "grade": grade,
+               "micrometastatic_nodes": micrometastatic_nodes,
+               "neoadjuvant_therapy": neoadjuvant_therapy}
+    if accepted and len(size_mm) <= SMALL_BATCH:  # a few rows: plain values throughout
+        values, warnings = accepted_values("NPI", {k: v.tolist() for k, v in columns.items()})
+        sizes = values["size_mm"]
+        nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
+                                       count_micromets_as_positive=count_micromets_as_positive)
+        out: Any = SimpleNamespace(**_npi_row_values(sizes, nodes.tolist(), values["grade"]))
+    else:
+        cols, warnings = checked_columns("NPI", columns, accepted=accepted)
+        sizes = cols["size_mm"].tolist()
+        out = _npi_outputs(cols["size_mm"], cols["positive_nodes"], cols["grade"],
+                           cols["micrometastatic_nodes"], count_micromets_as_positive)
+    return [_result(out, i, sizes[i], warnings[i], count_micromets_as_positive)
             for i in range(len(warnings))]
 
 
