@@ -309,12 +309,12 @@ def accepted_rows(index: IndexName, columns: Mapping[str, np.ndarray]) -> IndexC
 
 def accepted_values(index: IndexName, columns: Mapping[str, list[float]]
                     ) -> tuple[dict[str, list[float]], list[list[str]]]:
-    """The inputs of a few rows every rule accepts, as plain values with defaults filled, and
-    each row's warnings: refusals not sought (``validate_index_columns`` finds none)."""
-    n = len(next(iter(columns.values())))
-    values = {name: [f.default] * n if (given := columns.get(name)) is None else
-              given if f.required else [f.default if v != v else v for v in given]
-              for name, f, _, _ in _ROW_RULES[index]}
+    """Inputs of a few rows every rule accepts, defaults filled, and each row's warnings."""
+    n, values = len(columns["size_mm"]), {}
+    for name, f, _, _ in _ROW_RULES[index]:  # a sum unequal to itself: a NaN to fill
+        values[name] = ([f.default] * n if (given := columns.get(name)) is None else given
+                        if f.required or (total := sum(given)) == total else
+                        [f.default if v != v else v for v in given])
     return values, [[message for name, test, message in _WARNINGS[index]
                      if test(values[name][i])] for i in range(n)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -66,3 +66,19 @@ def round_like_numpy(x: float, decimals: int) -> float:
     scale = 10.0 ** decimals
     y = x * scale
     return math.copysign(float(round(y)), y) / scale
+
+
+R = TypeVar("R")
+
+
+def frozen_record(cls: type[R], values: dict[str, Any]) -> R:
+    """A frozen dataclass ``cls`` holding ``values`` (every field, in field order; the dict is
+    kept), without the generated ``__init__``'s assignment of each field in turn: for results
+    built from checked values of each field's type (the same record: tests/models/
+    test_indices_speed4.py). ``cls`` has no ``__post_init__`` and no slots."""
+    record = _new(cls)
+    _set(record, "__dict__", values)
+    return record
+
+
+_new, _set = object.__new__, object.__setattr__
