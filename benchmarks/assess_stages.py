@@ -9,20 +9,29 @@ run: the guidance rules walked as condition trees (``compiled=False``). Target: 
 for the whole, with texts and charts; of it, ``present`` (texts, questions, charts and the
 Assessment, timed as the pipeline runs it: the cyclic collector held off) <= 0.40 ms.
 
-    .venv/bin/python benchmarks/assess_stages.py [--n 300] [--rounds 5]
+CPU time on a shared machine drifts with the other core's load by more than a revision's gain;
+``--instructions`` also prints the instructions an assessment executes, today and at the
+baseline, counted by valgrind (cachegrind, no cache simulation), which the same code and input
+repeat exactly whatever the machine is doing: 300 assessments less 100, divided by 200, so
+start-up and imports do not count.
+
+    .venv/bin/python benchmarks/assess_stages.py [--n 300] [--rounds 5] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,23 +66,84 @@ print(cpu_ms(lambda: assess(case), n, rounds), cpu_ms(lambda: compute([case]), n
 """
 
 
-def baseline_whole(rev: str, n: int, rounds: int) -> tuple[float, float] | None:
-    """CPU ms of assess() and compute() of the example at git revision ``rev`` (None when git
-    cannot read it): its ``src`` exported to a temporary directory, run in a child process."""
+@contextlib.contextmanager
+def exported(rev: str) -> Iterator[Path | None]:
+    """The ``src`` of git revision ``rev`` in a temporary directory (None when git cannot read
+    it)."""
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"],
                              capture_output=True, check=False)
     if archive.returncode:
-        return None
+        yield None
+        return
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+        yield Path(tmp) / "src"
+
+
+def baseline_whole(rev: str, n: int, rounds: int) -> tuple[float, float] | None:
+    """CPU ms of assess() and compute() of the example at git revision ``rev`` (None when git
+    cannot read it): its ``src`` exported to a temporary directory, run in a child process."""
+    with exported(rev) as src:
+        if src is None:
+            return None
+        env = {**os.environ, "PYTHONPATH": str(src)}
         code = ("from __future__ import annotations\nimport time\n"
                 + inspect.getsource(cpu_ms) + _CHILD)
         out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), str(n), str(rounds)],
                              env=env, capture_output=True, text=True, check=True).stdout.split()
-        if not out[2].startswith(tmp):
-            raise RuntimeError(f"the baseline imported axilla from {out[2]}, not from {tmp}")
+        if not out[2].startswith(str(src)):
+            raise RuntimeError(f"the baseline imported axilla from {out[2]}, not from {src}")
         return float(out[0]), float(out[1])
+
+
+#: Run under valgrind: 20 assessments to load data files and warm caches, then argv[2] more.
+_COUNTED = """
+import json, sys
+from axilla.assess import assess
+from axilla.case.assessment import parse_case
+case = parse_case(json.loads(open(sys.argv[1], encoding="utf-8").read()))
+for _ in range(20 + int(sys.argv[2])):
+    assess(case)
+"""
+
+
+def instructions(src: Path) -> float | None:
+    """Instructions executed by one assess() of the example with ``src`` on the path: runs of
+    300 and of 100 assessments under cachegrind, at once, their difference over 200 (None
+    when valgrind is not installed)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0",
+           "OPENBLAS_NUM_THREADS": "1"}
+    runs = {n: subprocess.Popen(
+        [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+         sys.executable, "-c", _COUNTED, str(EXAMPLE), str(n)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for n in (100, 300)}
+    counts = {}
+    for n, run in runs.items():
+        _, err = run.communicate()
+        found = re.search(r"I\s+refs:\s+([\d,]+)", err)
+        if run.returncode or found is None:
+            raise RuntimeError(f"valgrind failed on {n} assessments: {err[-500:]}")
+        counts[n] = int(found.group(1).replace(",", ""))
+    return (counts[300] - counts[100]) / 200
+
+
+def print_instructions(rev: str) -> None:
+    """Instructions an assessment, today's ``src`` beside revision ``rev``'s."""
+    today = instructions(ROOT / "src")
+    if today is None:
+        print("instructions: valgrind is not installed (Debian package valgrind)")
+        return
+    line = f"{'instructions: assess, today':<34} {today / 1e6:7.3f} M"
+    if rev != "none":
+        with exported(rev) as src:
+            base = instructions(src) if src is not None else None
+        if base is not None:
+            line += f"   baseline {rev}: {base / 1e6:.3f} M, {base / today:4.2f}x"
+    print(line)
 
 
 def cpu_ms(fn: Callable[[], Any], n: int, rounds: int) -> float:
@@ -109,6 +179,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--baseline", default=BASELINE_REV,
                         help="git revision timed as the baseline of the whole (none: skip)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of one assessment with valgrind, "
+                        "today and at the baseline (about a minute each)")
     args = parser.parse_args()
     raw = json.loads(EXAMPLE.read_text("utf-8"))
     case = parse_case(raw)
@@ -176,6 +249,8 @@ def main() -> None:
                   f"   today {figures_only:.3f} ms, {b_compute / figures_only:4.1f}x")
     print(f"target <= 1.5 ms for the whole with texts and charts: "
           f"{'met' if whole <= 1.5 else 'not met'} ({whole:.3f} ms)")
+    if args.instructions:
+        print_instructions(args.baseline)
 
 
 if __name__ == "__main__":

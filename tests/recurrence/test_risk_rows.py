@@ -1,7 +1,7 @@
 """The risk-factor kernel on one case's plain values equals the columnar kernel, factor by
 factor (NaN for NaN), on random valid inputs with unknowns; batches above and below the
 small-batch size give the same columns; the summary's factors equal the dataclass built by
-its constructor."""
+its constructor; the shown values and missing data follow the definition."""
 
 from __future__ import annotations
 
@@ -96,3 +96,25 @@ def test_summary_factors_equal_the_constructed_dataclass(row):
         assert f == built
         assert hash(f) == hash(built)
         assert type(f) is RiskFactor
+
+
+@given(row=CASE)
+def test_shown_values_and_missing_data_follow_the_definition(row):
+    """Each factor shows ``field=value`` for its known fields in table order ("unknown" when
+    none is known); missing data lists, in table order and once each, the unknown fields of
+    the factors left unknown; ``present`` is a plain bool or None (recurrence.md §5)."""
+    if row["dcis_only"] and row["size_mm"] not in (None, 0):
+        row = {**row, "size_mm": 0.0}
+    inputs = RecurrenceRiskInputs(**row)
+    summary = risk_factor_summary(inputs)
+    cols = risk_factor_columns({k: [v] for k, v in row.items()})
+    data = inputs.__dict__
+    missing: list[str] = []
+    for d, f in zip(RISK_FACTORS, summary.factors, strict=True):
+        shown = ", ".join(f"{name}={data[name]}" for name in d.fields if data[name] is not None)
+        assert f.value == (shown or "unknown")
+        unknown = bool(np.isnan(cols[d.id][0]))
+        assert type(f.present) is (type(None) if unknown else bool)
+        if unknown:
+            missing += [n for n in d.fields if data[n] is None and n not in missing]
+    assert summary.missing_data == tuple(missing)

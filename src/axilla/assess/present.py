@@ -24,10 +24,14 @@ from axilla.explain import (
     explain_recurrence_class,
     explain_stage_group,
     message,
-    survival_curves_svg,
 )
 from axilla.explain.catalogue import formatter
-from axilla.explain.charts import icon_array, outcome_colours, stacked_bars_svg
+from axilla.explain.charts import (
+    checked_curves_svg,
+    icon_array,
+    outcome_colours,
+    stacked_bars_svg,
+)
 from axilla.explain.question_facts import Advice, Benefit, NodeSeen, QuestionFacts
 from axilla.explain.questions import (
     DURING_TREATMENT_MONTHS,
@@ -51,6 +55,8 @@ _ALL_EXPLANATION, _ALL_CHARTS, _ALL_ASSESSMENT = (
 ICON_ARRAY_YEAR = 10
 #: The years after 0 that the survival curves show, and the years of the stacked bars.
 _CURVE_YEARS = tuple(range(1, 16))
+#: The years of the survival curves as floats, from 0 (each curve is 100 % at year 0).
+_CURVE_T = (0.0, *map(float, _CURVE_YEARS))
 _BAR_YEARS = (5, 10, 15)
 _NODE_WORD = {"neg": "negative", "itc": "itc", "micro": "micrometastasis",
               "macro": "macrometastasis"}
@@ -170,8 +176,8 @@ def charts(f: Figures, year: int = ICON_ARRAY_YEAR, lang: str = "en") -> Charts:
         if b.chosen:
             series[f"+ {b.treatment}"] = [
                 100.0, *map(step.overall_survival_pct.__getitem__, _CURVE_YEARS)]
-    curves = survival_curves_svg([0, *_CURVE_YEARS], series, lang=lang,
-                                 title=words.curve_heading(model=model))
+    # PREDICT's percentages are floats from 0 to 100 a year: drawn without a second check
+    curves = checked_curves_svg(_CURVE_T, series, words.curve_heading(model=model), lang)
     grouped = _same_groups({words.bar_labels[t]:
                             counts if t == year else _chart_counts(r, t, labels, extra_labels)
                             for t in _BAR_YEARS if t in r.years}, lang)

@@ -44,6 +44,17 @@ class FieldSpec:
     def numeric(self) -> bool:
         return self.type in ("int", "float")
 
+    @functools.cached_property
+    def codes(self) -> frozenset[str]:
+        """The allowed values of an enum or list field, as a set (empty for other types)."""
+        return frozenset(self.values)
+
+    @functools.cached_property
+    def bounds(self) -> tuple[float, float]:
+        """(min, max) of a numeric field, infinite where the schema sets no bound."""
+        return (-math.inf if self.min is None else self.min,
+                math.inf if self.max is None else self.max)
+
     def allowed(self) -> str:
         """What this field accepts, in words (used in error messages and the field list)."""
         if self.type == "bool":
@@ -196,6 +207,18 @@ def validate_facts(
             continue
         if value is None:  # null = not known
             continue
+        kind, cls = spec.type, value.__class__
+        if (cls is bool and kind == "bool") or (
+                cls is str and kind == "enum" and value in spec.codes):
+            # the value as the rules read it (``normalised``): settled without the general path
+            clean[name] = value
+            continue
+        if (cls is int and kind == "int") or (
+                cls is float and kind == "float" and math.isfinite(value)):
+            low, high = spec.bounds
+            if low <= value <= high:  # in range: kept as it is
+                clean[name] = value
+                continue
         normalised = spec.normalised(value)
         if normalised is INVALID:
             problems.append(FieldProblem(name, value, spec.refusal()))

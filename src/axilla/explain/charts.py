@@ -44,6 +44,7 @@ __all__ = [
     "ICON_TOTAL",
     "LEGEND_WRAP_CHARS",
     "OKABE_ITO",
+    "checked_curves_svg",
     "icon_array",
     "icon_array_svg",
     "icon_counts",
@@ -230,6 +231,17 @@ def survival_curves_svg(
     if t[0] != 0:
         t = [0.0, *t]
         data = {k: [100.0, *v] for k, v in data.items()}
+    return checked_curves_svg(tuple(t), data, title, lang, id_prefix, max_years, colours)
+
+
+def checked_curves_svg(years: tuple[float, ...], series: Mapping[str, Sequence[float]],
+                       title: str | None, lang: str, id_prefix: str = "survival",
+                       max_years: int = 15, colours: Sequence[str] | None = None) -> str:
+    """``survival_curves_svg`` of years and series that already pass its checks, as PREDICT's
+    typed results give them: floats, the years strictly increasing from 0 to at most
+    ``max_years``, each series one percentage from 0 to 100 a year and 100 at year 0 (drawn
+    without checking them again)."""
+    t, data = years, series
     labels = list(data)
     strokes = _strokes(tuple(_colours(len(labels), colours)))
     title = title if title is not None else message("chart.curve_title", lang)
@@ -247,7 +259,7 @@ def survival_curves_svg(
     out.append(f'<text x="{left}" y="24" {FONT} font-size="16" font-weight="bold" '
                f'fill="#000000">{escape(title)}</text>')
     out.append(curve_frame(max_years, lang))
-    path = curve_path(tuple(t), max_years)
+    path = curve_path(t, max_years)
     # y = top + plot_h * (1 - v / 100) in floats throughout (the same values: Python turns each
     # int into its exact float first), which the interpreter runs on its float fast path
     y0, scale = float(top), float(plot_h)
@@ -319,15 +331,14 @@ def stacked_bars_svg(
         problems.append(FieldProblem("bars", {}, "give at least one bar"))
     if problems:
         raise InputError(problems)
-    fills = _colours(len(groups), colours)
+    segment, legend, legend_h = _bars_fixed(tuple(groups), tuple(_colours(len(groups), colours)),
+                                            len(labels))
     said = [patient_numbers(values) for values in rows]
     items = [f"{bar}: " + "; ".join([f"{g} {n}" for g, n in zip(groups, numbers, strict=True)])
              for bar, numbers in zip(labels, said, strict=True)]
     desc = " ".join([message("chart.bars_intro", lang), *items])
-    left, top, bar_w, bar_h, gap, legend_row = _BAR_LEFT, _BAR_TOP, _BAR_W, _BAR_H, _BAR_GAP, 22
-    width = left + bar_w + 8  # 344 px: fits a 375 px phone without shrinking the text
-    legend = [legend_lines(group) for group in groups]
-    height = top + len(labels) * (bar_h + gap) + 8 + legend_height(legend, legend_row) + 8
+    width = _BAR_LEFT + _BAR_W + 8  # 344 px: fits a 375 px phone without shrinking the text
+    height = _BAR_TOP + len(labels) * (_BAR_H + _BAR_GAP) + 8 + legend_h + 8
     out = svg_open(width, height, id_prefix, title, desc)
     head, _, tail = title.partition(" (")
     out.append(f'<text x="8" y="22" {FONT} font-size="15" font-weight="bold" '
@@ -335,14 +346,11 @@ def stacked_bars_svg(
     if tail:
         out.append(f'<text x="8" y="42" {FONT} font-size="13" fill="#000000">'
                    f'({escape(tail)}</text>')
-    # once a group, not once a segment: its fill, its escaped name, the ink written on it
-    segment = [(_segment_style(fill) + escape(group) + ": ", _segment_ink(fill))
-               for group, fill in zip(groups, fills, strict=True)]
-    width_px = float(bar_w)  # the same products as with the int, on the float fast path
+    width_px = float(_BAR_W)  # the same products as with the int, on the float fast path
     for i, (bar, values, numbers) in enumerate(zip(labels, rows, said, strict=True)):
         middle, at_y, label_at = _bar_row(i)
         out.append(f'{label_at}{escape(bar)}</text>')
-        x = float(left)
+        x = float(_BAR_LEFT)
         for (opening, ink), value, number in zip(segment, values, numbers, strict=True):
             w = width_px * (0.0 if value < 0.0 else value) / 100.0  # max(value, 0.0), NaN kept
             if w >= 30:
@@ -352,6 +360,19 @@ def stacked_bars_svg(
             else:
                 out.append(f'<rect x="{x:.2f}{at_y}{w:.2f}" {opening}{number}</title></rect>')
             x += w
-    out += swatches(legend, fills, 8, top + len(labels) * (bar_h + gap) + 8, legend_row)
-    out += ("</svg>", "")  # the empty last item ends the text with a newline
+    out += (legend, "</svg>", "")  # the empty last item ends the text with a newline
     return "\n".join(out)
+
+
+@lru_cache(maxsize=64)
+def _bars_fixed(groups: tuple[str, ...], fills: tuple[str, ...], n_bars: int
+                ) -> tuple[tuple[tuple[str, str], ...], str, float]:
+    """The parts of the stacked bars that depend only on their groups, colours and number of
+    bars (the language's labels and the treatments shown, drawn once each): each group's
+    segment opening (fill, escaped name) and the ink written on it, the legend's elements
+    and its height."""
+    segment = tuple([(_segment_style(fill) + escape(group) + ": ", _segment_ink(fill))
+                     for group, fill in zip(groups, fills, strict=True)])
+    legend, row = [legend_lines(group) for group in groups], 22
+    top = _BAR_TOP + n_bars * (_BAR_H + _BAR_GAP) + 8
+    return segment, "\n".join(swatches(legend, fills, 8, top, row)), legend_height(legend, row)

@@ -103,8 +103,10 @@ def testes_present(facts: Facts) -> bool | None:
     return {"male": True, "female": False}.get(sex) if isinstance(sex, str) else None
 
 
+Derivation = Callable[[Facts], object]
+
 #: Derivations by name, in the order they are computed (inputs before the fields using them).
-DERIVATIONS: dict[str, Callable[[Facts], object]] = {
+DERIVATIONS: dict[str, Derivation] = {
     "triple_negative": triple_negative,
     "node_positive_macro": node_positive_macro,
     "margins_clear": margins_clear,
@@ -159,13 +161,8 @@ def complete(
     full = dict(facts)
     derived: dict[str, object] = {}
     found: list[Disagreement] = []
-    by_derivation = {d: f for f, d in derived_fields.items()}
-    for name, function in DERIVATIONS.items():
-        field = by_derivation.get(name)
-        if field is None:
-            continue
-        value = function({k: v for k, v in full.items() if k != field} if field in full
-                         else full)
+    for name, field, function in _in_order(derived_fields):
+        value = function(full)  # reads its SOURCES only, never its own field
         if field in full:
             if value is not None and value != full[field]:
                 kept = name in OVERRIDABLE
@@ -176,3 +173,20 @@ def complete(
         if value is not None:
             full[field] = derived[field] = value
     return full, derived, found
+
+
+_ORDER: dict[int, tuple[Mapping[str, str], tuple[tuple[str, str, Derivation], ...]]] = {}
+
+
+def _in_order(derived_fields: Mapping[str, str]) -> tuple[tuple[str, str, Derivation], ...]:
+    """(derivation, field, function) of the derived fields in DERIVATIONS order, made once a
+    field table (``derived_fields`` of a rule set, kept with it)."""
+    held = _ORDER.get(id(derived_fields))
+    if held is None or held[0] is not derived_fields:
+        by_derivation = {d: f for f, d in derived_fields.items()}
+        order = tuple((name, by_derivation[name], function)
+                      for name, function in DERIVATIONS.items() if name in by_derivation)
+        if len(_ORDER) >= 64:  # rule sets loaded for tests: keep the table small
+            _ORDER.clear()
+        held = _ORDER[id(derived_fields)] = (derived_fields, order)
+    return held[1]

@@ -35,7 +35,9 @@ def load_rules() -> RuleSet:
 
 def resolve_params(rules: RuleSet, overrides: Mapping[str, Any] | None) -> dict[str, object]:
     """Rule-set parameters: packaged defaults with a unit's overrides (checked)."""
-    params = {name: spec.default for name, spec in rules.params.items()}
+    params = rules.param_defaults.copy()
+    if not overrides:
+        return params
     problems = []
     for name, value in (overrides or {}).items():
         spec = rules.params.get(name)

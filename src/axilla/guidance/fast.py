@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from axilla import typed
-from axilla.guidance.annotations import CaveatSpec
 from axilla.guidance.models import (
     Assumption,
     Caveat,
@@ -51,14 +50,15 @@ class Tables:
     #: per rule: Recommendation fields for each variant, then for no variant (index -1)
     recommendations: tuple[tuple[tuple[dict[str, Any], frozenset[str]], ...], ...]
     undecided: tuple[tuple[dict[str, Any], frozenset[str]], ...]
-    caveats: tuple[tuple[CaveatSpec, dict[str, Any], frozenset[str]] | None, ...]
+    #: per rule: its Caveat (a frozen record, the same for every recommendation it covers)
+    caveats: tuple[Caveat | None, ...]
     derived_mask: int  # bits of the derived fields (missing ones are asked for by source)
     #: per rule: the caveat rules (indices) whose caveat covers its recommendation
     covered_by: tuple[frozenset[int], ...]
     #: mask -> the names of its bits in sorted order, filled as masks are met
     named: dict[int, tuple[str, ...]]
-    #: per field with a default: (the default, its Assumption fields)
-    assumptions: dict[str, tuple[object, dict[str, Any]]]
+    #: per field with a default: (the default, its Assumption: a frozen record of the rule set)
+    assumptions: dict[str, tuple[object, Assumption]]
 
 
 def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
@@ -77,27 +77,25 @@ def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
 def build_tables(rules: RuleSet) -> Tables:
     """The rule function and the per-rule model fields of ``rules``."""
     program = build_program(rules)
-    caveats = []
-    for rule in rules.rules:
-        spec = rule.caveat
-        caveats.append(None if spec is None else (spec, *_template(Caveat(
-            kind=spec.kind, rule_id=rule.id, text=spec.text, cite=str(rule.citation)))))
+    caveats = tuple(None if (spec := rule.caveat) is None else Caveat(
+        kind=spec.kind, rule_id=rule.id, text=spec.text, cite=str(rule.citation))
+        for rule in rules.rules)
     derived = {f.name for f in rules.fields.values() if f.derived}
     covered_by = tuple(frozenset(
-        c for c, held in enumerate(caveats) if held is not None and held[1]["rule_id"] != r.id
-        and held[0].covers_rule(r.topic, r.id)) for r in rules.rules)
+        c for c, held in enumerate(rules.rules) if held.caveat is not None and held.id != r.id
+        and held.caveat.covers_rule(r.topic, r.id)) for r in rules.rules)
     return Tables(
         program=program,
         recommendations=tuple(_recommendation_templates(rules, r) for r in rules.rules),
         undecided=tuple(_template(Undecided(
             id=r.id, topic=r.topic, missing=(), strength=r.strength, text=r.text,
             cite=str(r.citation))) for r in rules.rules),
-        caveats=tuple(caveats),
+        caveats=caveats,
         derived_mask=sum(1 << i for i, n in enumerate(program.names) if n in derived),
         covered_by=covered_by,
         named={},
-        assumptions={name: (value, {"field": name, "value": value,
-                                    "text": assumption_text(name, value)})
+        assumptions={name: (value, Assumption(field=name, value=value,
+                                              text=assumption_text(name, value)))
                      for name, value in rules.defaults},
     )
 
@@ -128,14 +126,11 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
     for _, k, mask, variant, conditional in fired:
         values, fields_set = templates[k][variant]
         values = values.copy()
-        deciding = {}
         held = named.get(mask)
         if held is None:  # the mask's names, in sorted order (a function of the rule set)
             held = _named(named, mask, names)
-        for name in held:
-            v = facts[name]
-            deciding[name] = list(v) if isinstance(v, tuple) else v
-        values["facts"] = deciding
+        values["facts"] = {name: list(v) if isinstance(v := facts[name], tuple) else v
+                           for name in held}
         values["conditional_on"] = conditional
         rec = new(Recommendation)  # ``_built``, inline (once a rule)
         set_dict(rec, values)
@@ -144,8 +139,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
         set_private(rec, None)
         if covering:  # the fired caveat rules covering this rule, in display order
             mine = covered_by[k]
-            found = tuple(_built(Caveat, cav[1].copy(), cav[2])
-                          for c, cav in covering if c in mine)
+            found = tuple(cav for c, cav in covering if c in mine)
             if found:  # as ``annotations.add_caveats`` (model_copy with an update)
                 values["caveats"] = found
                 rec.model_fields_set.add("caveats")
@@ -204,14 +198,15 @@ def assumption_text(name: str, value: object) -> str:
 
 
 def assumptions(t: Tables, defaulted: Mapping[str, object]) -> tuple[Assumption, ...]:
-    """The facts taken at their defaults (as the validated ``Assumption``)."""
+    """The facts taken at their defaults (as the validated ``Assumption``): the rule set's
+    record of each default, shared (frozen; the same for every case that leaves it unset)."""
     held_at = t.assumptions
     out = []
     for name, value in defaulted.items():
         held = held_at.get(name)
-        values = (held[1].copy() if held is not None and held[0] is value else
-                  {"field": name, "value": value, "text": assumption_text(name, value)})
-        out.append(_built(Assumption, values, _ASSUMPTION_SET))
+        out.append(held[1] if held is not None and held[0] is value else _built(
+            Assumption, {"field": name, "value": value, "text": assumption_text(name, value)},
+            _ASSUMPTION_SET))
     return tuple(out)
 
 

@@ -110,6 +110,11 @@ class RuleSet:
         return tuple((f.name, f.default) for f in self.fields.values() if f.default is not None)
 
     @cached_property
+    def param_defaults(self) -> dict[str, object]:
+        """Each parameter's packaged default (a unit's overrides are applied to a copy)."""
+        return {name: spec.default for name, spec in self.params.items()}
+
+    @cached_property
     def derived_fields(self) -> dict[str, str]:
         """Derived field name -> derivation name (fields.yaml)."""
         return {f.name: f.derived for f in self.fields.values() if f.derived}

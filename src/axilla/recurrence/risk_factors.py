@@ -201,7 +201,7 @@ class _Row:
         v = self.row.get(name)
         if v is None or (isinstance(v, float) and v != v):
             return _NAN
-        return float(v in values)
+        return 1.0 if v in values else 0.0
 
     and_, or_ = staticmethod(_row_and), staticmethod(_row_or)
 
@@ -211,7 +211,7 @@ class _Row:
 
     @staticmethod
     def cmp(x: float, ok: bool) -> float:
-        return _NAN if x != x else float(ok)
+        return _NAN if x != x else 1.0 if ok else 0.0
 
     @staticmethod
     def where(condition: bool, yes: float, no: float) -> float:
@@ -349,26 +349,12 @@ class RiskFactorSummary:
         return tuple(sorted(found, key=lambda f: order[f.strength]))
 
 
-#: The fields of each factor's ``RiskFactor`` that come from its definition, built once.
-_FIXED: tuple[dict[str, Any], ...] = tuple(
-    {"id": d.id, "direction": "higher risk if present", "affects": d.affects,
-     "strength": d.strength, "evidence": d.evidence, "mitigation": d.mitigation, "note": d.note}
+#: Each factor's id, the fields shown beside it and the fields of its ``RiskFactor`` that come
+#: from its definition, in table order (built once).
+_PLAN: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = tuple((d.id, d.fields, {
+    "id": d.id, "direction": "higher risk if present", "affects": d.affects,
+    "strength": d.strength, "evidence": d.evidence, "mitigation": d.mitigation, "note": d.note})
     for d in RISK_FACTORS)
-
-
-def _risk_factor(fixed: Mapping[str, Any], value: str, present: bool | None) -> RiskFactor:
-    """A ``RiskFactor`` from already-typed values, its fields set at once.
-
-    Equal to ``RiskFactor(**fixed, value=value, present=present)``; the frozen dataclass's
-    ``__init__`` sets each field through ``object.__setattr__``, a tenth of a summary's cost.
-    """
-    out = RiskFactor.__new__(RiskFactor)
-    out.__dict__.update(fixed, value=value, present=present)
-    return out
-
-
-def _tri(x: float) -> bool | None:
-    return None if x != x else bool(x == 1)
 
 
 def risk_factor_summary(
@@ -384,12 +370,28 @@ def risk_factor_summary(
     found = _factors(_Row(data))  # one case: the plain-value kernel of risk_factor_columns
     factors: list[RiskFactor] = []
     missing: list[str] = []
-    for d, fixed in zip(RISK_FACTORS, _FIXED, strict=True):
-        present = _tri(found[d.id])
-        value = ", ".join([f"{f}={data[f]}" for f in d.fields if data[f] is not None])
-        if present is None:
-            missing += [f for f in d.fields if data[f] is None and f not in missing]
-        factors.append(_risk_factor(fixed, value or "unknown", present))
+    shown: dict[str, str] = {}  # "field=value" of each known field, written once a case
+    for factor_id, fields, fixed in _PLAN:
+        x = found[factor_id]
+        parts = []
+        for f in fields:
+            text = shown.get(f)
+            if text is None:
+                v = data[f]
+                if v is None:  # unknown: asked for when the factor is unknown
+                    if x != x and f not in missing:
+                        missing.append(f)
+                    continue
+                text = shown[f] = f"{f}={v}"
+            parts.append(text)
+        # ``RiskFactor(**fixed, value=..., present=...)`` from already-typed values, without
+        # the frozen dataclass's ``object.__setattr__`` per field
+        out = RiskFactor.__new__(RiskFactor)
+        held = out.__dict__
+        held.update(fixed)
+        held["value"] = ", ".join(parts) if parts else "unknown"
+        held["present"] = None if x != x else x == 1
+        factors.append(out)
     return RiskFactorSummary(
         case_id=inputs.case_id,
         factors=tuple(factors),
