@@ -39,6 +39,7 @@ from axilla.models.predict import CURRENT_VERSION, load_version
 from axilla.models.predict.results import PredictResult, ladder_and_added, results
 from axilla.recurrence import classify_recurrence, risk_factor_summary
 from axilla.staging import StagingResult, counts_columns, index_node_inputs, stage_many
+from axilla.typed import built
 
 PREDICT_YEARS = tuple(range(1, 16))
 
@@ -97,12 +98,20 @@ def _indices(cases_t: Any, counts: Mapping[str, np.ndarray]
                               pick(positive), pick(micro), pick(x["neoadjuvant_therapy"]),
                               pick(x["postmenopausal"]), accepted=True)
         cts5 = dict(zip(rows, found5, strict=True))
+    # Checked values of each field's exact type: built, not validated again (as the validated
+    # constructor records them: tests/models/test_indices_speed4.py).
     return (
-        [NPISection(applicable=not npi_why[i], not_applicable_reasons=list(npi_why[i]),
-                    result=npi.get(i)) for i in range(n)],
-        [CTS5Section(applicable=not cts5_why[i], not_applicable_reasons=list(cts5_why[i]),
-                     result=cts5.get(i)) for i in range(n)],
+        [built(NPISection, {"name": "NPI", "applicable": not why, "not_applicable_reasons":
+                            list(why), "result": npi.get(i)}, _SECTION_FIELDS)
+         for i, why in enumerate(npi_why)],
+        [built(CTS5Section, {"name": "CTS5", "applicable": not why, "not_applicable_reasons":
+                             list(why), "result": cts5.get(i)}, _SECTION_FIELDS)
+         for i, why in enumerate(cts5_why)],
     )
+
+
+#: The fields an index section's validated constructor records as set (``name`` is a default).
+_SECTION_FIELDS = ("applicable", "not_applicable_reasons", "result")
 
 
 def _needle_note(staging: StagingResult) -> list[str]:

@@ -25,14 +25,11 @@ IndexName = Literal["NPI", "CTS5", "VNPI"]
 #: Below this age a CTS5 patient is unlikely to be postmenopausal: the score is extrapolated
 #: (spec 2.1 and 2.5; derivation in postmenopausal women of the ATAC trial).
 CTS5_EXTRAPOLATION_BELOW_AGE_YEARS = 50.0
-#: CTS5 assumes about five years of completed endocrine therapy (spec 2.5); outside this closed
-#: range of years the value is flagged.
+#: Years of completed endocrine therapy CTS5 assumes (spec 2.5), closed; outside it, flagged.
 CTS5_ENDOCRINE_YEARS_EXPECTED = (4.5, 5.5)
 
 
-# --------------------------------------------------------------------------------------------
 # Rules: what one input may be.
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -153,9 +150,7 @@ INDEX_INPUTS: dict[str, dict[str, InputField]] = {
 }
 
 
-# --------------------------------------------------------------------------------------------
 # Columnar check.
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -242,8 +237,8 @@ def validate_index_columns(
     return IndexColumnValidation(valid, problems, _warnings(index, cols, valid), cols)
 
 
-#: Up to this many rows the check runs row by row on plain values (the same rules, refusals
-#: and warnings in the same order): faster than NumPy's per-call cost for a handful of rows.
+#: Up to this many rows, checks and indices run row by row on plain values (the same rules
+#: and equations, the same order): faster than NumPy's per-call cost on a handful of rows.
 SMALL_BATCH = 8
 
 
@@ -304,19 +299,24 @@ def _validate_rows(index: str, spec: Mapping[str, InputField], columns: Mapping[
                                  {k: _float_column(columns.get(k), v) for k, v in values.items()})
 
 
-def accepted_rows(index: IndexName, columns: Mapping[str, np.ndarray]
-                  ) -> IndexColumnValidation:
-    """``validate_index_columns`` for float columns of a few rows every rule accepts (read from
-    parsed cases the index applies to): defaults filled and warnings found, refusals not sought
-    (the same result: tests/case/test_index_accepted.py)."""
-    n = len(next(iter(columns.values())))
-    cols = {name: np.full(n, f.default) if (given := columns.get(name)) is None else
-            np.where(np.isnan(given), f.default, given) if not f.required else given
-            for name, f, _, _ in _ROW_RULES[index]}
-    rows = {name: cols[name].tolist() for name, _, _ in _WARNINGS[index]}
-    return IndexColumnValidation(np.ones(n, dtype=bool), [], [
-        (i, message) for i in range(n) for name, test, message in _WARNINGS[index]
-        if test(rows[name][i])], cols)
+def accepted_rows(index: IndexName, columns: Mapping[str, np.ndarray]) -> IndexColumnValidation:
+    """``accepted_values`` of float columns as their check (tests/case/test_index_accepted)."""
+    values, warnings = accepted_values(index, {k: v.tolist() for k, v in columns.items()})
+    return IndexColumnValidation(np.ones(len(warnings), dtype=bool), [], [
+        (i, message) for i, found in enumerate(warnings) for message in found],
+        {name: np.array(v, dtype=float) for name, v in values.items()})
+
+
+def accepted_values(index: IndexName, columns: Mapping[str, list[float]]
+                    ) -> tuple[dict[str, list[float]], list[list[str]]]:
+    """Inputs of a few rows every rule accepts, defaults filled, and each row's warnings."""
+    n, values = len(columns["size_mm"]), {}
+    for name, f, _, _ in _ROW_RULES[index]:  # a sum unequal to itself: a NaN to fill
+        values[name] = ([f.default] * n if (given := columns.get(name)) is None else given
+                        if f.required or (total := sum(given)) == total else
+                        [f.default if v != v else v for v in given])
+    return values, [[message for name, test, message in _WARNINGS[index]
+                     if test(values[name][i])] for i in range(n)]
 
 
 def _float_column(raw: object, values: list[float]) -> np.ndarray:

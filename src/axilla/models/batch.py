@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-from axilla.case.index_rules import accepted_rows
+from axilla.case.index_rules import SMALL_BATCH, accepted_rows
 from axilla.case.indices import IndexName, validate_index_columns
 from axilla.errors import InputError
 
@@ -37,36 +37,6 @@ def checked_columns(index: IndexName, columns: Mapping[str, np.ndarray], *,
     for row, message in checked.warnings:
         warnings[row].append(message)
     return checked.columns, warnings
-
-
-def tumour_reasons(model: str, invasive: np.ndarray, size_mm: np.ndarray, grade: np.ndarray
-                   ) -> list[tuple[str, ...]]:
-    """Why ``model`` (an index of invasive cancer from size and grade) cannot be given, by case.
-
-    Written for people: "NPI needs the histological grade; it is not recorded". NaN marks a
-    size or grade not recorded; an empty tuple means nothing is missing.
-    """
-    inv = np.asarray(invasive, dtype=bool)
-    no_size = np.isnan(np.asarray(size_mm, dtype=float))
-    no_grade = np.isnan(np.asarray(grade, dtype=float))
-    out: list[tuple[str, ...]] = []
-    for i in range(inv.shape[0]):
-        if not inv[i]:
-            out.append((f"{model} is for invasive breast cancer; the tumour recorded is not "
-                        "invasive",))
-            continue
-        reasons = []
-        if no_size[i]:
-            reasons.append(f"{model} needs the invasive tumour size in mm; it is not recorded")
-        if no_grade[i]:
-            reasons.append(f"{model} needs the histological grade; it is not recorded")
-        out.append(tuple(reasons))
-    return out
-
-
-#: Up to this many cases an index is computed case by case on plain floats (the same equations
-#: and tables): faster than NumPy's per-call cost on a handful of elements.
-SMALL_BATCH = 8
 
 
 def few_finite_rows(*columns: Any) -> bool:
@@ -96,3 +66,19 @@ def round_like_numpy(x: float, decimals: int) -> float:
     scale = 10.0 ** decimals
     y = x * scale
     return math.copysign(float(round(y)), y) / scale
+
+
+R = TypeVar("R")
+
+
+def frozen_record(cls: type[R], values: dict[str, Any]) -> R:
+    """A frozen dataclass ``cls`` holding ``values`` (every field, in field order; the dict is
+    kept), without the generated ``__init__``'s assignment of each field in turn: for results
+    built from checked values of each field's type (the same record: tests/models/
+    test_indices_speed4.py). ``cls`` has no ``__post_init__`` and no slots."""
+    record = _new(cls)
+    _set(record, "__dict__", values)
+    return record
+
+
+_new, _set = object.__new__, object.__setattr__

@@ -12,15 +12,22 @@ Coefficients are read by name from ``data/indices.toml``; input validated by
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import asdict, dataclass
-from types import SimpleNamespace
-from typing import Any, cast
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 
-from axilla.case.index_rules import value_ok
-from axilla.case.indices import INDEX_INPUTS, CTS5Inputs, NumberRule, counted_positive_nodes
-from axilla.models.batch import checked_columns, few_finite_rows, round_like_numpy, tumour_reasons
+from axilla.case.index_rules import SMALL_BATCH, accepted_values
+from axilla.case.indices import CTS5Inputs, counted_positive_nodes
+from axilla.models.applicability import cts5_applicability as cts5_applicability
+from axilla.models.batch import (
+    checked_columns,
+    few_finite_rows,
+    frozen_record,
+    round_like_numpy,
+)
 from axilla.models.data import Provenance, index_parameters, parameter
 
 _CTS5 = index_parameters("cts5")
@@ -50,7 +57,8 @@ _NODE_VALUES = np.asarray(_p("node_category_values"), dtype=int)
 _NODE_MIN_LIST = _NODE_MIN.tolist()
 _CODES = np.asarray(_p("group_codes"), dtype=str)
 _CODE_LIST = _CODES.tolist()
-_PUBLISHED_RISK = dict(zip(_p("group_codes"), _p("group_published_risk"), strict=True))
+_PUBLISHED_RISK = {str(code): str(risk) for code, risk in zip(
+    _p("group_codes"), _p("group_published_risk"), strict=True)}
 _RISK_DECIMALS = int(parameter(_RISK, "decimals", "cts5.risk_5_10y"))
 _C_NODES, _C_OUTER, _C_SIZE, _C_SIZE2, _C_GRADE, _C_AGE = (
     _p(name) for name in ("nodes", "outer", "size", "size_squared", "grade", "age"))
@@ -99,8 +107,8 @@ def cts5_risk_5_10y_pct(score: np.ndarray) -> np.ndarray:
     back-calculated from the published anchors (5 % at 3.13, 10 % at 3.86; Dowsett 2018). No
     published conversion exists; no longer horizon is offered.
     """
-    lp = np.exp(np.asarray(score, dtype=float))
-    return 100.0 * -np.expm1(-BASELINE_CUMULATIVE_HAZARD * lp)
+    hazard = np.exp(np.asarray(score, dtype=float)) * -BASELINE_CUMULATIVE_HAZARD  # negated
+    return np.expm1(hazard) * -100.0
 
 
 @dataclass(frozen=True)
@@ -138,10 +146,12 @@ def compute_cts5(
         count_micromets_as_positive=count_micromets_as_positive,
     )
     if few_finite_rows(size_mm, age_years, grade, nodes):  # a few cases: plain floats
-        rows = _cts5_row_values(age_years.tolist(), size_mm.tolist(), grade.tolist(),
-                                nodes.tolist(), size_cap_mm)
-        return CTS5Columns(**{k: rows[k] if t is None else np.array(rows[k], dtype=t)
-                              for k, t in _ROW_DTYPES.items()})
+        rows = list(map(_cts5_row, age_years.tolist(), size_mm.tolist(), grade.tolist(),
+                        nodes.tolist(), repeat(size_cap_mm)))
+        columns = [np.array(column, dtype=dtype)
+                   for column, dtype in zip(zip(*rows, strict=True), _ROW_DTYPES, strict=True)]
+        return CTS5Columns(**dict(zip(_ROW_FIELDS, columns, strict=True)),
+                           risk_5_10y_pct=_row_risks(rows))
     size = np.atleast_1d(np.asarray(size_mm, dtype=float))
     score = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=size_cap_mm))
     uncapped = np.atleast_1d(cts5_score(age_years, size, grade, nodes, size_cap_mm=None))
@@ -165,57 +175,38 @@ def _row_score(age: float, size: float, grade: float, category: int) -> float:
     return _C_NODES * category + _C_OUTER * inner
 
 
-def _cts5_row_values(age_years: list[float], size_mm: list[float], grade: list[float],
-                     nodes: list[float], size_cap_mm: float | None) -> dict[str, Any]:
-    """Every CTS5 output of a few cases as lists of plain values, by ``CTS5Columns`` field.
-
-    The approximate risk keeps NumPy's exponential (one call for all rows, a column).
-    """
-    categories, used, capped, scores, uncapped, groups = [], [], [], [], [], []
-    for age, size, g, n in zip(age_years, size_mm, grade, nodes, strict=True):
-        category = int(_NODE_VALUES[bisect_right(_NODE_MIN_LIST, n) - 1])
-        over = size_cap_mm is not None and size > size_cap_mm
-        size_used = size if size_cap_mm is None else min(size, size_cap_mm)
-        score = _row_score(age, size_used, g, category)
-        rounded = round_like_numpy(score, GROUP_DECIMALS)
-        categories.append(category)
-        used.append(size_cap_mm if over else size)
-        capped.append(over)
-        scores.append(score)
-        uncapped.append(_row_score(age, size, g, category))
-        groups.append(_CODE_LIST[(rounded >= INTERMEDIATE_FROM) + (rounded > HIGH_ABOVE)])
-    return {
-        "counted_positive_nodes": [int(n) for n in nodes], "node_category": categories,
-        "size_used_mm": used, "size_capped": capped, "score": scores,
-        "score_uncapped": uncapped, "group": groups,
-        "risk_5_10y_pct": cts5_risk_5_10y_pct(np.array(scores, dtype=float)),
-        "size_outside_derivation": [s > DERIVATION_MAX_SIZE_MM for s in size_mm],
-    }
+def _cts5_row(age: float, size: float, grade: float, nodes: float, size_cap_mm: float | None
+              ) -> tuple[Any, ...]:
+    """Every CTS5 output of one case on plain floats but the approximate risk (``_row_risks``),
+    in ``CTS5Columns`` field order."""
+    category = _NODE_VALUE_LIST[bisect_right(_NODE_MIN_LIST, nodes) - 1]
+    over = size_cap_mm is not None and size > size_cap_mm
+    score = _row_score(age, size if size_cap_mm is None else min(size, size_cap_mm), grade,
+                       category)
+    rounded = round_like_numpy(score, GROUP_DECIMALS)
+    return (int(nodes), category, size_cap_mm if over else size, over, score,
+            _row_score(age, size, grade, category),
+            _CODE_LIST[(rounded >= INTERMEDIATE_FROM) + (rounded > HIGH_ABOVE)],
+            size > DERIVATION_MAX_SIZE_MM)
 
 
-#: The dtype of each ``CTS5Columns`` field as the columnar kernel gives it (None: a column).
-_ROW_DTYPES = {
-    "counted_positive_nodes": np.dtype(int), "node_category": _NODE_VALUES.dtype,
-    "size_used_mm": np.dtype(float), "size_capped": np.dtype(bool), "score": np.dtype(float),
-    "score_uncapped": np.dtype(float), "group": _CODES.dtype, "risk_5_10y_pct": None,
-    "size_outside_derivation": np.dtype(bool),
-}
+def _row_risks(rows: list[tuple[Any, ...]]) -> np.ndarray:
+    """The approximate risk of each row's score: NumPy's exponential, one call for all rows."""
+    return cts5_risk_5_10y_pct(np.array([row[_SCORE_AT] for row in rows], dtype=float))
 
 
-def _cts5_outputs(age_years: np.ndarray, size_mm: np.ndarray, grade: np.ndarray,
-                  positive_nodes: np.ndarray, micrometastatic_nodes: np.ndarray,
-                  count_micromets_as_positive: bool, size_cap_mm: float | None) -> Any:
-    """``compute_cts5`` of checked columns; for a few cases its plain values (read by field,
-    row by row, as ``_result`` does), with no arrays built only to be read back."""
-    nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
-                                   count_micromets_as_positive=count_micromets_as_positive)
-    if few_finite_rows(size_mm, age_years, grade, nodes):
-        return SimpleNamespace(**_cts5_row_values(age_years.tolist(), size_mm.tolist(),
-                                                  grade.tolist(), nodes.tolist(), size_cap_mm))
-    return compute_cts5(age_years, size_mm, grade, positive_nodes,
-                        micrometastatic_nodes=micrometastatic_nodes,
-                        count_micromets_as_positive=count_micromets_as_positive,
-                        size_cap_mm=size_cap_mm)
+#: The dtype of each ``CTS5Columns`` field but the risk, in field order, as the columnar kernel
+#: gives it; where the score falls among them.
+_ROW_DTYPES = (np.dtype(int), _NODE_VALUES.dtype, np.dtype(float), np.dtype(bool),
+               np.dtype(float), np.dtype(float), _CODES.dtype, np.dtype(bool))
+_ROW_FIELDS = tuple(f.name for f in fields(CTS5Columns) if f.name != "risk_5_10y_pct")
+_SCORE_AT = _ROW_FIELDS.index("score")
+_NODE_VALUE_LIST = _NODE_VALUES.tolist()
+
+
+def _column_rows(out: CTS5Columns) -> Iterator[tuple[Any, ...]]:
+    """The rows of a batch's outputs as plain values (``_cts5_row``'s form)."""
+    return zip(*(getattr(out, name).tolist() for name in _ROW_FIELDS), strict=True)
 
 
 def cts5_provenance(
@@ -282,39 +273,6 @@ class CTS5Result:
         return out
 
 
-_AGE_RULE = cast(NumberRule, INDEX_INPUTS["CTS5"]["age_years"].rule)  # the table's own kind
-_AGE_OK = value_ok(_AGE_RULE)
-
-
-def cts5_applicability(
-    invasive: np.ndarray, er_positive: np.ndarray, age_years: np.ndarray, size_mm: np.ndarray,
-    grade: np.ndarray,
-) -> list[tuple[str, ...]]:
-    """Why CTS5 cannot be given, for each case (empty = applicable), in words for people.
-
-    CTS5 is defined for ER-positive invasive breast cancer from age, size, grade and nodes
-    (Dowsett 2018; indices spec 2.5); the age range is the spec's (``axilla.case.indices``).
-    ``er_positive`` is 1, 0 or NaN (not recorded); NaN marks a missing size or grade.
-    """
-    er = np.asarray(er_positive, dtype=float)
-    age = np.asarray(age_years, dtype=float)
-    out = []
-    for i, tumour in enumerate(tumour_reasons("CTS5", invasive, size_mm, grade)):
-        if not invasive[i]:
-            out.append(tumour)
-            continue
-        reasons = []
-        if np.isnan(er[i]):
-            reasons.append("CTS5 is for ER-positive disease; the ER status is not recorded")
-        elif er[i] != 1:
-            reasons.append("CTS5 is for ER-positive disease; this cancer is ER-negative")
-        if not _AGE_OK(age[i]):
-            reasons.append(f"CTS5 was derived for ages {_AGE_RULE.lo:g} to {_AGE_RULE.hi:g} "
-                           f"years; the age given is {age[i]:g}")
-        out.append((*reasons, *tumour))
-    return out
-
-
 def cts5_results(
     age_years: np.ndarray,
     size_mm: np.ndarray,
@@ -333,16 +291,29 @@ def cts5_results(
     Every case must be applicable (``cts5_applicability``); ``postmenopausal`` is 1, 0 or NaN
     (not known). A refusal by the input checks raises ``InputError`` (``accepted``: see
     ``checked_columns``)."""
-    cols, warnings = checked_columns("CTS5", {
-        "age_years": age_years, "size_mm": size_mm, "grade": grade,
-        "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
-        "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal},
-        accepted=accepted)
-    out = _cts5_outputs(cols["age_years"], cols["size_mm"], cols["grade"],
-                        cols["positive_nodes"], cols["micrometastatic_nodes"],
-                        count_micromets_as_positive, size_cap_mm)
-    return [_result(out, i, float(cols["size_mm"][i]), warnings[i],
-                    count_micromets_as_positive, size_cap_mm) for i in range(len(warnings))]
+    columns = {"age_years": age_years, "size_mm": size_mm, "grade": grade,
+               "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
+               "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal}
+    if accepted and len(size_mm) <= SMALL_BATCH:  # a few rows: plain values throughout
+        values, warnings = accepted_values("CTS5", {k: v.tolist() for k, v in columns.items()})
+        sizes = values["size_mm"]
+        nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
+                                       count_micromets_as_positive=count_micromets_as_positive)
+        found = list(map(_cts5_row, values["age_years"], sizes, values["grade"],
+                         nodes.tolist(), repeat(size_cap_mm)))
+        rows: Iterable[tuple[Any, ...]] = found
+        risks = _row_risks(found).tolist()
+    else:
+        cols, warnings = checked_columns("CTS5", columns, accepted=accepted)
+        sizes = cols["size_mm"].tolist()
+        out = compute_cts5(cols["age_years"], cols["size_mm"], cols["grade"],
+                           cols["positive_nodes"], micrometastatic_nodes=cols[
+                               "micrometastatic_nodes"],
+                           count_micromets_as_positive=count_micromets_as_positive,
+                           size_cap_mm=size_cap_mm)
+        rows, risks = _column_rows(out), out.risk_5_10y_pct.tolist()
+    return [_result(row, risk, size, found, count_micromets_as_positive, size_cap_mm)
+            for row, risk, size, found in zip(rows, risks, sizes, warnings, strict=True)]
 
 
 def cts5_for_case(
@@ -359,42 +330,34 @@ def cts5_for_case(
         count_micromets_as_positive=count_micromets_as_positive,
         size_cap_mm=size_cap_mm,
     )
-    return _result(out, 0, inputs.size_mm, inputs.warnings(), count_micromets_as_positive,
-                   size_cap_mm)
+    return _result(next(_column_rows(out)), float(out.risk_5_10y_pct[0]), inputs.size_mm,
+                   inputs.warnings(), count_micromets_as_positive, size_cap_mm)
 
 
-def _result(out: Any, i: int, size_mm: float, input_warnings: list[str],
+def _result(row: tuple[Any, ...], risk: float, size_mm: float, input_warnings: list[str],
             count_micromets_as_positive: bool, size_cap_mm: float | None) -> CTS5Result:
-    """One case (row ``i``) of a batch's outputs (``_cts5_outputs``) as a CTS5Result with its
-    provenance and warnings."""
+    """One case's outputs (``_cts5_row``'s form and its risk) as a CTS5Result with its
+    provenance and warnings, built from these checked values of each field's type."""
+    nodes, category, _, capped, score, uncapped, group, outside = row
     warnings = list(input_warnings)
-    if out.size_capped[i]:
+    if capped:
         warnings.append(
             f"size_mm: {size_mm:g} mm used as {size_cap_mm:g} mm (CTS5 size cap; "
-            f"uncapped score {out.score_uncapped[i]:.4f})"
+            f"uncapped score {uncapped:.4f})"
         )
-    if out.size_outside_derivation[i]:
+    if outside:
         warnings.append(
             f"size_mm: {size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside "
             "the derivation population; computed anyway"
         )
-    group = str(out.group[i])
-    decimals = _RISK_DECIMALS
     provenance = (_PROVENANCE[count_micromets_as_positive] if size_cap_mm == CTS5_SIZE_CAP_MM
                   else cts5_provenance(count_micromets_as_positive, size_cap_mm))
-    return CTS5Result(
-        provenance=provenance,
-        score=float(out.score[i]),
-        score_uncapped=float(out.score_uncapped[i]),
-        node_category=int(out.node_category[i]),
-        group=group,
-        group_published_risk=str(_PUBLISHED_RISK[group]),
-        risk_5_10y_pct=round(float(out.risk_5_10y_pct[i]), decimals),
-        risk_5_10y_label=RISK_LABEL,
-        risk_provenance=_RISK_PROVENANCE,
-        size_capped=bool(out.size_capped[i]),
-        size_cap_mm=size_cap_mm,
-        counted_positive_nodes=int(out.counted_positive_nodes[i]),
-        count_micromets_as_positive=count_micromets_as_positive,
-        warnings=tuple(warnings),
-    )
+    return frozen_record(CTS5Result, {
+        "provenance": provenance, "score": score, "score_uncapped": uncapped,
+        "node_category": category, "group": group,
+        "group_published_risk": _PUBLISHED_RISK[group],
+        "risk_5_10y_pct": round(risk, _RISK_DECIMALS), "risk_5_10y_label": RISK_LABEL,
+        "risk_provenance": _RISK_PROVENANCE, "size_capped": capped, "size_cap_mm": size_cap_mm,
+        "counted_positive_nodes": nodes,
+        "count_micromets_as_positive": count_micromets_as_positive,
+        "warnings": tuple(warnings)})

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from types import SimpleNamespace
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
 
+from axilla.case.index_rules import SMALL_BATCH, accepted_values
 from axilla.case.indices import NPIInputs, counted_positive_nodes
+from axilla.models.applicability import tumour_reasons
 from axilla.models.batch import (
     checked_columns,
     few_finite_rows,
+    frozen_record,
     round_like_numpy,
-    tumour_reasons,
 )
 from axilla.models.data import Provenance, index_parameters, parameter
 
@@ -165,64 +166,40 @@ def compute_npi(
 
 def _npi_rows(size_mm: list[float], nodes: list[float], grade: list[float]) -> NPIColumns:
     """``compute_npi`` for a few cases, on plain floats: the same equations and tables."""
-    rows = _npi_row_values(size_mm, nodes, grade)
-    return NPIColumns(**{name: np.array(rows[name], dtype=dtype)
-                         for name, dtype in _ROW_DTYPES.items()})
+    rows = zip(*map(_npi_row, size_mm, nodes, grade), strict=True)
+    return NPIColumns(*(np.array(column, dtype=dtype)
+                        for column, dtype in zip(rows, _ROW_DTYPES, strict=True)))
 
 
-def _npi_row_values(size_mm: list[float], nodes: list[float], grade: list[float]
-                    ) -> dict[str, list[Any]]:
-    """Every NPI output of a few cases as lists of plain values, by ``NPIColumns`` field."""
+def _npi_row(size_mm: float, nodes: float, grade: float) -> tuple[Any, ...]:
+    """Every NPI output of one case on plain floats, in ``NPIColumns`` field order."""
+    stage = _NODE_STAGE_LIST[bisect_right(_NODE_MIN_LIST, nodes) - 1]
+    raw = SIZE_COEFFICIENT_PER_CM * (size_mm / 10.0) + stage + grade
+    score = round_like_numpy(raw, SCORE_DECIMALS)
+    (b6, c6), (b3, c3), (b4, c4) = _GROUP_LISTS
     a, b, c = _CURVE
     lo, hi = SURVIVAL10_NPI_RANGE
-    stages, raws, scores, surv = [], [], [], []
-    groups: dict[str, list[str]] = {scheme: [] for scheme in SCHEMES}
-    for size, n, g in zip(size_mm, nodes, grade, strict=True):
-        stage = int(_NODE_STAGES[bisect_right(_NODE_MIN_LIST, n) - 1])
-        raw = SIZE_COEFFICIENT_PER_CM * (size / 10.0) + stage + g
-        score = round_like_numpy(raw, SCORE_DECIMALS)
-        for scheme in SCHEMES:
-            bounds, codes = _GROUP_LISTS[scheme]
-            groups[scheme].append(codes[bisect_left(bounds, score)])
-        stages.append(stage)
-        raws.append(raw)
-        scores.append(score)
-        surv.append(a * (raw * raw) + b * raw + c if lo <= score <= hi else math.nan)
-    return {
-        "counted_positive_nodes": [int(n) for n in nodes], "node_stage": stages,
-        "score_unrounded": raws, "score": scores, "group6": groups["groups6"],
-        "group3": groups["groups3"], "group4": groups["groups4"], "surv10_pct": surv,
-        "size_outside_derivation": [s > DERIVATION_MAX_SIZE_MM for s in size_mm],
-    }
+    return (int(nodes), stage, raw, score, c6[bisect_left(b6, score)],
+            c3[bisect_left(b3, score)], c4[bisect_left(b4, score)],
+            a * (raw * raw) + b * raw + c if lo <= score <= hi else math.nan,
+            size_mm > DERIVATION_MAX_SIZE_MM)
 
 
-#: The dtype of each ``NPIColumns`` field, as the columnar kernel gives it.
-_ROW_DTYPES = {
-    "counted_positive_nodes": np.dtype(int), "node_stage": _NODE_STAGES.dtype,
-    "score_unrounded": np.dtype(float), "score": np.dtype(float),
-    "group6": _GROUPS["groups6"][1].dtype, "group3": _GROUPS["groups3"][1].dtype,
-    "group4": _GROUPS["groups4"][1].dtype, "surv10_pct": np.dtype(float),
-    "size_outside_derivation": np.dtype(bool),
-}
+#: The dtype of each ``NPIColumns`` field (in field order), as the columnar kernel gives it.
+_ROW_DTYPES = (np.dtype(int), _NODE_STAGES.dtype, np.dtype(float), np.dtype(float),
+               _GROUPS["groups6"][1].dtype, _GROUPS["groups3"][1].dtype,
+               _GROUPS["groups4"][1].dtype, np.dtype(float), np.dtype(bool))
 
 
-def _npi_outputs(size_mm: np.ndarray, positive_nodes: np.ndarray, grade: np.ndarray,
-                 micrometastatic_nodes: np.ndarray, count_micromets_as_positive: bool) -> Any:
-    """``compute_npi`` of checked columns; for a few cases its plain values (read by field,
-    row by row, as ``_result`` does), with no arrays built only to be read back."""
-    nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
-                                   count_micromets_as_positive=count_micromets_as_positive)
-    if few_finite_rows(size_mm, nodes, grade):
-        return SimpleNamespace(**_npi_row_values(size_mm.tolist(), nodes.tolist(),
-                                                 grade.tolist()))
-    return compute_npi(size_mm, positive_nodes, grade,
-                       micrometastatic_nodes=micrometastatic_nodes,
-                       count_micromets_as_positive=count_micromets_as_positive)
+def _column_rows(out: NPIColumns) -> Iterator[tuple[Any, ...]]:
+    """The rows of a batch's outputs as plain values (``_npi_row``'s form)."""
+    return zip(*(getattr(out, f.name).tolist() for f in fields(NPIColumns)), strict=True)
 
 
 _NODE_MIN_LIST = _NODE_MIN.tolist()
-_GROUP_LISTS = {scheme: (bounds.tolist(), codes.tolist())
-                for scheme, (bounds, codes) in _GROUPS.items()}
+_NODE_STAGE_LIST = _NODE_STAGES.tolist()
+_GROUP_LISTS = tuple((bounds.tolist(), codes.tolist())
+                     for bounds, codes in (_GROUPS[scheme] for scheme in SCHEMES))
 
 
 def micromet_policy(count_micromets_as_positive: bool) -> str:
@@ -316,14 +293,24 @@ def npi_results(
     spec's ranges (``axilla.case.indices``) and a refusal raises ``InputError``, unless they
     were ``accepted`` already (read from parsed cases: ``checked_columns``).
     """
-    cols, warnings = checked_columns("NPI", {
-        "size_mm": size_mm, "positive_nodes": positive_nodes, "grade": grade,
-        "micrometastatic_nodes": micrometastatic_nodes,
-        "neoadjuvant_therapy": neoadjuvant_therapy}, accepted=accepted)
-    out = _npi_outputs(cols["size_mm"], cols["positive_nodes"], cols["grade"],
-                       cols["micrometastatic_nodes"], count_micromets_as_positive)
-    return [_result(out, i, float(cols["size_mm"][i]), warnings[i], count_micromets_as_positive)
-            for i in range(len(warnings))]
+    columns = {"size_mm": size_mm, "positive_nodes": positive_nodes, "grade": grade,
+               "micrometastatic_nodes": micrometastatic_nodes,
+               "neoadjuvant_therapy": neoadjuvant_therapy}
+    if accepted and len(size_mm) <= SMALL_BATCH:  # a few rows: plain values throughout
+        values, warnings = accepted_values("NPI", {k: v.tolist() for k, v in columns.items()})
+        sizes = values["size_mm"]
+        nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
+                                       count_micromets_as_positive=count_micromets_as_positive)
+        rows: Iterator[tuple[Any, ...]] = map(_npi_row, sizes, nodes.tolist(), values["grade"])
+    else:
+        cols, warnings = checked_columns("NPI", columns, accepted=accepted)
+        sizes = cols["size_mm"].tolist()
+        rows = _column_rows(compute_npi(
+            cols["size_mm"], cols["positive_nodes"], cols["grade"],
+            micrometastatic_nodes=cols["micrometastatic_nodes"],
+            count_micromets_as_positive=count_micromets_as_positive))
+    return [_result(row, size, found, count_micromets_as_positive)
+            for row, size, found in zip(rows, sizes, warnings, strict=True)]
 
 
 def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True) -> NPIResult:
@@ -334,43 +321,38 @@ def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True)
         micrometastatic_nodes=cols["micrometastatic_nodes"],
         count_micromets_as_positive=count_micromets_as_positive,
     )
-    return _result(out, 0, inputs.size_mm, inputs.warnings(), count_micromets_as_positive)
+    return _result(next(_column_rows(out)), inputs.size_mm, inputs.warnings(),
+                   count_micromets_as_positive)
 
 
-def _result(out: Any, i: int, size_mm: float, input_warnings: list[str],
+def _result(row: tuple[Any, ...], size_mm: float, input_warnings: list[str],
             count_micromets_as_positive: bool) -> NPIResult:
-    """One case (row ``i``) of a batch's outputs (``_npi_outputs``) as an NPIResult with its
-    provenance and warnings."""
+    """One case's outputs (``_npi_row``'s form) as an NPIResult with its provenance and
+    warnings, built from these checked values of each field's type (``frozen_record``)."""
+    nodes, stage, _, score, group6, group3, group4, surv, outside = row
     warnings = list(input_warnings)
-    if out.size_outside_derivation[i]:
+    if outside:
         warnings.append(
             f"size_mm: {size_mm:g} mm is above {DERIVATION_MAX_SIZE_MM:g} mm, outside the "
             "operable cancers of the derivation cohorts; computed anyway"
         )
-    surv = float(out.surv10_pct[i])
-    lo, hi = SURVIVAL10_NPI_RANGE
-    decimals = _SURV_DECIMALS
     if surv != surv:
         surv10: float | None = None
-        note = f"not given: the curve was fitted for NPI {lo:g} to {hi:g} only"
+        note = _SURV_NOTES[0]
     else:
-        surv10 = round(surv, decimals)
-        note = "historical 10-year breast-cancer survival (Nottingham 1990-1999), not "\
-            "treatment-adjusted"
-    group6 = str(out.group6[i])
-    return NPIResult(
-        provenance=_PROVENANCE[count_micromets_as_positive],
-        score=float(out.score[i]),
-        node_stage=int(out.node_stage[i]),
-        group6=group6,
-        group6_label=_GROUP6_LABELS[group6],
-        group3=str(out.group3[i]),
-        group4=str(out.group4[i]),
-        surv10_pct=surv10,
-        surv10_note=note,
-        survival_provenance=_SURVIVAL_PROVENANCE,
-        counted_positive_nodes=int(out.counted_positive_nodes[i]),
-        count_micromets_as_positive=count_micromets_as_positive,
-        group_sources=dict(_GROUP_SOURCES),
-        warnings=tuple(warnings),
-    )
+        surv10 = round(surv, _SURV_DECIMALS)
+        note = _SURV_NOTES[1]
+    return frozen_record(NPIResult, {
+        "provenance": _PROVENANCE[count_micromets_as_positive], "score": score,
+        "node_stage": stage, "group6": group6, "group6_label": _GROUP6_LABELS[group6],
+        "group3": group3, "group4": group4, "surv10_pct": surv10, "surv10_note": note,
+        "survival_provenance": _SURVIVAL_PROVENANCE, "counted_positive_nodes": nodes,
+        "count_micromets_as_positive": count_micromets_as_positive,
+        "group_sources": dict(_GROUP_SOURCES), "warnings": tuple(warnings)})
+
+
+#: The note on the 10-year survival: why it is not given (outside the curve's range), or what
+#: it is.
+_SURV_NOTES = (
+    "not given: the curve was fitted for NPI {:g} to {:g} only".format(*SURVIVAL10_NPI_RANGE),
+    "historical 10-year breast-cancer survival (Nottingham 1990-1999), not treatment-adjusted")
