@@ -10,9 +10,7 @@ Words and pictures are added afterwards by ``axilla.assess.present``.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -39,7 +37,7 @@ from axilla.models.predict import CURRENT_VERSION, load_version
 from axilla.models.predict.results import PredictResult, ladder_and_added, results
 from axilla.recurrence import classify_recurrence, risk_factor_summary
 from axilla.staging import StagingResult, counts_columns, index_node_inputs, stage_many
-from axilla.typed import built
+from axilla.typed import CollectorHeld, built
 
 PREDICT_YEARS = tuple(range(1, 16))
 
@@ -124,27 +122,9 @@ def _needle_note(staging: StagingResult) -> list[str]:
             "(AJCC 8th; a node confirmed by needle biopsy alone is staged clinically)"]
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while one batch is built.
-
-    A batch allocates many small acyclic objects (results, sections); the collector, triggered
-    by allocation counts, rescanned them over and over: 20-35 % of the CPU of a batch of
-    100-1,000 cases. Reference counting still frees everything at once; the collector runs again
-    afterwards, so memory stays bounded by the batch.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute(cases: Sequence[Case], *, predict_version: str = CURRENT_VERSION) -> list[Figures]:
     """Figures for a batch of cases: staging, PREDICT, indices, recurrence, guidance; no text."""
-    with _no_cycle_collection():
+    with CollectorHeld():
         return _compute(cases, predict_version)
 
 
@@ -195,7 +175,7 @@ def _compute(cases: Sequence[Case], predict_version: str) -> list[Figures]:
 def assess_many(cases: Sequence[Case], *, predict_version: str = CURRENT_VERSION,
                 lang: str = "en") -> list[Assessment]:
     """Assess a batch of cases: ``compute`` over the batch, then ``present`` each."""
-    with _no_cycle_collection():
+    with CollectorHeld():
         figures = _compute(cases, predict_version)
         return [present(case, f, lang=lang) for case, f in zip(cases, figures, strict=True)]
 

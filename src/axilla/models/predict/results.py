@@ -31,6 +31,7 @@ from axilla.models.predict.typed import (
     record,
 )
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
+from axilla.typed import CollectorHeld
 
 REPORT_YEARS = (5, 10, 15)
 
@@ -295,7 +296,15 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
     Every figure is computed once for the whole batch, as whole arrays [patient, column,
     year]; each patient then takes its rows, so the cost grows linearly with the batch.
     ``added`` (the output of the inputs and columns :func:`every_treatment_on` gives, same
-    patients) fills each benefit's ``if_added_pp``."""
+    patients) fills each benefit's ``if_added_pp``. The cyclic collector is held off while the
+    records are built, so the cost a patient does not grow with the batch."""
+    with CollectorHeld():
+        return _results(out, years, added)
+
+
+def _results(out: PredictOutput, years: Sequence[int], added: PredictOutput | None
+             ) -> list[PredictResult]:
+    """``results``, with the collector held off by the caller."""
     v = out.version
     if v.logic["output"] not in ("benefit_matrix", "survival"):
         raise InputError([FieldProblem(
