@@ -59,6 +59,9 @@ class Tables:
     named: dict[int, tuple[str, ...]]
     #: per field with a default: (the default, its Assumption: a frozen record of the rule set)
     assumptions: dict[str, tuple[object, Assumption]]
+    #: (rule, missing fields) -> that rule's Undecided waiting on those fields: a frozen record
+    #: of the rule set (the rule's fields and the names), filled as pairs are met
+    waiting: dict[tuple[int, object], Undecided]
 
 
 def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
@@ -97,6 +100,7 @@ def build_tables(rules: RuleSet) -> Tables:
         assumptions={name: (value, Assumption(field=name, value=value,
                                               text=assumption_text(name, value)))
                      for name, value in rules.defaults},
+        waiting={},
     )
 
 
@@ -163,28 +167,39 @@ def _named(named: dict[int, tuple[str, ...]], mask: int, names: tuple[str, ...]
 def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
             ) -> tuple[Undecided, ...]:
     """The undecided rules in file order; ``asked(names)`` turns missing derived fields into
-    the base facts to ask for (``engine._base_facts``)."""
+    the base facts to ask for (``engine._base_facts``).
+
+    An Undecided is the rule's fields and the names it waits on, nothing else of the case:
+    each (rule, names) pair's record is built once a rule set and shared (frozen, like the
+    Assumption records), keyed by the missing mask where no derived field is missing, else
+    by the names asked for.
+    """
     undecided.sort()
-    names, templates, derived_mask, named = (
-        t.program.names, t.undecided, t.derived_mask, t.named)
-    new, set_dict, set_fields, set_extra, set_private = (  # locals in the loop
-        typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
+    derived_mask, waiting = t.derived_mask, t.waiting
     out = []
     for _, k, mask in undecided:
-        values, fields_set = templates[k]
-        values = values.copy()
-        held = named.get(mask)
+        key: tuple[int, object] = (k, mask)
+        if mask & derived_mask:
+            key = (k, tuple(sorted(asked(_names(t, mask)))))
+        held = waiting.get(key)
         if held is None:
-            held = _named(named, mask, names)
-        values["missing"] = (tuple(sorted(asked(held))) if mask & derived_mask
-                             else held)
-        obj = new(Undecided)  # ``_built``, inline (once a rule)
-        set_dict(obj, values)
-        set_fields(obj, set(fields_set))
-        set_extra(obj, None)
-        set_private(obj, None)
-        out.append(obj)
+            held = _waiting(t, k, key[1] if mask & derived_mask else _names(t, mask), key)
+        out.append(held)
     return tuple(out)
+
+
+def _names(t: Tables, mask: int) -> tuple[str, ...]:
+    held = t.named.get(mask)
+    return _named(t.named, mask, t.program.names) if held is None else held
+
+
+def _waiting(t: Tables, k: int, missing: Any, key: tuple[int, object]) -> Undecided:
+    """Rule ``k``'s Undecided waiting on ``missing``, kept in ``t.waiting`` (bounded)."""
+    values, fields_set = t.undecided[k]
+    record = _built(Undecided, {**values, "missing": missing}, fields_set)
+    if len(t.waiting) < _NAMED_LIMIT:
+        t.waiting[key] = record
+    return record
 
 
 _ASSUMPTION_SET = frozenset({"field", "value", "text"})
