@@ -133,8 +133,10 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
         held = named.get(mask)
         if held is None:  # the mask's names, in sorted order (a function of the rule set)
             held = _named(named, mask, names)
-        values["facts"] = {name: list(v) if isinstance(v := facts[name], tuple) else v
-                           for name in held}
+        values["facts"] = shown = {}  # a list for a tuple value (a list field's)
+        for name in held:  # a loop, not a comprehension: no function made a rule
+            v = facts[name]
+            shown[name] = list(v) if v.__class__ is tuple else v  # checked: exact tuples
         values["conditional_on"] = conditional
         rec = new(Recommendation)  # ``_built``, inline (once a rule)
         set_dict(rec, values)
