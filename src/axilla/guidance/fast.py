@@ -12,6 +12,7 @@ Source: axilla guidance specification section 0 (rule record); DESIGN.md (proven
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -119,7 +120,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
                     facts: Mapping[str, object]) -> tuple[Recommendation, ...]:
     """The fired rules' recommendations in display order, each with the caveats the fired
     caveat rules put on it (``annotations.add_caveats``)."""
-    fired.sort()
+    fired.sort(key=_RANK)  # ranks are unique: the order of sorting the tuples
     names, templates, caveats, covered_by = (
         t.program.names, t.recommendations, t.caveats, t.covered_by)
     covering = [(f[1], c) for f in fired if (c := caveats[f[1]]) is not None]
@@ -153,6 +154,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
     return tuple(out)
 
 
+_RANK = operator.itemgetter(0)
 _NAMED_LIMIT = 4096  # masks kept a rule set (each a subset of one rule's fields)
 
 
@@ -176,7 +178,7 @@ def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
     Assumption records), keyed by the missing mask where no derived field is missing, else
     by the names asked for.
     """
-    undecided.sort()
+    undecided.sort(key=_RANK)
     derived_mask, waiting = t.derived_mask, t.waiting
     out = []
     for _, k, mask in undecided:
