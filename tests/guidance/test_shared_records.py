@@ -77,3 +77,21 @@ def test_a_sequence_of_cases_each_as_reference_and_unchanged_by_later_ones(
             continue
     for facts, json in shown:  # the earlier results, evaluated again after the later cases
         assert evaluate(facts).model_dump_json() == json
+
+
+def test_a_copy_of_a_recommendation_leaves_the_shared_fields_set_of_the_others() -> None:
+    """Records of one rule share their fields set: a copy with an update (as
+    ``annotations.add_caveats`` makes) gets its own set, and the next case's records still
+    record exactly the fields the validated constructor sets."""
+    first = assert_same(dict(EXAMPLE_A))
+    rec = first.recommendations[0]
+    copied = rec.model_copy(update={"caveats": ()})
+    assert "caveats" in copied.model_fields_set
+    assert "caveats" not in rec.model_fields_set
+    again = assert_same(dict(EXAMPLE_A))
+    assert all("caveats" not in r.model_fields_set for r in again.recommendations)
+    pregnant = assert_same({**EXAMPLE_A, "pregnant": True})
+    with_caveats = [r for r in pregnant.recommendations if r.caveats]
+    assert with_caveats and all("caveats" in r.model_fields_set for r in with_caveats)
+    assert all("caveats" not in r.model_fields_set
+               for r in assert_same(dict(EXAMPLE_A)).recommendations)

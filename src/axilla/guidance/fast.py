@@ -48,8 +48,10 @@ class Tables:
     """What a rule set's results are built from, made once a rule set."""
 
     program: Program
-    #: per rule: Recommendation fields for each variant, then for no variant (index -1)
-    recommendations: tuple[tuple[tuple[dict[str, Any], frozenset[str]], ...], ...]
+    #: per rule: Recommendation fields for each variant, then for no variant (index -1), with
+    #: the fields set without caveats and with them (each set shared by the records of the
+    #: rule set, as their frozen field values are; nothing adds to a record's set once built)
+    recommendations: tuple[tuple[tuple[dict[str, Any], set[str], set[str]], ...], ...]
     undecided: tuple[tuple[dict[str, Any], frozenset[str]], ...]
     #: per rule: its Caveat (a frozen record, the same for every recommendation it covers)
     caveats: tuple[Caveat | None, ...]
@@ -68,14 +70,19 @@ class Tables:
 def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
     out = []
     for variant in (*rule.variants, None):
-        out.append(_template(Recommendation(
+        out.append(_sets(_template(Recommendation(
             id=rule.id, topic=rule.topic,
             strength=(variant.strength or rule.strength) if variant else rule.strength,
             source_kind=rule.source_kind, text=variant.text if variant else rule.text,
             cite=str(rule.citation), citation=rule.citation, facts={},
             variant=variant.name if variant else None, note=rule.note,
-            uncertain=rule.uncertain, also_fires=rule.also_fires, conditional_on=None)))
+            uncertain=rule.uncertain, also_fires=rule.also_fires, conditional_on=None))))
     return tuple(out)
+
+
+def _sets(template: tuple[dict[str, Any], frozenset[str]]
+          ) -> tuple[dict[str, Any], set[str], set[str]]:
+    return template[0], set(template[1]), {*template[1], "caveats"}
 
 
 def build_tables(rules: RuleSet) -> Tables:
@@ -129,7 +136,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
         typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
     out = []
     for _, k, mask, variant, conditional in fired:
-        values, fields_set = templates[k][variant]
+        values, fields_set, with_caveats = templates[k][variant]
         values = values.copy()
         held = named.get(mask)
         if held is None:  # the mask's names, in sorted order (a function of the rule set)
@@ -141,7 +148,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
         values["conditional_on"] = conditional
         rec = new(Recommendation)  # ``_built``, inline (once a rule)
         set_dict(rec, values)
-        set_fields(rec, set(fields_set))
+        set_fields(rec, fields_set)
         set_extra(rec, None)
         set_private(rec, None)
         if covering:  # the fired caveat rules covering this rule, in display order
@@ -149,7 +156,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
             found = tuple(cav for c, cav in covering if c in mine)
             if found:  # as ``annotations.add_caveats`` (model_copy with an update)
                 values["caveats"] = found
-                rec.model_fields_set.add("caveats")
+                set_fields(rec, with_caveats)
         out.append(rec)
     return tuple(out)
 
