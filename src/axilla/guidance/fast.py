@@ -62,9 +62,9 @@ class Tables:
     named: dict[int, tuple[str, ...]]
     #: per field with a default: (the default, its Assumption: a frozen record of the rule set)
     assumptions: dict[str, tuple[object, Assumption]]
-    #: (rule, missing fields) -> that rule's Undecided waiting on those fields: a frozen record
-    #: of the rule set (the rule's fields and the names), filled as pairs are met
-    waiting: dict[tuple[int, object], Undecided]
+    #: per rule: missing mask (or the names asked for) -> its Undecided waiting on those
+    #: fields: a frozen record of the rule set (the rule's fields and the names), filled as met
+    waiting: tuple[dict[object, Undecided], ...]
 
 
 def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
@@ -108,7 +108,7 @@ def build_tables(rules: RuleSet) -> Tables:
         assumptions={name: (value, Assumption(field=name, value=value,
                                               text=assumption_text(name, value)))
                      for name, value in rules.defaults},
-        waiting={},
+        waiting=tuple({} for _ in rules.rules),
     )
 
 
@@ -162,6 +162,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
 
 
 _RANK = operator.itemgetter(0)
+_WAITING_LIMIT = 256  # records kept a rule (each for a subset of its fields)
 _NAMED_LIMIT = 4096  # masks kept a rule set (each a subset of one rule's fields)
 
 
@@ -189,12 +190,12 @@ def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
     derived_mask, waiting = t.derived_mask, t.waiting
     out = []
     for _, k, mask in undecided:
-        key: tuple[int, object] = (k, mask)
+        key: object = mask  # an int; the names asked for (a tuple) where a derived one is
         if mask & derived_mask:
-            key = (k, tuple(sorted(asked(_names(t, mask)))))
-        held = waiting.get(key)
+            key = tuple(sorted(asked(_names(t, mask))))
+        held = waiting[k].get(key)
         if held is None:
-            held = _waiting(t, k, key[1] if mask & derived_mask else _names(t, mask), key)
+            held = _waiting(t, k, key if mask & derived_mask else _names(t, mask), key)
         out.append(held)
     return tuple(out)
 
@@ -204,12 +205,12 @@ def _names(t: Tables, mask: int) -> tuple[str, ...]:
     return _named(t.named, mask, t.program.names) if held is None else held
 
 
-def _waiting(t: Tables, k: int, missing: Any, key: tuple[int, object]) -> Undecided:
+def _waiting(t: Tables, k: int, missing: Any, key: object) -> Undecided:
     """Rule ``k``'s Undecided waiting on ``missing``, kept in ``t.waiting`` (bounded)."""
     values, fields_set = t.undecided[k]
     record = _built(Undecided, {**values, "missing": missing}, fields_set)
-    if len(t.waiting) < _NAMED_LIMIT:
-        t.waiting[key] = record
+    if len(t.waiting[k]) < _WAITING_LIMIT:
+        t.waiting[k][key] = record
     return record
 
 
