@@ -197,6 +197,37 @@ def _plain_strengths(lang: str) -> dict[str, Text]:
     return {strength: explain_recommendation_strength(strength, lang) for strength in STRENGTHS}
 
 
+#: The words of a fired rule: its topic, the clinician's line, the patient's sentence on its
+#: strength, and glossary terms.
+_RuleText = tuple[str, str, str, tuple[str, ...]]
+#: At most this many rule texts are kept a language (a rule set has some hundred rules, each
+#: with a few variants); beyond it texts are still told, just not kept.
+_RULE_TEXTS_MAX = 4096
+
+
+@cache
+def _rule_texts(lang: str) -> dict[tuple[str, str, str, str, str], _RuleText]:
+    """The words of each fired rule in ``lang``, keyed by the rule set's own fields of the
+    recommendation (id, topic, strength, text, citation): filled as rules are first met, so
+    a rule's words are written once a language, not once a case."""
+    return {}
+
+
+def _rule_text(said: dict[tuple[str, str, str, str, str], _RuleText],
+               key: tuple[str, str, str, str, str], lang: str) -> _RuleText:
+    """The words of a fired rule from its fields ``key`` (kept in ``said`` while it has room):
+    "guidance:<topic>", "<id> (<strength>): <text> [<citation>]", and the strength in plain
+    words (``explain_recommendation_strength``)."""
+    rule_id, topic, strength, text, cite = key
+    plain = _plain_strengths(lang).get(strength) or explain_recommendation_strength(strength,
+                                                                                   lang)
+    told = (f"guidance:{topic}", f"{rule_id} ({strength}): {text} [{cite}]", plain.patient,
+            plain.terms)
+    if len(said) < _RULE_TEXTS_MAX:
+        said[key] = told
+    return told
+
+
 def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
     """Every result of the figures in a clinician's line and a patient's sentence."""
     out: list[Explanation] = []
@@ -238,16 +269,16 @@ def explanations(case: Case, f: Figures, lang: str = "en") -> list[Explanation]:
         add("recurrence", explain_recurrence_class(
             event.event_class, event.local_subclass, confirmed=event.confirmed,
             isolated=event.isolated, lang=lang))
-    strengths = _plain_strengths(lang)
+    said = _rule_texts(lang)
     new, set_dict, set_fields_set, set_extra, set_private = (
         typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
     for rec in f.guidance.recommendations:  # ``built(Explanation, ...)``, inline (~30 a case)
-        strength = rec.strength
-        plain = strengths.get(strength) or explain_recommendation_strength(strength, lang)
+        d = rec.__dict__
+        key = (d["id"], d["topic"], d["strength"], d["text"], d["cite"])
+        topic, clinician, patient, terms = said.get(key) or _rule_text(said, key, lang)
         e = new(Explanation)
-        set_dict(e, {"topic": f"guidance:{rec.topic}",
-                     "clinician": f"{rec.id} ({strength}): {rec.text} [{rec.cite}]",
-                     "patient": plain.patient, "glossary_terms": list(plain.terms)})
+        set_dict(e, {"topic": topic, "clinician": clinician, "patient": patient,
+                     "glossary_terms": list(terms)})
         set_fields_set(e, set(_ALL_EXPLANATION))
         set_extra(e, None)
         set_private(e, None)
