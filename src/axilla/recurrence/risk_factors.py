@@ -385,8 +385,7 @@ def risk_factor_summary(
                     continue
                 text = shown[f] = f"{f}={v}"
             value = text if value is None else f"{value}, {text}"
-        # ``RiskFactor(**fixed, value=..., present=...)`` from already-typed values, without
-        # the frozen dataclass's ``object.__setattr__`` per field
+        # ``RiskFactor(**fixed, value=..., present=...)`` without a setattr per field
         out = new(RiskFactor)
         held = out.__dict__
         held.update(fixed)
