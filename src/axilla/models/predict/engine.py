@@ -13,7 +13,7 @@ import functools
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,7 +21,10 @@ from axilla.case.predict import predict_input_names, validate_predict_columns
 from axilla.errors import FieldProblem, InputError
 from axilla.models.predict import equations as eq
 from axilla.models.predict import kernel as k
+from axilla.models.predict.output import PredictOutput, output, required
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
+
+__all__ = ["PredictOutput", "compute", "output", "prepare_inputs", "required"]
 
 N_YEARS = eq.N_YEARS
 CONDITIONAL_FROM = k.CONDITIONAL_FROM
@@ -29,55 +32,6 @@ DEFAULT_CHUNK = 16_384  # patients at most in one chunk
 CORES = os.cpu_count() or 1  # read once: os.cpu_count() reads /sys on every call
 THREADS_FROM = 2_048  # patients: below this a thread pool costs more than it saves
 CHUNK_CELLS = 1 << 17  # year x column cells of one array in a chunk (stays in the caches)
-
-
-@dataclass(frozen=True)
-class PredictOutput:
-    """Cumulative mortality by treatment column and year for a batch of patients.
-
-    Arrays are [patient, column, year] for the ``years`` kept. ``all_cause`` is the source's
-    m.cum.all = 1 - S_oth * S_br; it equals pred.cum.all (= pred.cum.br + pred.cum.oth) up to
-    floating-point rounding (spec sec. 1.3), so overall survival never depends on whether the
-    breast/other split was asked for. ``breast`` and ``other`` are pred.cum.br and pred.cum.oth
-    (None when computed with ``split=False``). Version-specific extras are None where the
-    version does not define them.
-    """
-
-    version: PredictVersion
-    columns: tuple[str, ...]
-    years: tuple[int, ...]
-    pi: np.ndarray  # [patient, year]: breast-cancer prognostic index
-    mi: np.ndarray  # [patient]: other-cause prognostic index
-    all_cause: np.ndarray
-    breast: np.ndarray | None = None
-    other: np.ndarray | None = None
-    conditional_columns: tuple[str, ...] = ()
-    conditional_years: tuple[int, ...] = ()
-    conditional_all: np.ndarray | None = None  # [patient, column, year 6..15], alive at 5 y
-    relapse_or_death: np.ndarray | None = None  # v2.2 DFS: cumulative relapse-or-death risk
-    extended_benefit_from_diagnosis: np.ndarray | None = None  # v2.2 h10, delay 0, pp
-    extended_benefit_from_year5: np.ndarray | None = None  # v2.2 h10, delay 5, pp, years 6..15
-    warnings: Mapping[str, np.ndarray] = field(default_factory=dict)  # message -> rows
-    inputs: Mapping[str, np.ndarray] = field(default_factory=dict)  # as coded, before substitution
-
-    @property
-    def n(self) -> int:
-        return int(self.mi.shape[0])
-
-    def col(self, name: str) -> int:
-        return self.columns.index(name)
-
-    def year(self, t: int) -> int:
-        return self.years.index(t)
-
-    def overall_survival(self, column: str) -> np.ndarray:
-        """Overall survival, percent, [patient, year]."""
-        return 100.0 * (1.0 - self.all_cause[:, self.col(column), :])
-
-    def benefit_vs(self, column: str, baseline: str) -> np.ndarray:
-        """Cumulative survival benefit of ``column`` over ``baseline``, percentage points."""
-        d = self.all_cause
-        return 100.0 * (d[:, self.col(baseline), :] - d[:, self.col(column), :])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,13 +156,6 @@ def _layout(
     )
 
 
-def required(a: np.ndarray | None, what: str) -> np.ndarray:
-    """An optional output array that this version and request must have produced."""
-    if a is None:
-        raise AssertionError(f"PREDICT output {what!r} was not computed for this request")
-    return a
-
-
 @dataclass
 class _Results:
     """Where a chunk writes: arrays [year, column, patient] of the whole batch."""
@@ -303,7 +250,7 @@ def _compute_small(v: PredictVersion, lay: _Layout, x: Mapping[str, np.ndarray],
         pair = k.split_mortality(f_all, s_br, s_oth[:, plan.key_of_column])
         breast, other = (a[lay.kept_rows].transpose(2, 1, 0) for a in pair)
     pi = plan.her2[p.group] + p.pi_fixed[:, None]  # [patient, year]
-    return PredictOutput(
+    return output(
         version=v, columns=plan.columns, years=lay.kept_years,
         pi=pi if len(lay.kept_years) == N_YEARS else pi[:, lay.keep],
         mi=p.mi + p.harm[0] + p.harm[1] if shared else p.mi,

@@ -80,6 +80,12 @@ class BenefitRanges:
         return {"benefit_low_pp": dict(zip(self.years, low, strict=True)),
                 "benefit_high_pp": dict(zip(self.years, high, strict=True))}
 
+    def pair(self, i: int, a: str, b: str, chosen: bool
+             ) -> tuple[dict[int, float] | None, dict[int, float] | None]:
+        """The two values of :meth:`fields`, low then high."""
+        found = self.fields(i, a, b, chosen)
+        return found["benefit_low_pp"], found["benefit_high_pp"]
+
 
 def benefit_ranges(out: PredictOutput, years: Sequence[int] | None = None
                    ) -> BenefitRanges | None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from axilla.case.predict import PredictInputs, predict_warnings
 from axilla.errors import FieldProblem, InputError
-from axilla.models.predict.engine import PredictOutput, compute, required
+from axilla.models.predict.engine import PredictOutput, compute, output, required
 from axilla.models.predict.ranges import benefit_ranges
 from axilla.models.predict.tables import r_round
 from axilla.models.predict.typed import (
@@ -25,14 +25,15 @@ from axilla.models.predict.typed import (
     PredictResult,
     SurvivalByTreatment,
     TreatmentBenefit,
+    kept_years,
     per_year_dict,
+    positions,
+    record,
 )
 from axilla.models.predict.versions import CURRENT_VERSION, PredictVersion, load_version
-from axilla.typed import built
 
 REPORT_YEARS = (5, 10, 15)
 
-_NO_RANGE = {"benefit_low_pp": None, "benefit_high_pp": None}
 _INPUT_NAMES = ("age", "screen", "size", "grade", "nodes", "er", "her2", "ki67", "pr",
                 "generation", "horm", "traz", "bis", "radio", "heart_gy", "smoker")
 
@@ -172,33 +173,33 @@ def _layout(v: PredictVersion) -> _Layout:
     )
 
 
+#: The fields of an output that are arrays by patient first (None where not computed).
+_BY_PATIENT = ("pi", "mi", "all_cause", "breast", "other", "conditional_all",
+               "relapse_or_death", "extended_benefit_from_diagnosis",
+               "extended_benefit_from_year5")
+
+
 def _patient_rows(out: PredictOutput, rows: slice,
                   warnings: Mapping[str, np.ndarray] | None = None,
                   inputs: Mapping[str, np.ndarray] | None = None) -> PredictOutput:
     """The output of the patients ``rows`` (a contiguous run) of a batch, as views; warnings
     are renumbered to the run (or are ``warnings``, already those of the run; ``inputs``, if
     given, are the run's rows of ``out.inputs``)."""
-    start, stop, _ = rows.indices(out.n)
-
-    def part(a: np.ndarray | None) -> np.ndarray | None:
-        return None if a is None else a[rows]
-
     if warnings is None:
+        start, stop, _ = rows.indices(out.n)
         warnings = {}
         for message, found in out.warnings.items():
             found = found[(found >= start) & (found < stop)] - start
             if found.size:
                 warnings[message] = found
-    return PredictOutput(
-        version=out.version, columns=out.columns, years=out.years, pi=out.pi[rows],
-        mi=out.mi[rows], all_cause=out.all_cause[rows], breast=part(out.breast),
-        other=part(out.other), conditional_columns=out.conditional_columns,
-        conditional_years=out.conditional_years, conditional_all=part(out.conditional_all),
-        relapse_or_death=part(out.relapse_or_death),
-        extended_benefit_from_diagnosis=part(out.extended_benefit_from_diagnosis),
-        extended_benefit_from_year5=part(out.extended_benefit_from_year5),
+    fields = out.__dict__
+    part = {k: a if a is None else a[rows] for k in _BY_PATIENT for a in (fields[k],)}
+    return output(
+        version=out.version, columns=out.columns, years=out.years,
+        conditional_columns=out.conditional_columns, conditional_years=out.conditional_years,
         warnings=warnings,
-        inputs={k: c[rows] for k, c in out.inputs.items()} if inputs is None else inputs)
+        inputs={k: c[rows] for k, c in out.inputs.items()} if inputs is None else inputs,
+        **part)
 
 
 #: Patients up to which the ladder and the every-treatment-on inputs run as one batch of
@@ -231,15 +232,16 @@ def ladder_and_added(v: PredictVersion, x: Mapping[str, np.ndarray], *, validate
     warnings = None if validate else predict_warnings(coded, uses_v3_inputs=v.uses_v3_inputs)
     if one_run and columns_on:
         both = np.concatenate([given, given], axis=1)  # [input, patient]: x, then x all on
-        _switch_on(dict(zip(names, both[:, n:], strict=True)))
+        on = dict(zip(names, both[:, n:], strict=True))
+        _switch_on(on)
         run = compute(dict(zip(names, both, strict=True)), v,
                       columns=_union(v, tuple(columns_on)), validate=validate,
                       conditional=False)
         if validate:
             return _patient_rows(run, slice(0, n)), _patient_rows(run, slice(n, 2 * n))
-        # unchecked inputs are coded as given: each half's are the rows of its half of ``both``
-        halves = [dict(zip(names, half, strict=True)) for half in (both[:, :n], both[:, n:])]
-        halves = [{k: half[k] for k in run.inputs} for half in halves]
+        # unchecked inputs are coded as given: each half's are its rows of ``both`` (the
+        # first half's equal to those of ``given``, of which ``both`` starts with a copy)
+        halves = [{k: half[k] for k in run.inputs} for half in (coded, on)]
         return (_patient_rows(run, slice(0, n), warnings, halves[0]),
                 _patient_rows(run, slice(n, 2 * n), {}, halves[1]))
     out = compute(coded, v, columns=_layout(v).columns, validate=validate, conditional=False)
@@ -270,20 +272,18 @@ def _addable(v: PredictVersion, plan_inputs: tuple[float, ...], er: float, her2:
     return tuple(found)
 
 
-def _if_added(v: PredictVersion, added: PredictOutput, at: Sequence[int] | slice,
-              per_year: Callable[..., dict[int, float]], x: Mapping[str, float], i: int
-              ) -> dict[str, dict[int, float] | None]:
-    """Gain of adding each treatment to patient ``i``'s chosen plan, or None (each figure
-    100 x (a - b) of two float64 values, the same operations NumPy does element by element)."""
+def _if_added(v: PredictVersion, dead: np.ndarray, col: Callable[[str], int],
+              at: np.ndarray | slice, per_year: Callable[..., dict[int, float]],
+              x: Mapping[str, float]) -> dict[str, dict[int, float] | None]:
+    """Gain of adding each treatment to a patient's chosen plan, or None, from ``dead`` (the
+    patient's all-cause mortality [column, year] of the added run; each figure 100 x (a - b)
+    of two float64 values, the same operations NumPy does element by element)."""
     out: dict[str, dict[int, float] | None] = {}
-    dead: list[list[float]] | None = None
     for letter, pair in _addable(v, tuple(x[k] for k in _PLAN_INPUTS), x["er"], x["her2"]):
         if pair is None:
             out[letter] = None
             continue
-        if dead is None:
-            dead = added.all_cause[i][:, at].tolist()  # [column, year kept]
-        a, b = dead[added.col(pair[0])], dead[added.col(pair[1])]
+        a, b = dead[col(pair[0])][at].tolist(), dead[col(pair[1])][at].tolist()
         out[letter] = per_year(*[100.0 * (p - q) for p, q in zip(a, b, strict=True)])
     return out
 
@@ -301,29 +301,25 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
         raise InputError([FieldProblem(
             "version", v.id, "gives no survival by treatment; use compute() and flat_columns()")])
     lay = _layout(v)
-    years = [t for t in years if t in out.years]
-    at = [out.years.index(t) for t in years]
+    years_of = kept_years(out.years, tuple(years))
+    at = positions(out.years, years_of)
     warn: dict[int, list[str]] = {}
     for message, rows in out.warnings.items():
-        for i in rows:
-            warn.setdefault(int(i), []).append(message)
+        for i in rows.tolist():
+            warn.setdefault(i, []).append(message)
     provenance = lay.provenance
     names = [k for k in _INPUT_NAMES if k in out.inputs]
     inputs = np.array([out.inputs[k] for k in names], dtype=float).reshape(
         len(names), out.n).T.tolist()  # [patient][input]
-    years_of = tuple(years)
-    at_added: list[int] | slice = (
-        [added.years.index(t) for t in years] if added is not None else [])
-    if added is not None and at_added == list(range(len(added.years))):
-        at_added = slice(None)
-    cidx: list[int] | slice = [out.col(c) for c in lay.columns]
-    if out.columns[:len(lay.columns)] == lay.columns:  # the ladder leads: views, no copies
-        cidx = slice(0, len(lay.columns))
-    every_year = at == list(range(len(out.years)))
+    at_added: np.ndarray | slice = (positions(added.years, years_of) if added is not None
+                                    else slice(0))
+    J = len(lay.columns)
+    cidx: list[int] | slice = (slice(0, J) if out.columns[:J] == lay.columns  # views
+                               else [out.col(c) for c in lay.columns])
 
     def pick(a: np.ndarray) -> np.ndarray:  # [patient, ladder column, year kept]
         a = a[:, cidx]
-        return a if every_year else a[:, :, at]
+        return a if isinstance(at, slice) else a[:, :, at]
 
     # every figure of a patient as one row a year: [OS, breast, other] by column (percent),
     # then the gain of each ladder step and its display rounding (pp)
@@ -335,40 +331,41 @@ def results(out: PredictOutput, years: Sequence[int] = REPORT_YEARS,
                               pick(required(out.other, "other"))], axis=1)
     rows_of = np.concatenate([np.multiply(figures, 100.0, out=figures), gains,
                               r_round(gains, 1)], axis=1).tolist()
-    J = len(lay.columns)
     per_year = per_year_dict(years_of)
     bounds = benefit_ranges(out, years_of)
+    by_name = {ladder[0]: ladder for ladder in lay.ladder_steps}
+    standard, extended = by_name["standard"], [by_name[k] for k in ("extended",) if k in by_name]
     found = []
     for i in range(out.n):
         x = dict(zip(names, inputs[i], strict=True))
-        if_added = (_if_added(v, added, at_added, per_year, x, i)
-                    if added is not None else {})
+        if_added = ({} if added is None else
+                    _if_added(v, added.all_cause[i], added.col, at_added, per_year, x))
         d = [per_year(*r) for r in rows_of[i]]
         # each column's row once (a column on two ladders is the same row on both)
-        row = {c: built(SurvivalByTreatment, {
+        row = {c: record(SurvivalByTreatment, {
             "column": c, "treatments": list(lay.treatments[c]), "overall_survival_pct": d[j],
             "breast_cancer_mortality_pct": d[J + j], "other_cause_mortality_pct": d[2 * J + j]})
             for j, c in enumerate(lay.columns)}
         bens = []
         for k, (treatment, letter, a, b) in enumerate(lay.steps):
             chosen = letter == "all chosen" or _chosen(letter, x)
-            bens.append(built(TreatmentBenefit, {
+            low, high = (None, None) if bounds is None else bounds.pair(
+                i, a, b, letter != "all chosen" and chosen)
+            bens.append(record(TreatmentBenefit, {
                 "treatment": treatment, "letter": letter, "from_column": a, "to_column": b,
                 "chosen": chosen, "benefit_pp": d[3 * J + k], "displayed_pp": d[3 * J + P + k],
-                "if_added_pp": if_added.get(letter),
-                **(bounds.fields(i, a, b, letter != "all chosen" and chosen)
-                   if bounds is not None else _NO_RANGE)}))
-        ladders = {ladder: ([row[c] for c in columns_of[1:]], bens[lo:hi - 1], bens[hi - 1])
-                   for ladder, columns_of, lo, hi in lay.ladder_steps}
-        steps, benefits, total = ladders["standard"]
-        ext = ladders.get("extended")
-        found.append(built(PredictResult, {
-            "model": provenance, "years": list(years), "inputs": x,
-            "surgery_only": row[v.ladders["standard"][0]], "steps": steps,
-            "benefits": benefits, "total_benefit": total,
-            "extended_steps": ext[0] if ext else None,
-            "extended_benefits": ext[1] if ext else None,
-            "extended_total_benefit": ext[2] if ext else None,
+                "if_added_pp": if_added.get(letter), "benefit_low_pp": low,
+                "benefit_high_pp": high}))
+        _, columns_of, lo, hi = standard
+        ext = [([row[c] for c in e_columns[1:]], bens[e_lo:e_hi - 1], bens[e_hi - 1])
+               for _, e_columns, e_lo, e_hi in extended]
+        found.append(record(PredictResult, {
+            "model": provenance, "years": list(years_of), "inputs": x,
+            "surgery_only": row[columns_of[0]], "steps": [row[c] for c in columns_of[1:]],
+            "benefits": bens[lo:hi - 1], "total_benefit": bens[hi - 1],
+            "extended_steps": ext[0][0] if ext else None,
+            "extended_benefits": ext[0][1] if ext else None,
+            "extended_total_benefit": ext[0][2] if ext else None,
             "warnings": warn.get(i, []),
         }))
     return found

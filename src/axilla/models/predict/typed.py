@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from axilla.models.predict.versions import PredictVersion
+from axilla.typed import new, set_dict, set_extra, set_fields_set, set_private
+
+M = TypeVar("M", bound=BaseModel)
 
 #: What each treatment letter of a column name stands for.
 TREATMENT_NAMES = {
@@ -113,3 +118,37 @@ def per_year_dict(years: tuple[int, ...]) -> Callable[..., dict[int, float]]:
     names = [f"v{j}" for j in range(len(years))]
     pairs = ", ".join(f"{int(t)}: {name}" for t, name in zip(years, names, strict=True))
     return eval(f"lambda {', '.join(names)}: {{{pairs}}}")  # whole numbers and names only
+
+
+@functools.lru_cache(maxsize=256)
+def positions(have: tuple[int, ...], want: tuple[int, ...]) -> np.ndarray | slice:
+    """Where each of ``want`` is in ``have``, as an index (read-only: it is shared), or a
+    slice when that is all of ``have`` in order (a view, no copy)."""
+    at = [have.index(t) for t in want]
+    if at == list(range(len(have))):
+        return slice(None)
+    found = np.array(at, dtype=np.intp)
+    found.flags.writeable = False
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def kept_years(have: tuple[int, ...], years: tuple[int, ...]) -> tuple[int, ...]:
+    """The ``years`` asked for that a run kept, in the order asked."""
+    return tuple(int(t) for t in years if t in have)
+
+
+_FIELDS: dict[type[BaseModel], frozenset[str]] = {
+    cls: frozenset(cls.model_fields)
+    for cls in (SurvivalByTreatment, TreatmentBenefit, PredictResult)}
+
+
+def record(cls: type[M], values: dict[str, object]) -> M:
+    """:func:`axilla.typed.built` of ``values``, which give every field of ``cls``: the
+    set of fields set is copied from one made once per class."""
+    obj = new(cls)
+    set_dict(obj, values)
+    set_fields_set(obj, set(_FIELDS[cls]))
+    set_extra(obj, None)
+    set_private(obj, None)
+    return obj
