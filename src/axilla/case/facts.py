@@ -183,6 +183,26 @@ def _packaged_fields() -> dict[str, FieldSpec]:
     return parse_fields(yaml.safe_load(text))
 
 
+_SHORTCUT_CLASSES = {"bool": bool, "enum": str, "int": int, "float": float}
+_SHORTCUTS: dict[int, tuple[Mapping[str, FieldSpec], tuple[dict, dict, dict]]] = {}
+
+
+def _shortcuts(fields: Mapping[str, FieldSpec]
+               ) -> tuple[dict[str, type], dict[str, frozenset[str]], dict[str, tuple]]:
+    """Of a field table, made once: the exact class a field's value is kept as given with (bool
+    fields: bool, enum: str, int: int, float: float), the enum codes and the numeric bounds."""
+    held = _SHORTCUTS.get(id(fields))
+    if held is None or held[0] is not fields:
+        if len(_SHORTCUTS) >= 64:  # field tables made for tests: keep the table small
+            _SHORTCUTS.clear()
+        held = _SHORTCUTS[id(fields)] = (fields, (
+            {n: _SHORTCUT_CLASSES[f.type] for n, f in fields.items()
+             if f.type in _SHORTCUT_CLASSES},
+            {n: f.codes for n, f in fields.items() if f.type == "enum"},
+            {n: f.bounds for n, f in fields.items() if f.numeric}))
+    return held[1]
+
+
 def validate_facts(
     facts: Mapping[str, Any], fields: Mapping[str, FieldSpec] | None = None
 ) -> dict[str, object]:
@@ -197,7 +217,17 @@ def validate_facts(
         raise InputError([FieldProblem("facts", type(facts).__name__, "must be a mapping")])
     problems: list[FieldProblem] = []
     clean: dict[str, object] = {}
+    exact, codes, bounds = _shortcuts(fields)
     for name, value in facts.items():
+        cls = value.__class__
+        # the value as the rules read it (``normalised``), settled without the general path:
+        # a bool, an enum code, an in-range int or finite float kept as it is
+        if name.__class__ is str and exact.get(name) is cls and (
+                cls is bool or (value in codes[name] if cls is str else (
+                    bounds[name][0] <= value <= bounds[name][1]
+                    and (cls is int or math.isfinite(value))))):
+            clean[name] = value
+            continue
         spec = fields.get(name) if isinstance(name, str) else None
         if spec is None:
             near = difflib.get_close_matches(str(name), list(fields), n=1)
@@ -207,18 +237,6 @@ def validate_facts(
             continue
         if value is None:  # null = not known
             continue
-        kind, cls = spec.type, value.__class__
-        if (cls is bool and kind == "bool") or (
-                cls is str and kind == "enum" and value in spec.codes):
-            # the value as the rules read it (``normalised``): settled without the general path
-            clean[name] = value
-            continue
-        if (cls is int and kind == "int") or (
-                cls is float and kind == "float" and math.isfinite(value)):
-            low, high = spec.bounds
-            if low <= value <= high:  # in range: kept as it is
-                clean[name] = value
-                continue
         normalised = spec.normalised(value)
         if normalised is INVALID:
             problems.append(FieldProblem(name, value, spec.refusal()))

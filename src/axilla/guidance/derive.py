@@ -16,10 +16,14 @@ NODE_NEGATIVE_PN = frozenset({"pN0", "pN0(i+)", "pN0(mol+)"})
 
 
 def _all(*terms: bool | None) -> bool | None:
-    """Kleene conjunction."""
-    if any(t is False for t in terms):
-        return False
-    return None if any(t is None for t in terms) else True
+    """Kleene conjunction (a plain loop: no generator made a call)."""
+    unknown = False
+    for t in terms:
+        if t is False:
+            return False
+        if t is None:
+            unknown = True
+    return None if unknown else True
 
 
 def _number(facts: Facts, name: str) -> float | None:
@@ -34,7 +38,8 @@ def _is(facts: Facts, name: str, value: object) -> bool | None:
 
 def triple_negative(facts: Facts) -> bool | None:
     """ER-negative, PR-negative and HER2-negative (spec 0.2)."""
-    return _all(*(_is(facts, f, "negative") for f in ("er_status", "pr_status", "her2_status")))
+    return _all(_is(facts, "er_status", "negative"), _is(facts, "pr_status", "negative"),
+                _is(facts, "her2_status", "negative"))
 
 
 def node_positive_macro(facts: Facts) -> bool | None:

@@ -100,9 +100,12 @@ def evaluate(
     full, derived, disagreements = derive.complete(
         {k: v for k, v in clean.items() if k not in unknown} if unknown else clean,
         derived_fields)
-    defaulted = {name: clean[name] for name in taken if name not in derived}
-    conflicts = (*(_contradiction(c) for c in contradicted),
-                 *(_conflict(d) for d in disagreements))
+    defaulted = {}
+    for name in taken:  # a loop, not a comprehension (no function made a case)
+        if name not in derived:
+            defaulted[name] = clean[name]
+    conflicts = (*map(_contradiction, contradicted), *map(_conflict, disagreements)
+                 ) if contradicted or disagreements else ()
     if compiled:
         t = fast.tables(rules)
         fired_at, undecided_at = t.program.run(full, values)

@@ -12,6 +12,7 @@ Source: axilla guidance specification section 0 (rule record); DESIGN.md (proven
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,8 +48,10 @@ class Tables:
     """What a rule set's results are built from, made once a rule set."""
 
     program: Program
-    #: per rule: Recommendation fields for each variant, then for no variant (index -1)
-    recommendations: tuple[tuple[tuple[dict[str, Any], frozenset[str]], ...], ...]
+    #: per rule: Recommendation fields for each variant, then for no variant (index -1), with
+    #: the fields set without caveats and with them (each set shared by the records of the
+    #: rule set, as their frozen field values are; nothing adds to a record's set once built)
+    recommendations: tuple[tuple[tuple[dict[str, Any], set[str], set[str]], ...], ...]
     undecided: tuple[tuple[dict[str, Any], frozenset[str]], ...]
     #: per rule: its Caveat (a frozen record, the same for every recommendation it covers)
     caveats: tuple[Caveat | None, ...]
@@ -59,19 +62,27 @@ class Tables:
     named: dict[int, tuple[str, ...]]
     #: per field with a default: (the default, its Assumption: a frozen record of the rule set)
     assumptions: dict[str, tuple[object, Assumption]]
+    #: per rule: missing mask (or the names asked for) -> its Undecided waiting on those
+    #: fields: a frozen record of the rule set (the rule's fields and the names), filled as met
+    waiting: tuple[dict[object, Undecided], ...]
 
 
 def _recommendation_templates(rules: RuleSet, rule: Any) -> tuple:
     out = []
     for variant in (*rule.variants, None):
-        out.append(_template(Recommendation(
+        out.append(_sets(_template(Recommendation(
             id=rule.id, topic=rule.topic,
             strength=(variant.strength or rule.strength) if variant else rule.strength,
             source_kind=rule.source_kind, text=variant.text if variant else rule.text,
             cite=str(rule.citation), citation=rule.citation, facts={},
             variant=variant.name if variant else None, note=rule.note,
-            uncertain=rule.uncertain, also_fires=rule.also_fires, conditional_on=None)))
+            uncertain=rule.uncertain, also_fires=rule.also_fires, conditional_on=None))))
     return tuple(out)
+
+
+def _sets(template: tuple[dict[str, Any], frozenset[str]]
+          ) -> tuple[dict[str, Any], set[str], set[str]]:
+    return template[0], set(template[1]), {*template[1], "caveats"}
 
 
 def build_tables(rules: RuleSet) -> Tables:
@@ -97,6 +108,7 @@ def build_tables(rules: RuleSet) -> Tables:
         assumptions={name: (value, Assumption(field=name, value=value,
                                               text=assumption_text(name, value)))
                      for name, value in rules.defaults},
+        waiting=tuple({} for _ in rules.rules),
     )
 
 
@@ -115,7 +127,7 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
                     facts: Mapping[str, object]) -> tuple[Recommendation, ...]:
     """The fired rules' recommendations in display order, each with the caveats the fired
     caveat rules put on it (``annotations.add_caveats``)."""
-    fired.sort()
+    fired.sort(key=_RANK)  # ranks are unique: the order of sorting the tuples
     names, templates, caveats, covered_by = (
         t.program.names, t.recommendations, t.caveats, t.covered_by)
     covering = [(f[1], c) for f in fired if (c := caveats[f[1]]) is not None]
@@ -124,17 +136,19 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
         typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
     out = []
     for _, k, mask, variant, conditional in fired:
-        values, fields_set = templates[k][variant]
+        values, fields_set, with_caveats = templates[k][variant]
         values = values.copy()
         held = named.get(mask)
         if held is None:  # the mask's names, in sorted order (a function of the rule set)
             held = _named(named, mask, names)
-        values["facts"] = {name: list(v) if isinstance(v := facts[name], tuple) else v
-                           for name in held}
+        values["facts"] = shown = {}  # a list for a tuple value (a list field's)
+        for name in held:  # a loop, not a comprehension: no function made a rule
+            v = facts[name]
+            shown[name] = list(v) if v.__class__ is tuple else v  # checked: exact tuples
         values["conditional_on"] = conditional
         rec = new(Recommendation)  # ``_built``, inline (once a rule)
         set_dict(rec, values)
-        set_fields(rec, set(fields_set))
+        set_fields(rec, fields_set)
         set_extra(rec, None)
         set_private(rec, None)
         if covering:  # the fired caveat rules covering this rule, in display order
@@ -142,11 +156,13 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
             found = tuple(cav for c, cav in covering if c in mine)
             if found:  # as ``annotations.add_caveats`` (model_copy with an update)
                 values["caveats"] = found
-                rec.model_fields_set.add("caveats")
+                set_fields(rec, with_caveats)
         out.append(rec)
     return tuple(out)
 
 
+_RANK = operator.itemgetter(0)
+_WAITING_LIMIT = 256  # records kept a rule (each for a subset of its fields)
 _NAMED_LIMIT = 4096  # masks kept a rule set (each a subset of one rule's fields)
 
 
@@ -163,28 +179,39 @@ def _named(named: dict[int, tuple[str, ...]], mask: int, names: tuple[str, ...]
 def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
             ) -> tuple[Undecided, ...]:
     """The undecided rules in file order; ``asked(names)`` turns missing derived fields into
-    the base facts to ask for (``engine._base_facts``)."""
-    undecided.sort()
-    names, templates, derived_mask, named = (
-        t.program.names, t.undecided, t.derived_mask, t.named)
-    new, set_dict, set_fields, set_extra, set_private = (  # locals in the loop
-        typed.new, typed.set_dict, typed.set_fields_set, typed.set_extra, typed.set_private)
+    the base facts to ask for (``engine._base_facts``).
+
+    An Undecided is the rule's fields and the names it waits on, nothing else of the case:
+    each (rule, names) pair's record is built once a rule set and shared (frozen, like the
+    Assumption records), keyed by the missing mask where no derived field is missing, else
+    by the names asked for.
+    """
+    undecided.sort(key=_RANK)
+    derived_mask, waiting = t.derived_mask, t.waiting
     out = []
     for _, k, mask in undecided:
-        values, fields_set = templates[k]
-        values = values.copy()
-        held = named.get(mask)
+        key: object = mask  # an int; the names asked for (a tuple) where a derived one is
+        if mask & derived_mask:
+            key = tuple(sorted(asked(_names(t, mask))))
+        held = waiting[k].get(key)
         if held is None:
-            held = _named(named, mask, names)
-        values["missing"] = (tuple(sorted(asked(held))) if mask & derived_mask
-                             else held)
-        obj = new(Undecided)  # ``_built``, inline (once a rule)
-        set_dict(obj, values)
-        set_fields(obj, set(fields_set))
-        set_extra(obj, None)
-        set_private(obj, None)
-        out.append(obj)
+            held = _waiting(t, k, key if mask & derived_mask else _names(t, mask), key)
+        out.append(held)
     return tuple(out)
+
+
+def _names(t: Tables, mask: int) -> tuple[str, ...]:
+    held = t.named.get(mask)
+    return _named(t.named, mask, t.program.names) if held is None else held
+
+
+def _waiting(t: Tables, k: int, missing: Any, key: object) -> Undecided:
+    """Rule ``k``'s Undecided waiting on ``missing``, kept in ``t.waiting`` (bounded)."""
+    values, fields_set = t.undecided[k]
+    record = _built(Undecided, {**values, "missing": missing}, fields_set)
+    if len(t.waiting[k]) < _WAITING_LIMIT:
+        t.waiting[k][key] = record
+    return record
 
 
 _ASSUMPTION_SET = frozenset({"field", "value", "text"})

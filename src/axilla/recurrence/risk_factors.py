@@ -371,9 +371,10 @@ def risk_factor_summary(
     factors: list[RiskFactor] = []
     missing: list[str] = []
     shown: dict[str, str] = {}  # "field=value" of each known field, written once a case
+    new = object.__new__
     for factor_id, fields, fixed in _PLAN:
         x = found[factor_id]
-        parts = []
+        value = None
         for f in fields:
             text = shown.get(f)
             if text is None:
@@ -383,13 +384,12 @@ def risk_factor_summary(
                         missing.append(f)
                     continue
                 text = shown[f] = f"{f}={v}"
-            parts.append(text)
-        # ``RiskFactor(**fixed, value=..., present=...)`` from already-typed values, without
-        # the frozen dataclass's ``object.__setattr__`` per field
-        out = RiskFactor.__new__(RiskFactor)
+            value = text if value is None else f"{value}, {text}"
+        # ``RiskFactor(**fixed, value=..., present=...)`` without a setattr per field
+        out = new(RiskFactor)
         held = out.__dict__
         held.update(fixed)
-        held["value"] = ", ".join(parts) if parts else "unknown"
+        held["value"] = "unknown" if value is None else value
         held["present"] = None if x != x else x == 1
         factors.append(out)
     return RiskFactorSummary(
