@@ -30,27 +30,11 @@ from axilla.models.predict.typed import (
     record,
 )
 from axilla.typed import built
+from support.predict_patients import valid_patients
 from support.predict_reference import load_reference
 
 TYPED_VERSIONS = ("2.1", "2.2", "3.0", "3.1", "3.2")
 PLAN = ("radio", "horm", "generation", "traz", "bis")
-
-
-def patients(n_max: int = 3) -> st.SearchStrategy[dict[str, np.ndarray]]:
-    """Valid inputs over every code (ages 25-85, sizes 1-500 mm, nodes 0-50 or 0.5)."""
-    codes = {
-        "grade": [1, 2, 3, 9], "er": [0, 1], "her2": [0, 1, 9], "ki67": [0, 1, 9],
-        "pr": [0, 1, 9], "screen": [0, 1, 2], "generation": [0, 1, 2, 3], "horm": [0, 1],
-        "traz": [0, 1], "bis": [0, 1], "radio": [0, 1], "smoker": [0, 1],
-    }
-    row = st.fixed_dictionaries({
-        "age": st.floats(25, 85), "size": st.floats(1, 500),
-        "nodes": st.one_of(st.integers(0, 50).map(float), st.just(0.5)),
-        "heart_gy": st.floats(0, 50),
-        **{k: st.sampled_from(v).map(float) for k, v in codes.items()},
-    })
-    return st.lists(row, min_size=1, max_size=n_max).map(
-        lambda rows: {k: np.array([r[k] for r in rows]) for k in rows[0]})
 
 
 def reference_inputs(version: str, n: int = 25) -> dict[str, np.ndarray]:
@@ -155,7 +139,7 @@ def restricted(a: object, years: list[int]) -> object:
 
 
 @settings(max_examples=40, deadline=None)
-@given(x=patients(), version=st.sampled_from(TYPED_VERSIONS),
+@given(x=valid_patients(), version=st.sampled_from(TYPED_VERSIONS),
        years=st.lists(st.integers(1, 15), min_size=1, max_size=14, unique=True))
 def test_results_at_fewer_years_are_those_of_every_year_cut_bit_for_bit(x, version, years):
     v = load_version(version)
@@ -193,7 +177,7 @@ def test_each_if_added_gain_is_the_difference_of_its_two_columns_bit_for_bit(ver
 
 
 @settings(max_examples=40, deadline=None)
-@given(x=patients(), version=st.sampled_from(TYPED_VERSIONS))
+@given(x=valid_patients(), version=st.sampled_from(TYPED_VERSIONS))
 def test_the_ladder_half_of_the_one_run_is_the_ladder_run_bit_for_bit(x, version):
     v = load_version(version)
     out, _ = ladder_and_added(v, x, validate=False, one_run=True)

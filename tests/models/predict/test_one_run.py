@@ -31,6 +31,7 @@ from axilla.case.predict import (
 from axilla.models.predict import compute, load_version
 from axilla.models.predict import results as results_module
 from axilla.models.predict.results import ladder_and_added, results
+from support.predict_patients import valid_patients
 from support.predict_reference import load_reference
 
 TYPED_VERSIONS = ("2.1", "2.2", "3.0", "3.1", "3.2")
@@ -80,31 +81,15 @@ def test_one_run_reads_the_source_columns_of_the_reference():
                                        ref.outputs[f"os_{c}_y{t}"][:40], atol=1e-9)
 
 
-def single_patients(n_max: int = 3):
-    codes = {
-        "grade": [1, 2, 3, 9], "er": [0, 1], "her2": [0, 1, 9], "ki67": [0, 1, 9],
-        "pr": [0, 1, 9], "screen": [0, 1, 2], "generation": [0, 1, 2, 3], "horm": [0, 1],
-        "traz": [0, 1], "bis": [0, 1], "radio": [0, 1], "smoker": [0, 1],
-    }
-    row = st.fixed_dictionaries({
-        "age": st.floats(25, 85), "size": st.floats(1, 500),
-        "nodes": st.one_of(st.integers(0, 50).map(float), st.just(0.5)),
-        "heart_gy": st.floats(0, 50),
-        **{k: st.sampled_from(v).map(float) for k, v in codes.items()},
-    })
-    return st.lists(row, min_size=1, max_size=n_max).map(
-        lambda rows: {k: np.array([r[k] for r in rows]) for k in rows[0]})
-
-
 @settings(max_examples=60, deadline=None)
-@given(x=single_patients(), version=st.sampled_from(TYPED_VERSIONS))
+@given(x=valid_patients(), version=st.sampled_from(TYPED_VERSIONS))
 def test_one_run_equals_two_runs_on_random_valid_patients(x, version):
     assert_same(typed(version, x, one_run=True, validate=False),
                 typed(version, x, one_run=False, validate=True))
 
 
 @settings(max_examples=60, deadline=None)
-@given(x=single_patients(4))
+@given(x=valid_patients(4))
 def test_warnings_of_checked_inputs_are_those_validation_gives(x):
     for v3 in (True, False):
         checked = validate_predict_columns(x, uses_v3_inputs=v3)
@@ -114,7 +99,7 @@ def test_warnings_of_checked_inputs_are_those_validation_gives(x):
 
 
 @settings(max_examples=80, deadline=None)
-@given(x=single_patients(4), bad=st.sampled_from(
+@given(x=valid_patients(4), bad=st.sampled_from(
     [("age", 24.9), ("size", 0.0), ("nodes", 1.5), ("grade", 4.0), ("heart_gy", math.nan),
      ("generation", 5.0), ("smoker", math.inf), ("pr", 2.0), ("er", math.nan)]),
     row=st.integers(0, 3))
@@ -175,7 +160,7 @@ def test_rules_checking_values_one_by_one_agree_with_the_array_check(values):
 
 
 @settings(max_examples=60, deadline=None)
-@given(x=single_patients(), version=st.sampled_from(TYPED_VERSIONS))
+@given(x=valid_patients(), version=st.sampled_from(TYPED_VERSIONS))
 def test_typed_figures_are_exactly_the_array_formulas(x, version):
     """Per-year figures are read from the output arrays with the columnar formulas (NumPy,
     written out here): overall survival 100 (1 - dead), the gains 100 (dead[a] - dead[b]),
