@@ -123,7 +123,8 @@ def tables(rules: RuleSet) -> Tables:
     return held[1]
 
 
-def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]],
+def recommendations(t: Tables,
+                    fired: list[tuple[int, int, int | dict[str, object], int, str | None]],
                     facts: Mapping[str, object]) -> tuple[Recommendation, ...]:
     """The fired rules' recommendations in display order, each with the caveats the fired
     caveat rules put on it (``annotations.add_caveats``)."""
@@ -138,13 +139,16 @@ def recommendations(t: Tables, fired: list[tuple[int, int, int, int, str | None]
     for _, k, mask, variant, conditional in fired:
         values, fields_set, with_caveats = templates[k][variant]
         values = values.copy()
-        held = named.get(mask)
-        if held is None:  # the mask's names, in sorted order (a function of the rule set)
-            held = _named(named, mask, names)
-        values["facts"] = shown = {}  # a list for a tuple value (a list field's)
-        for name in held:  # a loop, not a comprehension: no function made a rule
-            v = facts[name]
-            shown[name] = list(v) if v.__class__ is tuple else v  # checked: exact tuples
+        if isinstance(mask, dict):  # the facts, given by the rule function (a literal mask)
+            values["facts"] = mask
+        else:
+            held = named.get(mask)
+            if held is None:  # the mask's names, in sorted order (a function of the rule set)
+                held = _named(named, mask, names)
+            values["facts"] = shown = {}  # a list for a tuple value (a list field's)
+            for name in held:  # a loop, not a comprehension: no function made a rule
+                v = facts[name]
+                shown[name] = list(v) if v.__class__ is tuple else v  # checked: exact tuples
         values["conditional_on"] = conditional
         rec = new(Recommendation)  # ``_built``, inline (once a rule)
         set_dict(rec, values)

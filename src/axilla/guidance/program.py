@@ -36,13 +36,16 @@ from axilla.guidance.conditions import (
 )
 from axilla.guidance.rules import RuleSet
 
-#: (facts, params) -> (fired: [(rank, rule index, facts mask, variant index or -1,
-#: conditional_on)], undecided: [(rank, rule index, missing mask)]), in evaluation order. Ranks
-#: are unique: sorting fired rules puts them in display order (topic, then file order), sorting
-#: undecided ones in file order.
+#: (facts, params) -> (fired: [(rank, rule index, facts mask or the facts themselves, variant
+#: index or -1, conditional_on)], undecided: [(rank, rule index, missing mask)]), in evaluation
+#: order. Ranks are unique: sorting fired rules puts them in display order (topic, then file
+#: order), sorting undecided ones in file order. Where a fired rule's deciding facts are the
+#: same fields whatever the case (a literal mask), the function gives them as the dict a
+#: Recommendation shows (sorted names; a list field's tuple as a list), read from its locals.
 RuleFunction = Callable[
     [Mapping[str, object], Mapping[str, object]],
-    tuple[list[tuple[int, int, int, int, str | None]], list[tuple[int, int, int]]],
+    tuple[list[tuple[int, int, int | dict[str, object], int, str | None]],
+          list[tuple[int, int, int]]],
 ]
 
 #: Operator name -> Python expression over the fact ``{x}`` and the operand ``{o}``, each the
@@ -67,8 +70,10 @@ def _plain(value: object) -> bool:
 class _Writer:
     """Emits the statements of the rule function; each condition becomes (value, mask) locals."""
 
-    def __init__(self, bits: Mapping[str, int], rule_index: Mapping[str, int]):
+    def __init__(self, bits: Mapping[str, int], rule_index: Mapping[str, int],
+                 list_fields: frozenset[str] = frozenset()):
         self.bits = bits
+        self.list_fields = list_fields  # fields whose value is a tuple (shown as a list)
         self.rule_index = rule_index
         self.lines: list[str] = []
         self.names = 0
@@ -83,6 +88,22 @@ class _Writer:
     def new(self) -> tuple[str, str]:
         self.names += 1
         return f"v{self.names}", f"m{self.names}"
+
+    def shown(self, mask: str) -> str:
+        """The deciding facts of a fired rule: for a literal mask whose fields all have
+        locals, a dict display of them (as ``fast.recommendations`` shows a mask's facts);
+        else the mask, decoded after the run."""
+        if not mask.isdigit():
+            return mask
+        names = sorted(n for n, bit in self.bits.items() if int(mask) >> bit & 1)
+        if not all(n in self.fields for n in names):
+            return mask
+        items = []
+        for n in names:
+            x = self.fields[n]
+            items.append(f"{n!r}: " + (f"(list({x}) if {x}.__class__ is tuple else {x})"
+                                       if n in self.list_fields else x))
+        return "{" + ", ".join(items) + "}"
 
     def put(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
@@ -211,7 +232,8 @@ def build_program(rules: RuleSet) -> Program:
     """
     names = _mask_names(rules)
     index = {r.id: k for k, r in enumerate(rules.rules)}
-    w = _Writer({n: i for i, n in enumerate(names)}, index)
+    w = _Writer({n: i for i, n in enumerate(names)}, index,
+                frozenset(n for n, f in rules.fields.items() if f.type == "list"))
     referenced = {ref for r in rules.rules for ref in r.rule_refs()}
     referenced |= {ref for r in rules.rules if r.gate is not None for ref in r.gate.rule_refs()}
     for rule in rules.rules:  # gates reading facts only: evaluated once (``seen``), first
@@ -282,8 +304,10 @@ def _rule_body(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool
         _wait(w, at, referenced, m, ind + 1)
         if not decisive:
             w.put(ind, "else:")
-            w.put(ind + 1, f"{m} = {_union(parts, None)}")
-            _fire(w, rule, at, referenced, m, ind + 1)
+            every = _union(parts, None)
+            if not every.isdigit():  # a literal mask is written where it is used
+                w.put(ind + 1, f"{m} = {every}")
+            _fire(w, rule, at, referenced, m if not every.isdigit() else every, ind + 1)
         return
     v, m = w.cond(rule.when, ind)
     vi = "-1"
@@ -320,7 +344,7 @@ def _fire(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool, m: 
     if rule.conditional:
         text = f"c{k}"
         _conditionals(w, rule.conditional, 0, text, ind)
-    w.put(ind, f"fire(({fired_rank}, {k}, {m}, {vi}, {text}))")
+    w.put(ind, f"fire(({fired_rank}, {k}, {w.shown(m)}, {vi}, {text}))")
 
 
 def _wait(w: _Writer, at: tuple[int, int, int], referenced: bool, m: str, ind: int) -> None:

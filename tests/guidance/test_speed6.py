@@ -1,0 +1,93 @@
+"""Faster paths of one guidance evaluation, each checked against the general path it replaces.
+
+- A fired rule whose deciding facts are the same fields whatever the case (a literal mask) gets
+  them from the rule function as the dict its Recommendation shows (a list field's tuple as a
+  list); the rest are decoded from their mask. Both give the interpreted reference's result.
+Source: axilla guidance specification section 0 (rule record: the facts that made a rule fire).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from axilla.errors import InputError
+from axilla.guidance import evaluate, load_rules
+from axilla.guidance.fast import tables
+from support.guidance_same import assert_same
+
+_spec = importlib.util.spec_from_file_location(
+    "guidance_shared_records_speed6", Path(__file__).with_name("test_shared_records.py"))
+_shared = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = _shared
+_spec.loader.exec_module(_shared)
+EXAMPLE_A: dict[str, Any] = _shared.EXAMPLE_A
+FACTS = _shared._program.FACTS
+
+#: A distant recurrence with brain metastases: CG81 rules fire on the list field distant_sites.
+DISTANT: dict[str, Any] = {
+    "invasive": True, "recurrence_event": "distant", "distant_sites": ["brain", "bone"],
+    "er_status": "positive", "her2_status": "negative", "sex": "female", "age_years": 61,
+}
+
+
+def _fired_facts(facts: dict[str, Any]) -> list[tuple[int, object]]:
+    """(rule index, facts or mask) of each rule the compiled function fires for ``facts``."""
+    t = tables(load_rules())
+    full = {**{n: d for n, d in load_rules().defaults}, **facts}
+    fired, _ = t.program.run(full, load_rules().param_defaults)
+    return [(f[1], f[2]) for f in fired]
+
+
+def test_example_a_facts_given_by_the_rule_function_are_the_reference_facts() -> None:
+    fast = assert_same(EXAMPLE_A)
+    given_as_dicts = [k for k, m in _fired_facts(EXAMPLE_A) if isinstance(m, dict)]
+    decoded = [k for k, m in _fired_facts(EXAMPLE_A) if isinstance(m, int)]
+    assert given_as_dicts and decoded  # both kinds met in example (a)
+    rules = load_rules().rules
+    by_id = {r.id: r for r in fast.recommendations}
+    # hand-checked from the rule files: GP-04 (an all: ER+, HER2-, invasive, pN0-pN1mi, NPI
+    # above the unit threshold; literal mask) and SE-11 (an any: the parts true here; decoded)
+    assert by_id["GP-04"].facts == {"er_status": "positive", "her2_status": "negative",
+                                    "invasive": True, "npi": 4.36, "pn_category": "pN1mi"}
+    assert by_id["SE-11"].facts == {"breast_rt_planned": True, "slnb_done": True}
+    for k in given_as_dicts:
+        assert by_id[rules[k].id].facts == dict(sorted(by_id[rules[k].id].facts.items()))
+
+
+def test_a_list_field_is_shown_as_a_list_by_both_paths() -> None:
+    result = assert_same(DISTANT)
+    shown = [r.facts["distant_sites"] for r in result.recommendations
+             if "distant_sites" in r.facts]
+    assert shown and all(v == ["brain", "bone"] and type(v) is list for v in shown)
+    assert any(isinstance(m, dict) and "distant_sites" in m
+               for _, m in _fired_facts({**DISTANT, "distant_sites": ("brain", "bone")}))
+
+
+def test_the_rule_function_writes_literal_facts_with_list_fields_converted() -> None:
+    source = tables(load_rules()).program.source
+    assert "'distant_sites': (list(" in source  # a list field: its tuple shown as a list
+    assert "fire((" in source and "{'invasive': " in source
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts=FACTS)
+def test_random_facts_same_as_reference(facts: dict[str, Any]) -> None:
+    try:
+        evaluate(facts, compiled=False)
+    except InputError:
+        return
+    assert_same(facts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(sites=st.lists(st.sampled_from(["brain", "bone", "lung", "liver"]), unique=True,
+                      max_size=4).map(tuple) | st.none(),
+       event=st.sampled_from(["distant", "local", "regional", "none"]))
+def test_recurrence_facts_with_list_fields_same_as_reference(sites: Any, event: str) -> None:
+    assert_same({**DISTANT, "distant_sites": sites, "recurrence_event": event})
