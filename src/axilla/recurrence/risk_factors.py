@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from axilla.case.recurrence import RecurrenceRiskInputs
+from axilla.recurrence import row_kernel
 
 __all__ = [
     "RISK_FACTORS",
@@ -173,55 +174,6 @@ class _Columns:
     isnan = staticmethod(np.isnan)
 
 
-def _row_and(*xs: float) -> float:
-    out = xs[0]
-    for x in xs[1:]:
-        out = 0.0 if out == 0 or x == 0 else 1.0 if out == 1 and x == 1 else _NAN
-    return out
-
-
-def _row_or(*xs: float) -> float:
-    out = xs[0]
-    for x in xs[1:]:
-        out = 1.0 if out == 1 or x == 1 else 0.0 if out == 0 and x == 0 else _NAN
-    return out
-
-
-class _Row:
-    """The same operations over the plain values of one case: no arrays for a batch of one."""
-
-    def __init__(self, row: Mapping[str, Any]) -> None:
-        self.row = row
-
-    def num(self, name: str) -> float:
-        v = self.row.get(name)
-        return _NAN if v is None else float(v)
-
-    def is_(self, name: str, *values: object) -> float:
-        v = self.row.get(name)
-        if v is None or (isinstance(v, float) and v != v):
-            return _NAN
-        return 1.0 if v in values else 0.0
-
-    and_, or_ = staticmethod(_row_and), staticmethod(_row_or)
-
-    @staticmethod
-    def not_(x: float) -> float:
-        return 1.0 - x
-
-    @staticmethod
-    def cmp(x: float, ok: bool) -> float:
-        return _NAN if x != x else 1.0 if ok else 0.0
-
-    @staticmethod
-    def where(condition: bool, yes: float, no: float) -> float:
-        return yes if condition else no
-
-    @staticmethod
-    def isnan(x: float) -> bool:
-        return x != x
-
-
 def _n_rows(columns: Mapping[str, Any]) -> int:
     for value in columns.values():
         if value is not None:
@@ -230,7 +182,8 @@ def _n_rows(columns: Mapping[str, Any]) -> int:
 
 
 #: Up to this many cases the factors are evaluated case by case on plain values (the same
-#: equations, ``_factors``): faster than NumPy's per-call cost on a handful of elements.
+#: equations, ``_factors``, written out once as one function: ``row_kernel``): faster than
+#: NumPy's per-call cost on a handful of elements.
 SMALL_BATCH = 8
 
 
@@ -247,13 +200,13 @@ def risk_factor_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
             return _factors(_Columns(columns, n))
     cells = {k: (None if v is None else np.asarray(v, dtype=object).reshape(-1).tolist())
              for k, v in columns.items()}
-    rows = [_factors(_Row({k: None if v is None else v[i] for k, v in cells.items()}))
-            for i in range(n)]
+    rows = [_ROW({k: None if v is None else v[i] for k, v in cells.items()}) for i in range(n)]
     return {k: np.array([r[k] for r in rows], dtype=float) for k in rows[0]}
 
 
 def _factors(o: Any) -> dict[str, Any]:
-    """The §5 factors, written once over the operations of ``_Columns`` or ``_Row``."""
+    """The §5 factors, written once over the operations of ``_Columns`` (or of
+    ``row_kernel.Tracer``, which writes them out for one case)."""
     bcs = o.is_("breast_surgery", "bcs")
     margin = o.num("radial_margin_min_mm")
     dcis_only = o.is_("dcis_only", True)
@@ -316,6 +269,10 @@ def _factors(o: Any) -> dict[str, Any]:
     }
 
 
+#: ``_factors`` for one case's values by field name (absent or None = unknown), and its source.
+_ROW, _ROW_SOURCE = row_kernel.compiled(_factors)
+
+
 @dataclass(frozen=True)
 class RiskFactor:
     """One factor of the summary: present (True/False/None = unknown) with its provenance."""
@@ -367,7 +324,7 @@ def risk_factor_summary(
     through unchanged for display beside the checklist; nothing is combined with them.
     """
     data = inputs.__dict__  # read only; the fields are plain values (no nested models)
-    found = _factors(_Row(data))  # one case: the plain-value kernel of risk_factor_columns
+    found = _ROW(data)  # one case: the plain-value kernel of risk_factor_columns
     factors: list[RiskFactor] = []
     missing: list[str] = []
     shown: dict[str, str] = {}  # "field=value" of each known field, written once a case
