@@ -3,6 +3,9 @@
 - A fired rule whose deciding facts are the same fields whatever the case (a literal mask) gets
   them from the rule function as the dict its Recommendation shows (a list field's tuple as a
   list); the rest are decoded from their mask. Both give the interpreted reference's result.
+- A rule waiting on a missing derived field shares its Undecided record between cases with the
+  same missing mask and the same base facts of the derivations absent (which decide the names
+  asked for), worked out once a case; cases lacking other base facts get their own records.
 Source: axilla guidance specification section 0 (rule record: the facts that made a rule fire).
 """
 
@@ -34,6 +37,12 @@ DISTANT: dict[str, Any] = {
     "invasive": True, "recurrence_event": "distant", "distant_sites": ["brain", "bone"],
     "er_status": "positive", "her2_status": "negative", "sex": "female", "age_years": 61,
 }
+
+
+#: Example (a) node-negative: the default recurrence risk (derived from node status, size and
+#: grade, spec K.0) is unknown when size or grade is missing and asked for by the one missing.
+NODE_NEGATIVE: dict[str, Any] = {**EXAMPLE_A, "pn_category": "pN0", "positive_nodes_total": 0,
+                                 "sln_micromet_count": 0}
 
 
 def _fired_facts(facts: dict[str, Any]) -> list[tuple[int, object]]:
@@ -91,3 +100,25 @@ def test_random_facts_same_as_reference(facts: dict[str, Any]) -> None:
        event=st.sampled_from(["distant", "local", "regional", "none"]))
 def test_recurrence_facts_with_list_fields_same_as_reference(sites: Any, event: str) -> None:
     assert_same({**DISTANT, "distant_sites": sites, "recurrence_event": event})
+
+
+def test_a_rule_waiting_on_a_derived_field_asks_for_the_base_facts_each_case_lacks() -> None:
+    no_size = assert_same({k: v for k, v in NODE_NEGATIVE.items() if k != "size_mm"})
+    no_grade = assert_same({k: v for k, v in NODE_NEGATIVE.items() if k != "grade"})
+    no_size_again = assert_same({k: v for k, v in NODE_NEGATIVE.items() if k != "size_mm"})
+    waiting = {u.id: u for u in no_size.undecided}
+    assert waiting["ET-06"].missing == ("size_mm",)  # ET-06 reads recurrence_risk
+    assert {u.id: u for u in no_grade.undecided}["ET-06"].missing == ("grade",)
+    # the same mask and the same absent base facts: the same frozen record
+    assert all(a is b for a, b in zip(no_size.undecided, no_size_again.undecided, strict=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(dropped=st.sets(st.sampled_from(["size_mm", "grade", "pn_category", "er_status",
+                                        "pr_status", "her2_status", "radial_margin_min_mm",
+                                        "neoadjuvant_chemo_given", "neoadjuvant_et_given",
+                                        "macromet_nodes_total", "sex"]), max_size=5),
+       base=st.sampled_from([EXAMPLE_A, NODE_NEGATIVE]))
+def test_cases_lacking_base_facts_of_derived_fields_same_as_reference(
+        dropped: set[str], base: dict[str, Any]) -> None:
+    assert_same({k: v for k, v in base.items() if k not in dropped})

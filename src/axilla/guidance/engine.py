@@ -111,7 +111,7 @@ def evaluate(
         fired_at, undecided_at = t.program.run(full, values)
         return fast.result(
             rules.version, fast.recommendations(t, fired_at, full),
-            fast.pending(t, undecided_at, _Asker(derived_fields, full)),
+            fast.pending(t, undecided_at, full, _Asker(derived_fields, full)),
             {**defaulted, **derived}, values,
             fast.assumptions(t, defaulted), conflicts)
 

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from axilla import typed
+from axilla.guidance import derive
 from axilla.guidance.models import (
     Assumption,
     Caveat,
@@ -56,13 +57,16 @@ class Tables:
     #: per rule: its Caveat (a frozen record, the same for every recommendation it covers)
     caveats: tuple[Caveat | None, ...]
     derived_mask: int  # bits of the derived fields (missing ones are asked for by source)
+    #: every base fact a derivation reads (derive.SOURCES): which of them a case lacks decides
+    #: what a missing derived field is asked for by (``engine._base_facts``)
+    sources: tuple[str, ...]
     #: per rule: the caveat rules (indices) whose caveat covers its recommendation
     covered_by: tuple[frozenset[int], ...]
     #: mask -> the names of its bits in sorted order, filled as masks are met
     named: dict[int, tuple[str, ...]]
     #: per field with a default: (the default, its Assumption: a frozen record of the rule set)
     assumptions: dict[str, tuple[object, Assumption]]
-    #: per rule: missing mask (or the names asked for) -> its Undecided waiting on those
+    #: per rule: missing mask (or mask and absent sources) -> its Undecided waiting on those
     #: fields: a frozen record of the rule set (the rule's fields and the names), filled as met
     waiting: tuple[dict[object, Undecided], ...]
 
@@ -103,6 +107,7 @@ def build_tables(rules: RuleSet) -> Tables:
             cite=str(r.citation))) for r in rules.rules),
         caveats=caveats,
         derived_mask=sum(1 << i for i, n in enumerate(program.names) if n in derived),
+        sources=tuple(sorted({s for names in derive.SOURCES.values() for s in names})),
         covered_by=covered_by,
         named={},
         assumptions={name: (value, Assumption(field=name, value=value,
@@ -180,28 +185,43 @@ def _named(named: dict[int, tuple[str, ...]], mask: int, names: tuple[str, ...]
     return held
 
 
-def pending(t: Tables, undecided: list[tuple[int, int, int]], asked: Any
-            ) -> tuple[Undecided, ...]:
+def pending(t: Tables, undecided: list[tuple[int, int, int]], facts: Mapping[str, object],
+            asked: Any) -> tuple[Undecided, ...]:
     """The undecided rules in file order; ``asked(names)`` turns missing derived fields into
     the base facts to ask for (``engine._base_facts``).
 
     An Undecided is the rule's fields and the names it waits on, nothing else of the case:
     each (rule, names) pair's record is built once a rule set and shared (frozen, like the
-    Assumption records), keyed by the missing mask where no derived field is missing, else
-    by the names asked for.
+    Assumption records), keyed by the missing mask; where a derived field is missing, by the
+    mask and the base facts of the derivations the facts lack (which decide the names asked
+    for), worked out once a case and only then.
     """
     undecided.sort(key=_RANK)
     derived_mask, waiting = t.derived_mask, t.waiting
+    absent = -1  # bits of ``t.sources`` not in the facts, once needed
     out = []
     for _, k, mask in undecided:
-        key: object = mask  # an int; the names asked for (a tuple) where a derived one is
+        key: object = mask  # an int; (mask, absent sources) where a derived field is missing
         if mask & derived_mask:
-            key = tuple(sorted(asked(_names(t, mask))))
+            if absent < 0:
+                absent = _absent(t.sources, facts)
+            key = (mask, absent)
         held = waiting[k].get(key)
         if held is None:
-            held = _waiting(t, k, key if mask & derived_mask else _names(t, mask), key)
+            held = _waiting(t, k, tuple(sorted(asked(_names(t, mask)))) if mask & derived_mask
+                            else _names(t, mask), key)
         out.append(held)
     return tuple(out)
+
+
+def _absent(sources: tuple[str, ...], facts: Mapping[str, object]) -> int:
+    """The bits of the derivations' base facts that ``facts`` lack (a mask over ``sources``)."""
+    absent, bit = 0, 1
+    for name in sources:
+        if name not in facts:
+            absent |= bit
+        bit <<= 1
+    return absent
 
 
 def _names(t: Tables, mask: int) -> tuple[str, ...]:
