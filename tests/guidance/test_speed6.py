@@ -2,7 +2,8 @@
 
 - A fired rule whose deciding facts are the same fields whatever the case (a literal mask) gets
   them from the rule function as the dict its Recommendation shows (a list field's tuple as a
-  list); the rest are decoded from their mask. Both give the interpreted reference's result.
+  list); so does a fired ``any`` of one-field tests (the fields of its true parts, built in
+  place); the rest are decoded from their mask. Both give the interpreted reference's result.
 - A rule waiting on a missing derived field shares its Undecided record between cases with the
   same missing mask and the same base facts of the derivations absent (which decide the names
   asked for), worked out once a case; cases lacking other base facts get their own records.
@@ -122,3 +123,15 @@ def test_a_rule_waiting_on_a_derived_field_asks_for_the_base_facts_each_case_lac
 def test_cases_lacking_base_facts_of_derived_fields_same_as_reference(
         dropped: set[str], base: dict[str, Any]) -> None:
     assert_same({k: v for k, v in base.items() if k not in dropped})
+
+
+def test_an_any_of_one_field_tests_shows_the_fields_of_its_true_parts() -> None:
+    """PA-02 (NG101 assessment): any of invasive disease or DCIS only."""
+    invasive = assert_same(EXAMPLE_A)
+    dcis = assert_same({**EXAMPLE_A, "invasive": False, "dcis_only": True})
+    assert invasive.get("PA-02").facts == {"invasive": True}
+    assert dcis.get("PA-02").facts == {"dcis_only": True}
+    k = [r.id for r in load_rules().rules].index("PA-02")
+    assert any(i == k and isinstance(m, dict) for i, m in _fired_facts(EXAMPLE_A))
+    source = tables(load_rules()).program.source
+    assert "['invasive'] = " in source and "['dcis_only'] = " in source

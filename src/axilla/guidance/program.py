@@ -8,33 +8,22 @@ value is known, the missing fields when it is not (``Outcome.facts`` and ``Outco
 the facts of a test are its field, whose value is read back from the case's facts). It returns
 the rules that fired, each with its facts mask, variant index and ``conditional_on`` text, and
 the rules left undecided with their missing mask, both in evaluation order.
-The interpreted ``Condition.evaluate`` stays the reference; tests check identical results.
+The conditions are written by ``writer.Writer``. The interpreted ``Condition.evaluate`` stays
+the reference; tests check identical results.
 Source: axilla guidance specification, section 0 (condition language, three-valued logic).
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
-import math
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from axilla.guidance import derive
-from axilla.guidance.conditions import (
-    OPERATORS,
-    All,
-    AnyOf,
-    Condition,
-    Fired,
-    Not,
-    Param,
-    ParamRef,
-    Test,
-)
+from axilla.guidance.conditions import All, AnyOf, Condition
 from axilla.guidance.rules import RuleSet
+from axilla.guidance.writer import Writer, union
 
 #: (facts, params) -> (fired: [(rank, rule index, facts mask or the facts themselves, variant
 #: index or -1, conditional_on)], undecided: [(rank, rule index, missing mask)]), in evaluation
@@ -47,167 +36,6 @@ RuleFunction = Callable[
     tuple[list[tuple[int, int, int | dict[str, object], int, str | None]],
           list[tuple[int, int, int]]],
 ]
-
-#: Operator name -> Python expression over the fact ``{x}`` and the operand ``{o}``, each the
-#: same test as ``conditions.OPERATORS`` on validated facts.
-_EXPRESSIONS = {
-    "eq": "{x} == {o}", "ne": "{x} != {o}", "in": "{x} in {o}", "not_in": "{x} not in {o}",
-    "lt": "{x} < {o}", "le": "{x} <= {o}", "gt": "{x} > {o}", "ge": "{x} >= {o}",
-    "between": "{o}[0] <= {x} <= {o}[1]", "contains": "{o} in {x}",
-    "empty": "(len({x}) == 0) == {o}",
-}
-
-
-def _plain(value: object) -> bool:
-    """A value whose ``repr`` is a Python literal of the same type and value."""
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, tuple):
-        return all(_plain(v) for v in value)
-    return isinstance(value, bool | int | str)
-
-
-class _Writer:
-    """Emits the statements of the rule function; each condition becomes (value, mask) locals."""
-
-    def __init__(self, bits: Mapping[str, int], rule_index: Mapping[str, int],
-                 list_fields: frozenset[str] = frozenset()):
-        self.bits = bits
-        self.list_fields = list_fields  # fields whose value is a tuple (shown as a list)
-        self.rule_index = rule_index
-        self.lines: list[str] = []
-        self.names = 0
-        self.consts: dict[str, object] = {}
-        self.fields: dict[str, str] = {}  # field name -> local holding its value (or NA)
-        #: Tests and Params, each written once at the top of the function (they read facts and
-        #: parameters only), and any other fact-only condition written at the top level: equal
-        #: conditions (gates repeated in every rule file, the same test in many rules) share it
-        self.top: list[str] = []
-        self.seen: dict[Condition, tuple[str, str]] = {}
-
-    def new(self) -> tuple[str, str]:
-        self.names += 1
-        return f"v{self.names}", f"m{self.names}"
-
-    def shown(self, mask: str) -> str:
-        """The deciding facts of a fired rule: for a literal mask whose fields all have
-        locals, a dict display of them (as ``fast.recommendations`` shows a mask's facts);
-        else the mask, decoded after the run."""
-        if not mask.isdigit():
-            return mask
-        names = sorted(n for n, bit in self.bits.items() if int(mask) >> bit & 1)
-        if not all(n in self.fields for n in names):
-            return mask
-        items = []
-        for n in names:
-            x = self.fields[n]
-            items.append(f"{n!r}: " + (f"(list({x}) if {x}.__class__ is tuple else {x})"
-                                       if n in self.list_fields else x))
-        return "{" + ", ".join(items) + "}"
-
-    def put(self, indent: int, line: str) -> None:
-        self.lines.append("    " * indent + line)
-
-    def operand(self, operand: object) -> str:
-        if isinstance(operand, ParamRef):
-            return f"P[{operand.name!r}]"
-        if isinstance(operand, tuple) and not _plain(operand):
-            inner = ", ".join(self.operand(o) for o in operand)
-            return f"({inner},)"
-        if _plain(operand):
-            return repr(operand)
-        name = f"K{len(self.consts)}"
-        self.consts[name] = operand
-        return name
-
-    def test(self, cond: Test) -> str:
-        x = self.fields.setdefault(cond.field, f"x{len(self.fields)}")
-        parts = []
-        for op, arg in cond.tests:
-            o = self.operand(arg)
-            if op in _EXPRESSIONS:
-                parts.append("(" + _EXPRESSIONS[op].format(x=x, o=o) + ")")
-            else:  # an operator without a written form: call its function
-                fn = f"K{len(self.consts)}"
-                self.consts[fn] = OPERATORS[op][0]
-                parts.append(f"bool({fn}({x}, {o}))")
-        return f"None if {x} is NA else ({' and '.join(parts)})"
-
-    def cond(self, c: Condition, ind: int) -> tuple[str, str]:
-        """Write ``c`` (or reuse an equal fact-only condition written where it always runs);
-        return the names (or literals) of its value and its mask."""
-        try:
-            held = self.seen.get(c)
-        except TypeError:  # an unhashable operand: written each time
-            held, c_hashable = None, False
-        else:
-            c_hashable = True
-        if held is not None:
-            return held
-        if isinstance(c, Test | Param):
-            v, _ = self.new()
-            if isinstance(c, Test):
-                self.top.append(f"    {v} = {self.test(c)}")
-                out = v, str(1 << self.bits[c.field])
-            else:
-                self.top.append(f"    {v} = bool(P[{c.name!r}])")
-                out = v, "0"
-            if c_hashable:
-                self.seen[c] = out
-            return out
-        out = self._compound(c, ind)
-        if c_hashable and ind == 1 and not c.rule_refs():
-            self.seen[c] = out
-        return out
-
-    def _compound(self, c: Condition, ind: int) -> tuple[str, str]:
-        if isinstance(c, Not):
-            pv, pm = self.cond(c.part, ind)
-            v, _ = self.new()
-            self.put(ind, f"{v} = None if {pv} is None else not {pv}")
-            return v, pm
-        if isinstance(c, Fired):
-            return self.fired(c, ind)
-        if isinstance(c, All | AnyOf):
-            return self.combine([self.cond(p, ind) for p in c.parts], isinstance(c, AnyOf), ind)
-        raise TypeError(f"cannot compile condition {type(c).__name__}")
-
-    def fired(self, c: Fired, ind: int) -> tuple[str, str]:
-        v, m = self.new()
-        ks = [self.rule_index[r] for r in c.rules]
-        self.put(ind, "if " + " or ".join(f"a{k} is not None" for k in ks) + ":")
-        self.put(ind + 1, f"{v} = True; {m} = "
-                 + " | ".join(f"(a{k} if a{k} is not None else 0)" for k in ks))
-        self.put(ind, "elif " + " or ".join(f"u{k} is not None" for k in ks) + ":")
-        self.put(ind + 1, f"{v} = None; {m} = "
-                 + " | ".join(f"(u{k} if u{k} is not None else 0)" for k in ks))
-        self.put(ind, f"else:\n{'    ' * (ind + 1)}{v} = False; {m} = 0")
-        return v, m
-
-    def combine(self, parts: list[tuple[str, str]], decisive: bool, ind: int) -> tuple[str, str]:
-        """``all`` (decisive False) or ``any`` (decisive True), as ``All`` and ``AnyOf``."""
-        v, m = self.new()
-        d = repr(decisive)
-        self.put(ind, "if " + " or ".join(f"{pv} is {d}" for pv, _ in parts) + ":")
-        self.put(ind + 1, f"{v} = {d}; {m} = {_union(parts, d)}")
-        self.put(ind, "elif " + " or ".join(f"{pv} is None" for pv, _ in parts) + ":")
-        self.put(ind + 1, f"{v} = None; {m} = {_union(parts, 'None')}")
-        self.put(ind, "else:")
-        self.put(ind + 1, f"{v} = {not decisive!r}; {m} = {_union(parts, None)}")
-        return v, m
-
-
-def _union(parts: list[tuple[str, str]], when: str | None) -> str:
-    """The mask of an ``all``/``any`` outcome: the masks of the parts whose value is ``when``
-    (every part's mask when ``when`` is None: the literal ones folded into one)."""
-    if when is None:
-        literal = [int(pm) for _, pm in parts if pm.isdigit()]
-        terms = [pm for _, pm in parts if not pm.isdigit()]
-        folded = functools.reduce(operator.or_, literal, 0)
-        return " | ".join([*terms, *([str(folded)] if folded else [])]) or "0"
-    terms = [f"({pm} if {pv} is {when} else 0)" for pv, pm in parts if pm != "0"]
-    return " | ".join(terms) or "0"
-
 
 @dataclass(frozen=True)
 class Program:
@@ -232,7 +60,7 @@ def build_program(rules: RuleSet) -> Program:
     """
     names = _mask_names(rules)
     index = {r.id: k for k, r in enumerate(rules.rules)}
-    w = _Writer({n: i for i, n in enumerate(names)}, index,
+    w = Writer({n: i for i, n in enumerate(names)}, index,
                 frozenset(n for n, f in rules.fields.items() if f.type == "list"))
     referenced = {ref for r in rules.rules for ref in r.rule_refs()}
     referenced |= {ref for r in rules.rules if r.gate is not None for ref in r.gate.rule_refs()}
@@ -279,7 +107,7 @@ def build_program(rules: RuleSet) -> Program:
     return Program(run=namespace["run"], names=names, source=source)
 
 
-def _rule_body(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool,
+def _rule_body(w: Writer, rule: Any, at: tuple[int, int, int], referenced: bool,
                ind: int) -> None:
     """One rule: condition, first true variant, then fired (with conditional_on) or undecided.
 
@@ -295,16 +123,18 @@ def _rule_body(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool
         d = repr(decisive)
         w.put(ind, "if " + " or ".join(f"{pv} is {d}" for pv, _ in parts) + ":")
         if decisive:
-            w.put(ind + 1, f"{m} = {_union(parts, d)}")
-            _fire(w, rule, at, referenced, m, ind + 1)
+            if referenced or (facts := w.shown_any(parts, ind + 1)) is None:
+                w.put(ind + 1, f"{m} = {union(parts, d)}")
+                facts = None
+            _fire(w, rule, at, referenced, m, ind + 1, facts=facts)
         else:
             w.put(ind + 1, "pass")
         w.put(ind, "elif " + " or ".join(f"{pv} is None" for pv, _ in parts) + ":")
-        w.put(ind + 1, f"{m} = {_union(parts, 'None')}")
+        w.put(ind + 1, f"{m} = {union(parts, 'None')}")
         _wait(w, at, referenced, m, ind + 1)
         if not decisive:
             w.put(ind, "else:")
-            every = _union(parts, None)
+            every = union(parts, None)
             if not every.isdigit():  # a literal mask is written where it is used
                 w.put(ind + 1, f"{m} = {every}")
             _fire(w, rule, at, referenced, m if not every.isdigit() else every, ind + 1)
@@ -326,7 +156,7 @@ def _rule_body(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool
     _wait(w, at, referenced, m, ind + 1)
 
 
-def _unseen(w: _Writer, c: Condition) -> bool:
+def _unseen(w: Writer, c: Condition) -> bool:
     """Whether ``c`` is not already written where it always runs (then it is written anew)."""
     try:
         return c not in w.seen
@@ -334,9 +164,10 @@ def _unseen(w: _Writer, c: Condition) -> bool:
         return True
 
 
-def _fire(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool, m: str,
-          ind: int, vi: str = "-1") -> None:
-    """The rule fired with facts mask ``m`` (and variant index ``vi``)."""
+def _fire(w: Writer, rule: Any, at: tuple[int, int, int], referenced: bool, m: str,
+          ind: int, vi: str = "-1", facts: str | None = None) -> None:
+    """The rule fired with facts mask ``m`` (and variant index ``vi``), or with the local
+    ``facts`` holding its facts (``shown_any``; then ``m`` is never read)."""
     k, fired_rank, _ = at
     if referenced:
         w.put(ind, f"a{k} = {m}")
@@ -344,16 +175,16 @@ def _fire(w: _Writer, rule: Any, at: tuple[int, int, int], referenced: bool, m: 
     if rule.conditional:
         text = f"c{k}"
         _conditionals(w, rule.conditional, 0, text, ind)
-    w.put(ind, f"fire(({fired_rank}, {k}, {w.shown(m)}, {vi}, {text}))")
+    w.put(ind, f"fire(({fired_rank}, {k}, {facts or w.shown(m)}, {vi}, {text}))")
 
 
-def _wait(w: _Writer, at: tuple[int, int, int], referenced: bool, m: str, ind: int) -> None:
+def _wait(w: Writer, at: tuple[int, int, int], referenced: bool, m: str, ind: int) -> None:
     """The rule left undecided with missing mask ``m``."""
     k, _, undecided_rank = at
     w.put(ind, f"und(({undecided_rank}, {k}, {m}))" + (f"; u{k} = {m}" if referenced else ""))
 
 
-def _variants(w: _Writer, variants: tuple, j: int, vv: str, vm: str, vi: str, ind: int,
+def _variants(w: Writer, variants: tuple, j: int, vv: str, vm: str, vi: str, ind: int,
               missing: str) -> None:
     """First variant whose condition is true (``engine._choose_variant``), nested in order."""
     if j == len(variants):
@@ -372,7 +203,7 @@ def _variants(w: _Writer, variants: tuple, j: int, vv: str, vm: str, vi: str, in
     _variants(w, variants, j + 1, vv, vm, vi, ind + 1, acc)
 
 
-def _conditionals(w: _Writer, specs: tuple, j: int, text: str, ind: int) -> None:
+def _conditionals(w: Writer, specs: tuple, j: int, text: str, ind: int) -> None:
     """The first ambiguity whose condition is not false (``annotations.conditional_on``)."""
     if j == len(specs):
         w.put(ind, f"{text} = None")
