@@ -96,7 +96,7 @@ def evaluate(
             taken.append(name)
     derived_fields = rules.derived_fields
     contradicted = contradictions(clean)
-    unknown = {f for c in contradicted for f in c.fields}
+    unknown = {f for c in contradicted for f in c.fields} if contradicted else None
     full, derived, disagreements = derive.complete(
         {k: v for k, v in clean.items() if k not in unknown} if unknown else clean,
         derived_fields)
