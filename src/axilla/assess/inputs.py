@@ -140,23 +140,30 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
     return cols, reasons, notes
 
 
-#: The case-level inputs NPI and CTS5 share that are numbers, in block order.
-_INDEX_NUMBERS = ("size_mm", "grade", "age_years", "er_positive", "neoadjuvant_therapy",
-                  "postmenopausal")
+def index_values(t: CaseTable) -> dict[str, list[Any]]:
+    """The case-level inputs NPI and CTS5 share as plain values by case (nodes come from the
+    staging counts): ``invasive`` as bool, the others as floats (NaN = not recorded)."""
+    v = t.values
+    return {
+        "invasive": [p == "invasive" for p in v("tumour.primary")],
+        "size_mm": v("tumour.size_mm"), "grade": v("tumour.grade"),
+        "age_years": v("patient.age_years"),
+        "er_positive": _status_values(v("tumour.er_status"), np.nan),
+        "neoadjuvant_therapy": _or(v("neoadjuvant"), 0.0),
+        "postmenopausal": [np.nan if m is None else float(m == "post")
+                           for m in v("patient.menopausal_status")],
+    }
 
 
 def index_inputs(t: CaseTable) -> dict[str, np.ndarray]:
-    """The case-level inputs NPI and CTS5 share (nodes come from the staging counts)."""
-    v = t.values
-    numbers = (v("tumour.size_mm"), v("tumour.grade"), v("patient.age_years"),
-               _status_values(v("tumour.er_status"), np.nan), _or(v("neoadjuvant"), 0.0),
-               [np.nan if m is None else float(m == "post")
-                for m in v("patient.menopausal_status")])
+    """``index_values`` as columns: ``invasive`` a bool array, the others float arrays."""
+    x = index_values(t)
+    numbers = [name for name in x if name != "invasive"]
     # one float block, a row an input (a block per input costs NumPy a call each)
-    block = np.array([x for column in numbers for x in column],
-                     dtype=float).reshape(len(_INDEX_NUMBERS), len(t))
-    return {"invasive": np.array([p == "invasive" for p in v("tumour.primary")], dtype=bool),
-            **dict(zip(_INDEX_NUMBERS, block, strict=True))}
+    block = np.array([v for name in numbers for v in x[name]],
+                     dtype=float).reshape(len(numbers), len(t))
+    return {"invasive": np.array(x["invasive"], dtype=bool),
+            **dict(zip(numbers, block, strict=True))}
 
 
 #: The codes of the guidance fields set from staging, as the fact schema knows them.
