@@ -186,6 +186,10 @@ _OPTIONAL_FACTS = {
 }
 _WHOLE_FACTS = ("grade",)
 _FLAG_FACTS = ("regional_nodal_rt_planned",)
+#: The type of each fact read from a number column that is not a float (the cells are plain
+#: floats or codes already: ``CaseTable.values``).
+_FACT_TYPES: dict[str, type] = {**dict.fromkeys(_WHOLE_FACTS, int),
+                                **dict.fromkeys(_FLAG_FACTS, bool)}
 
 
 def _plain(x: Any, name: str) -> Any:
@@ -210,7 +214,8 @@ def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
     kind, primary, age, sex, chemotherapy, neoadjuvant, surgery = (v(c) for c in (
         "procedure.kind", "tumour.primary", "patient.age_years", "patient.sex",
         "treatment.chemotherapy", "neoadjuvant", "treatment.breast_surgery"))
-    optional = [(name, v(column)) for name, column in _OPTIONAL_FACTS.items()]
+    optional = [(name, v(column), _FACT_TYPES.get(name)) for name, column in
+                _OPTIONAL_FACTS.items()]
     out = []
     for i, staging in enumerate(staged):
         node_counts = vars(staging.counts)  # this case's counts, whole numbers
@@ -229,10 +234,10 @@ def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
             "breast_rt_planned": radiotherapy[i] == 1,
             "adjuvant_bisphosphonate_planned": bisphosphonates[i] == 1,
         }
-        for name, column in optional:
-            value = _plain(column[i], name)
-            if value is not None:
-                facts[name] = value
+        for name, column, as_type in optional:  # ``_plain`` of each cell, inline
+            x = column[i]
+            if x is not None and x == x:  # recorded: a code, or a float not NaN
+                facts[name] = x if as_type is None else as_type(x)
         if neoadjuvant[i] != 1:  # after neoadjuvant therapy, which kind must be a fact
             facts.update(neoadjuvant_chemo_given=False, neoadjuvant_et_given=False)
         if surgery[i] == "bcs":
