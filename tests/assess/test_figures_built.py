@@ -12,10 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from axilla import __version__
+from axilla.assess.inputs import predict_inputs
 from axilla.assess.model import Figures, PredictSection, Provenance, RecurrenceSection
 from axilla.assess.pipeline import compute
 from axilla.case.assessment import parse_case
+from axilla.columns import tables
 from axilla.guidance import RULESET_VERSION
+from axilla.staging import counts_columns, stage_many
 from test_columns import any_case
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -70,3 +73,21 @@ def test_figures_of_the_examples_equal_the_validated_records():
     for figures, case in zip(compute(cases), cases, strict=True):
         _check(figures)
         assert figures.provenance.input_sha256 == case.input_hash()
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases=st.lists(any_case(), min_size=1, max_size=4))
+def test_predict_inputs_of_each_case_are_its_row_of_the_columns(cases):
+    """The inputs recorded with PREDICT's result, read from the plain values, are the values
+    of the columns PREDICT ran on, float for float."""
+    case_t, node_t = tables(cases)
+    staged = stage_many([c.staging_case() for c in cases], nodes=node_t)
+    cols, _, _ = predict_inputs(case_t, counts_columns([s.counts for s in staged]))
+    for i, figures in enumerate(compute(cases)):
+        section = figures.predict
+        if section.inputs is None:
+            assert not section.applicable
+            continue
+        assert list(section.inputs) == list(cols)
+        for name, value in section.inputs.items():
+            assert type(value) is float and value == cols[name][i], name

@@ -86,7 +86,16 @@ def _columns(t: CaseTable, nodes: list[float]) -> dict[str, list[float]]:
 
 def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
                    ) -> tuple[dict[str, np.ndarray], list[list[str]], list[list[str]]]:
-    """PREDICT's input columns, the reasons it does not apply and notes on defaults, by case.
+    """PREDICT's input columns, the reasons it does not apply and notes on defaults, by case
+    (``predict_input_values`` without the plain values)."""
+    cols, _, reasons, notes = predict_input_values(t, counts)
+    return cols, reasons, notes
+
+
+def predict_input_values(t: CaseTable, counts: Mapping[str, np.ndarray]) -> tuple[
+        dict[str, np.ndarray], dict[str, list[float]], list[list[str]], list[list[str]]]:
+    """PREDICT's input columns, the same inputs as plain floats by column, the reasons it does
+    not apply and notes on defaults, by case.
 
     PREDICT is for women after primary surgery for early invasive breast cancer (model papers
     and web tool): not for in-situ disease, M1, neoadjuvant treatment, a recurrence or men.
@@ -137,7 +146,7 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
         if smoker != smoker:
             notes[i].append("Smoking status not given: taken as non-smoker for PREDICT's "
                             "other-cause mortality")
-    return cols, reasons, notes
+    return cols, values, reasons, notes
 
 
 def index_values(t: CaseTable) -> dict[str, list[Any]]:

@@ -21,7 +21,7 @@ from axilla.assess.inputs import (
     guidance_facts,
     index_inputs,
     index_values,
-    predict_inputs,
+    predict_input_values,
     risk_inputs,
 )
 from axilla.assess.model import (
@@ -61,18 +61,16 @@ def _predict(cases_t: Any, counts: Mapping[str, np.ndarray], predict_version: st
              ) -> tuple[list[PredictSection], list[list[str]]]:
     """PREDICT for every case it applies to, in one columnar call."""
     version = load_version(predict_version)
-    cols, reasons, notes = predict_inputs(cases_t, counts)
+    cols, values, reasons, notes = predict_input_values(cases_t, counts)
     runnable = [i for i, why in enumerate(reasons) if not why]
     typed: dict[int, PredictResult] = {}
-    values: list[list[float]] = []
     if runnable:
         # checked by predict_inputs
         x = cols if len(runnable) == len(reasons) else {k: v[runnable] for k, v in cols.items()}
         out, added = ladder_and_added(version, x, validate=False)
         typed = dict(zip(runnable, results(out, PREDICT_YEARS, added), strict=True))
-        values = np.array(list(x.values()), dtype=float).reshape(len(x), -1).T.tolist()
-    inputs = dict(zip(runnable, (dict(zip(cols, row, strict=True)) for row in values),
-                      strict=True))
+    # each case's inputs as the plain floats its columns were made from
+    inputs = {i: {name: values[name][i] for name in cols} for i in runnable}
     # a bool, a new list of texts, a new dict of floats (``tolist``) and PREDICT's typed
     # result: built as validation records them, not validated again
     # (tests/assess/test_figures_built.py)
