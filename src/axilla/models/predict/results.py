@@ -122,9 +122,17 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
 
 def _added_columns(v: PredictVersion, x: Mapping[str, np.ndarray]) -> list[str]:
     """The columns of :func:`every_treatment_on` for inputs ``x`` (float arrays)."""
-    rows = zip(*(x[k].tolist() for k in _PLAN_INPUTS), strict=True)
-    wanted = {name for row in set(rows) for name in _plan_columns(v, row)}
+    rows = set(zip(*(x[k].tolist() for k in _PLAN_INPUTS), strict=True))
+    if len(rows) == 1:  # one plan (one patient, or all alike): its columns, in order, once
+        return list(_columns_in_order(v, _plan_columns(v, *rows)))
+    wanted = {name for row in rows for name in _plan_columns(v, row)}
     return sorted(wanted, key=v.columns.index)
+
+
+@functools.lru_cache(maxsize=256)
+def _columns_in_order(v: PredictVersion, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """``columns`` without repeats, in the version's order."""
+    return tuple(sorted(set(columns), key=v.columns.index))
 
 
 @dataclass(frozen=True)
@@ -333,7 +341,7 @@ def _results(out: PredictOutput, years: Sequence[int], added: PredictOutput | No
     # every figure of a patient as one row a year: [OS, breast, other] by column (percent),
     # then the gain of each ladder step and its display rounding (pp)
     dead = pick(out.all_cause)
-    ends = np.take(dead, lay.step_ends, axis=1)
+    ends = dead.take(lay.step_ends, axis=1)
     P = len(lay.steps)
     gains = 100.0 * (ends[:, :P] - ends[:, P:])  # [patient, step, year]
     figures = np.concatenate([1.0 - dead, pick(required(out.breast, "breast")),
