@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from axilla.models.predict import load_version
 from axilla.models.predict.engine import _FEW, prepare_inputs
 from axilla.models.predict.results import (
+    _FEW_SWITCHED,
     _PLAN_INPUTS,
     _added_columns,
     _plan_columns,
+    _switch_on,
     ladder_and_added,
     results,
 )
@@ -96,3 +98,28 @@ def test_one_patient_at_a_time_equals_the_batch_of_reference_patients(version: s
                                       validate=False)
         alone = results(out, added=added)[0]
         assert alone.model_dump() == batch[i].model_dump()
+
+
+def switched_by_hand(p: dict[str, float]) -> dict[str, float]:
+    return {"generation": 3.0 if p["generation"] == 0 else p["generation"],
+            "horm": 1.0 if p["er"] == 1 else p["horm"],
+            "traz": 1.0 if p["her2"] == 1 else p["traz"], "bis": 1.0}
+
+
+@settings(max_examples=60)
+@given(raw=valid_patients(n_max=_FEW_SWITCHED + 4))
+def test_treatments_are_switched_on_as_by_hand_alone_and_in_a_large_batch(
+        raw: dict[str, np.ndarray]) -> None:
+    n = raw["age"].shape[0]
+    people = [{k: float(c[i]) for k, c in raw.items()} for i in range(n)]
+    x = {k: c.astype(float) for k, c in raw.items()}
+    _switch_on(x)
+    big = {k: np.resize(c, n * (_FEW_SWITCHED // n + 2)).astype(float) for k, c in raw.items()}
+    _switch_on(big)
+    for i, p in enumerate(people):
+        expected = switched_by_hand(p)
+        assert {k: x[k][i] for k in expected} == expected
+        assert {k: big[k][i] for k in expected} == expected
+    for k in raw:  # nothing else changes
+        if k not in ("generation", "horm", "traz", "bis"):
+            np.testing.assert_array_equal(x[k], raw[k])

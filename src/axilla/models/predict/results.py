@@ -74,17 +74,30 @@ def _applies(letter: str, x: Mapping[str, float]) -> bool:
     return {"h": x["er"] == 1, "t": x["her2"] == 1}.get(letter, True)
 
 
-_SWITCHED = ("generation", "horm", "traz", "bis")
+#: Each treatment switched on where it applies: (input, the input that says whether it
+#: applies, the code that does, the value it is given); chemotherapy not chosen is given as
+#: third generation, bisphosphonates to every patient.
+_SWITCH_ON = (("generation", "generation", 0.0, 3.0), ("horm", "er", 1.0, 1.0),
+              ("traz", "her2", 1.0, 1.0), ("bis", None, None, 1.0))
+_SWITCHED = tuple(name for name, *_ in _SWITCH_ON)
+_FEW_SWITCHED = 8  # patients up to which each value is switched on by itself
 
 
 def _switch_on(x: Mapping[str, np.ndarray]) -> None:
-    """Switch on, in place, each treatment that applies: chemotherapy not chosen as third
-    generation, endocrine therapy if ER-positive, trastuzumab if HER2-positive,
-    bisphosphonates (the ``_SWITCHED`` inputs of ``x`` are overwritten)."""
-    np.copyto(x["generation"], 3.0, where=x["generation"] == 0)
-    np.copyto(x["horm"], 1.0, where=x["er"] == 1)
-    np.copyto(x["traz"], 1.0, where=x["her2"] == 1)
-    x["bis"][...] = 1.0
+    """Switch on, in place, each treatment that applies (``_SWITCH_ON``: the ``_SWITCHED``
+    inputs of ``x`` are overwritten). Up to _FEW_SWITCHED patients the values are read as
+    plain numbers and only those to switch are written (fewer calls than whole-array ones)."""
+    n = x["bis"].shape[0]
+    for name, when, code, value in _SWITCH_ON:
+        target = x[name]
+        if when is None:
+            target[...] = value
+        elif n > _FEW_SWITCHED:
+            np.copyto(target, value, where=x[when] == code)
+        else:
+            for i, found in enumerate(x[when].tolist()):
+                if found == code:
+                    target[i] = value
 
 
 def _switched_on(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
