@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from axilla.models.predict import equations as eq
 from axilla.models.predict import load_version
 from axilla.models.predict.engine import _FEW, prepare_inputs
 from axilla.models.predict.results import (
@@ -123,3 +124,33 @@ def test_treatments_are_switched_on_as_by_hand_alone_and_in_a_large_batch(
     for k in raw:  # nothing else changes
         if k not in ("generation", "horm", "traz", "bis"):
             np.testing.assert_array_equal(x[k], raw[k])
+
+
+def codes_by_hand(p: dict[str, float]) -> tuple[int, int]:
+    """(treatment state, HER2 group): 16 x generation code (0, 2 -> 1, else 2) + 8 x endocrine
+    if ER-positive + 4 x trastuzumab if HER2-positive + 2 x bisphosphonates + radiotherapy;
+    3 x ER-positive + HER2 code (0, 1, else 2)."""
+    er = p["er"] == 1
+    gen = {0.0: 0, 2.0: 1}.get(p["generation"], 2)
+    state = (16 * gen + 8 * (p["horm"] == 1 and er) + 4 * (p["traz"] == 1 and p["her2"] == 1)
+             + 2 * (p["bis"] == 1) + (p["radio"] == 1))
+    return state, 3 * er + {0.0: 0, 1.0: 1}.get(p["her2"], 2)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@settings(max_examples=40)
+@given(raw=valid_patients(n_max=4))
+def test_codes_and_index_from_one_er_test_are_those_of_their_own_functions(
+        version: str, raw: dict[str, np.ndarray]) -> None:
+    v = load_version(version)
+    x, _, _ = prepare_inputs(v, raw, False)
+    er_pos = eq.er_positive(x)
+    state, group = eq.state_and_group(x, er_pos)
+    people = [{k: float(c[i]) for k, c in x.items()} for i in range(x["age"].shape[0])]
+    assert list(zip(state.tolist(), group.tolist(), strict=True)) == [
+        codes_by_hand(p) for p in people]
+    np.testing.assert_array_equal(state, eq.treatment_state(x))
+    np.testing.assert_array_equal(group, eq.group_index(x))
+    assert group.dtype == np.intp
+    assert (eq.prognostic_index_fixed(v, x, er_pos).tobytes()
+            == eq.prognostic_index_fixed(v, x).tobytes())
