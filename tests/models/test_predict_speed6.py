@@ -18,14 +18,14 @@ from axilla.models.predict import equations as eq
 from axilla.models.predict import load_version
 from axilla.models.predict.engine import _FEW, prepare_inputs
 from axilla.models.predict.results import (
-    _FEW_SWITCHED,
     _PLAN_INPUTS,
     _added_columns,
     _plan_columns,
-    _switch_on,
     ladder_and_added,
     results,
 )
+from axilla.models.predict.switch import _FEW_SWITCHED
+from axilla.models.predict.switch import switch_on as _switch_on
 from support.predict_patients import valid_patients
 from support.predict_reference import load_reference
 

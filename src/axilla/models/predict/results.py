@@ -18,6 +18,8 @@ from axilla.case.predict import PredictInputs, predict_warnings
 from axilla.errors import FieldProblem, InputError
 from axilla.models.predict.engine import PredictOutput, compute, output, required
 from axilla.models.predict.ranges import benefit_ranges
+from axilla.models.predict.switch import switch_on as _switch_on
+from axilla.models.predict.switch import switched_on as _switched_on
 from axilla.models.predict.tables import r_round
 from axilla.models.predict.typed import (
     TREATMENT_NAMES,
@@ -72,39 +74,6 @@ def _plan(v: PredictVersion, x: Mapping[str, float]) -> frozenset[str]:
 def _applies(letter: str, x: Mapping[str, float]) -> bool:
     """Whether adding ``letter`` can change survival (PREDICT's own conditions)."""
     return {"h": x["er"] == 1, "t": x["her2"] == 1}.get(letter, True)
-
-
-#: Each treatment switched on where it applies: (input, the input that says whether it
-#: applies, the code that does, the value it is given); chemotherapy not chosen is given as
-#: third generation, bisphosphonates to every patient.
-_SWITCH_ON = (("generation", "generation", 0.0, 3.0), ("horm", "er", 1.0, 1.0),
-              ("traz", "her2", 1.0, 1.0), ("bis", None, None, 1.0))
-_SWITCHED = tuple(name for name, *_ in _SWITCH_ON)
-_FEW_SWITCHED = 8  # patients up to which each value is switched on by itself
-
-
-def _switch_on(x: Mapping[str, np.ndarray]) -> None:
-    """Switch on, in place, each treatment that applies (``_SWITCH_ON``: the ``_SWITCHED``
-    inputs of ``x`` are overwritten). Up to _FEW_SWITCHED patients the values are read as
-    plain numbers and only those to switch are written (fewer calls than whole-array ones)."""
-    n = x["bis"].shape[0]
-    for name, when, code, value in _SWITCH_ON:
-        target = x[name]
-        if when is None:
-            target[...] = value
-        elif n > _FEW_SWITCHED:
-            np.copyto(target, value, where=x[when] == code)
-        else:
-            for i, found in enumerate(x[when].tolist()):
-                if found == code:
-                    target[i] = value
-
-
-def _switched_on(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``x`` (float arrays) with each treatment that applies switched on, in new arrays."""
-    on = {**x, **{k: x[k].copy() for k in _SWITCHED}}
-    _switch_on(on)
-    return on
 
 
 _PLAN_INPUTS = ("radio", "horm", "generation", "traz", "bis")  # all a plan depends on
