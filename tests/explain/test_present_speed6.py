@@ -1,5 +1,6 @@
 """Explanation records made inline with one shared fields set are the records pydantic's
-validating constructor makes, and an update of one leaves every other record as it was.
+validating constructor makes, and an update of one leaves every other record as it was; a
+stage group's words told once a language are the words told afresh.
 
 Oracle: ``Explanation.model_validate`` of each record's own values (values, types, fields
 set), over the examples and any valid case, in every language.
@@ -19,6 +20,7 @@ from axilla.assess.model import Explanation
 from axilla.assess.present import explanations
 from axilla.case.assessment import parse_case
 from axilla.explain.catalogue import available_languages
+from axilla.explain.texts import _STAGE_GROUPS, STAGE_KINDS, explain_stage_group
 from test_columns import any_case
 
 _EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
@@ -59,3 +61,12 @@ def test_an_updated_copy_leaves_the_shared_fields_set_alone():
                for e in (*first, *second))
     assert all(a.glossary_terms is not b.glossary_terms
                for a, b in zip(first, second, strict=True))
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_a_stage_group_told_once_is_the_stage_group_told_afresh(lang):
+    for stage in [*_STAGE_GROUPS, "stage iia", " IIIC "]:
+        for kind in STAGE_KINDS:
+            kept = explain_stage_group(stage, kind, lang)
+            assert explain_stage_group(stage, kind, lang) is kept
+            assert explain_stage_group.__wrapped__(stage, kind, lang) == kept

@@ -141,10 +141,13 @@ _STAGE_LABEL = {"anatomic": "Anatomic", "pathological_prognostic": "Pathological
                 "clinical_prognostic": "Clinical prognostic"}
 
 
+@functools.lru_cache(maxsize=256)
 def explain_stage_group(
     stage: str, kind: str = "anatomic", lang: str = DEFAULT_LANGUAGE
 ) -> Explanation:
-    """An AJCC 8th stage group (anatomic or prognostic), with Arabic numerals for patients."""
+    """An AJCC 8th stage group (anatomic or prognostic), with Arabic numerals for patients
+    (told once a stage group, kind and language: the words depend on nothing else, and the
+    record is frozen)."""
     _check("kind", kind, STAGE_KINDS)
     parts = _STAGE_GROUPS.get(stage)
     if parts is None:
