@@ -19,8 +19,14 @@ from axilla.assess import compute
 from axilla.assess.model import Explanation
 from axilla.assess.present import explanations
 from axilla.case.assessment import parse_case
-from axilla.explain.catalogue import available_languages
-from axilla.explain.texts import _STAGE_GROUPS, STAGE_KINDS, explain_stage_group
+from axilla.explain.catalogue import available_languages, message
+from axilla.explain.texts import (
+    _STAGE_GROUPS,
+    CTS5_GROUPS,
+    STAGE_KINDS,
+    explain_cts5,
+    explain_stage_group,
+)
 from test_columns import any_case
 
 _EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
@@ -70,3 +76,17 @@ def test_a_stage_group_told_once_is_the_stage_group_told_afresh(lang):
             kept = explain_stage_group(stage, kind, lang)
             assert explain_stage_group(stage, kind, lang) is kept
             assert explain_stage_group.__wrapped__(stage, kind, lang) == kept
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_a_cts5_group_told_once_is_told_as_written_out(lang):
+    for group in CTS5_GROUPS:
+        expected = " ".join([
+            message("cts5.what", lang), message("cts5.meaning", lang),
+            message("cts5.group", lang, group=message(f"cts5_group.{group}", lang),
+                    range=message(f"cts5_range.{group}", lang)),
+            message("cts5.estimate", lang)])
+        for score in (0.5, 3.4, 7.25):
+            e = explain_cts5(score, group, lang)
+            assert e.patient == expected
+            assert e.clinician.startswith(f"CTS5 {score:.2f}: {group} risk")

@@ -279,14 +279,21 @@ _CTS5_CLINICIAN = {"low": "< 5 %", "intermediate": "5-10 %", "high": "> 10 %"}
 def explain_cts5(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
     """CTS5 score and group: 5-10-year distant recurrence after 5 years of ET (Dowsett 2018)."""
     _check("group", group, CTS5_GROUPS)
-    patient = _join(message("cts5.what", lang), message("cts5.meaning", lang),
-                    formatter("cts5.group", lang, "group", "range")(
-                        group=message(f"cts5_group.{group}", lang),
-                        range=message(f"cts5_range.{group}", lang)),
-                    message("cts5.estimate", lang))
     clinician = (f"CTS5 {score:.2f}: {group} risk (published 5-10-year distant recurrence "
                  f"{_CTS5_CLINICIAN[group]}, after 5 years of endocrine therapy)")
-    return Explanation(clinician, patient, ("cts5", "endocrine_therapy", "distant_recurrence"))
+    return Explanation(clinician, _cts5_patient(group, lang),
+                       ("cts5", "endocrine_therapy", "distant_recurrence"))
+
+
+@functools.cache
+def _cts5_patient(group: str, lang: str) -> str:
+    """The patient's sentences of a CTS5 group (of ``CTS5_GROUPS``) in ``lang``, which depend
+    on nothing else (told once a group and language)."""
+    return _join(message("cts5.what", lang), message("cts5.meaning", lang),
+                 formatter("cts5.group", lang, "group", "range")(
+                     group=message(f"cts5_group.{group}", lang),
+                     range=message(f"cts5_range.{group}", lang)),
+                 message("cts5.estimate", lang))
 
 
 # --------------------------------------------------------------------------------------------
