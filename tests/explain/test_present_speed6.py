@@ -23,8 +23,10 @@ from axilla.explain.catalogue import available_languages, message
 from axilla.explain.texts import (
     _STAGE_GROUPS,
     CTS5_GROUPS,
+    NPI_GROUPS,
     STAGE_KINDS,
     explain_cts5,
+    explain_npi,
     explain_stage_group,
 )
 from test_columns import any_case
@@ -90,3 +92,14 @@ def test_a_cts5_group_told_once_is_told_as_written_out(lang):
             e = explain_cts5(score, group, lang)
             assert e.patient == expected
             assert e.clinician.startswith(f"CTS5 {score:.2f}: {group} risk")
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_an_npi_group_told_once_is_told_as_written_out(lang):
+    for group in NPI_GROUPS:
+        for score in (2.08, 3.4, 4.36, 6.8):
+            sentences = [message("npi.score", lang, score=f"{score:.1f}"),
+                         message("npi.group", lang, group=message(f"npi_group.{group}", lang)),
+                         message("npi.history", lang)]
+            assert explain_npi(score, group, lang).patient == " ".join(
+                [s for s in sentences if s])

@@ -264,12 +264,18 @@ def explain_npi(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Expla
     """NPI score and six-group prognostic group (Blamey 2007); historical, not treated."""
     _check("group", group, NPI_GROUPS)
     patient = _join(formatter("npi.score", lang, "score")(score=f"{score:.1f}"),
-                    formatter("npi.group", lang, "group")(
-                        group=message(f"npi_group.{group}", lang)),
-                    message("npi.history", lang))
+                    _npi_group_patient(group, lang))
     clinician = (f"NPI {score:.2f}: {group} ({_NPI_CLINICIAN[group]}; Blamey 2007 six groups; "
                  "historical cohort, not treatment-adjusted)")
     return Explanation(clinician, patient, ("npi", "grade", "lymph_node"))
+
+
+@functools.cache
+def _npi_group_patient(group: str, lang: str) -> str:
+    """The patient's sentences of an NPI group (of ``NPI_GROUPS``) in ``lang`` after the
+    score's, which depend on nothing else (told once a group and language)."""
+    return _join(formatter("npi.group", lang, "group")(group=message(f"npi_group.{group}", lang)),
+                 message("npi.history", lang))
 
 
 CTS5_GROUPS = ("low", "intermediate", "high")
