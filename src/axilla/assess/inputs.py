@@ -86,7 +86,16 @@ def _columns(t: CaseTable, nodes: list[float]) -> dict[str, list[float]]:
 
 def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
                    ) -> tuple[dict[str, np.ndarray], list[list[str]], list[list[str]]]:
-    """PREDICT's input columns, the reasons it does not apply and notes on defaults, by case.
+    """PREDICT's input columns, the reasons it does not apply and notes on defaults, by case
+    (``predict_input_values`` without the plain values)."""
+    cols, _, reasons, notes = predict_input_values(t, counts)
+    return cols, reasons, notes
+
+
+def predict_input_values(t: CaseTable, counts: Mapping[str, np.ndarray]) -> tuple[
+        dict[str, np.ndarray], dict[str, list[float]], list[list[str]], list[list[str]]]:
+    """PREDICT's input columns, the same inputs as plain floats by column, the reasons it does
+    not apply and notes on defaults, by case.
 
     PREDICT is for women after primary surgery for early invasive breast cancer (model papers
     and web tool): not for in-situ disease, M1, neoadjuvant treatment, a recurrence or men.
@@ -137,26 +146,33 @@ def predict_inputs(t: CaseTable, counts: Mapping[str, np.ndarray]
         if smoker != smoker:
             notes[i].append("Smoking status not given: taken as non-smoker for PREDICT's "
                             "other-cause mortality")
-    return cols, reasons, notes
+    return cols, values, reasons, notes
 
 
-#: The case-level inputs NPI and CTS5 share that are numbers, in block order.
-_INDEX_NUMBERS = ("size_mm", "grade", "age_years", "er_positive", "neoadjuvant_therapy",
-                  "postmenopausal")
+def index_values(t: CaseTable) -> dict[str, list[Any]]:
+    """The case-level inputs NPI and CTS5 share as plain values by case (nodes come from the
+    staging counts): ``invasive`` as bool, the others as floats (NaN = not recorded)."""
+    v = t.values
+    return {
+        "invasive": [p == "invasive" for p in v("tumour.primary")],
+        "size_mm": v("tumour.size_mm"), "grade": v("tumour.grade"),
+        "age_years": v("patient.age_years"),
+        "er_positive": _status_values(v("tumour.er_status"), np.nan),
+        "neoadjuvant_therapy": _or(v("neoadjuvant"), 0.0),
+        "postmenopausal": [np.nan if m is None else float(m == "post")
+                           for m in v("patient.menopausal_status")],
+    }
 
 
 def index_inputs(t: CaseTable) -> dict[str, np.ndarray]:
-    """The case-level inputs NPI and CTS5 share (nodes come from the staging counts)."""
-    v = t.values
-    numbers = (v("tumour.size_mm"), v("tumour.grade"), v("patient.age_years"),
-               _status_values(v("tumour.er_status"), np.nan), _or(v("neoadjuvant"), 0.0),
-               [np.nan if m is None else float(m == "post")
-                for m in v("patient.menopausal_status")])
+    """``index_values`` as columns: ``invasive`` a bool array, the others float arrays."""
+    x = index_values(t)
+    numbers = [name for name in x if name != "invasive"]
     # one float block, a row an input (a block per input costs NumPy a call each)
-    block = np.array([x for column in numbers for x in column],
-                     dtype=float).reshape(len(_INDEX_NUMBERS), len(t))
-    return {"invasive": np.array([p == "invasive" for p in v("tumour.primary")], dtype=bool),
-            **dict(zip(_INDEX_NUMBERS, block, strict=True))}
+    block = np.array([v for name in numbers for v in x[name]],
+                     dtype=float).reshape(len(numbers), len(t))
+    return {"invasive": np.array(x["invasive"], dtype=bool),
+            **dict(zip(numbers, block, strict=True))}
 
 
 #: The codes of the guidance fields set from staging, as the fact schema knows them.
@@ -179,6 +195,10 @@ _OPTIONAL_FACTS = {
 }
 _WHOLE_FACTS = ("grade",)
 _FLAG_FACTS = ("regional_nodal_rt_planned",)
+#: The type of each fact read from a number column that is not a float (the cells are plain
+#: floats or codes already: ``CaseTable.values``).
+_FACT_TYPES: dict[str, type] = {**dict.fromkeys(_WHOLE_FACTS, int),
+                                **dict.fromkeys(_FLAG_FACTS, bool)}
 
 
 def _plain(x: Any, name: str) -> Any:
@@ -203,7 +223,8 @@ def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
     kind, primary, age, sex, chemotherapy, neoadjuvant, surgery = (v(c) for c in (
         "procedure.kind", "tumour.primary", "patient.age_years", "patient.sex",
         "treatment.chemotherapy", "neoadjuvant", "treatment.breast_surgery"))
-    optional = [(name, v(column)) for name, column in _OPTIONAL_FACTS.items()]
+    optional = [(name, v(column), _FACT_TYPES.get(name)) for name, column in
+                _OPTIONAL_FACTS.items()]
     out = []
     for i, staging in enumerate(staged):
         node_counts = vars(staging.counts)  # this case's counts, whole numbers
@@ -222,10 +243,10 @@ def guidance_facts(t: CaseTable, counts: Mapping[str, np.ndarray],
             "breast_rt_planned": radiotherapy[i] == 1,
             "adjuvant_bisphosphonate_planned": bisphosphonates[i] == 1,
         }
-        for name, column in optional:
-            value = _plain(column[i], name)
-            if value is not None:
-                facts[name] = value
+        for name, column, as_type in optional:  # ``_plain`` of each cell, inline
+            x = column[i]
+            if x is not None and x == x:  # recorded: a code, or a float not NaN
+                facts[name] = x if as_type is None else as_type(x)
         if neoadjuvant[i] != 1:  # after neoadjuvant therapy, which kind must be a fact
             facts.update(neoadjuvant_chemo_given=False, neoadjuvant_et_given=False)
         if surgery[i] == "bcs":

@@ -2,16 +2,19 @@
 
 Source: axilla indices specification (NPI 1.2: operable invasive cancer with size, grade and
 nodes, Haybittle 1982; CTS5 2.5: ER-positive invasive cancer, ages of the input rule, Dowsett
-2018). The age range is the input rule's own (``axilla.case.index_rules``).
+2018). The age range is the input rule's own (``axilla.case.index_rules``). Also the positive
+nodes both indices count, for a few rows of plain values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 import numpy as np
 
 from axilla.case.index_rules import INDEX_INPUTS, NumberRule, value_ok
+from axilla.case.indices import counted_positive_nodes
 
 
 def tumour_reasons(model: str, invasive: np.ndarray, size_mm: np.ndarray, grade: np.ndarray
@@ -57,13 +60,13 @@ def cts5_applicability(
     """
     ers = np.asarray(er_positive, dtype=float).tolist()
     ages = np.asarray(age_years, dtype=float).tolist()
-    return [_cts5_row_reasons(*row) for row in zip(
+    return [cts5_row_reasons(*row) for row in zip(
         np.asarray(invasive, dtype=bool).tolist(), ers, ages,
         np.asarray(size_mm, dtype=float).tolist(), np.asarray(grade, dtype=float).tolist(),
         strict=True)]
 
 
-def _cts5_row_reasons(invasive: bool, er: float, age: float, size_mm: float, grade: float
+def cts5_row_reasons(invasive: bool, er: float, age: float, size_mm: float, grade: float
                       ) -> tuple[str, ...]:
     """``cts5_applicability`` of one case."""
     tumour = tumour_row_reasons("CTS5", invasive, size_mm, grade)
@@ -78,3 +81,14 @@ def _cts5_row_reasons(invasive: bool, er: float, age: float, size_mm: float, gra
         reasons.append(f"CTS5 was derived for ages {_AGE_RULE.lo:g} to {_AGE_RULE.hi:g} "
                        f"years; the age given is {age:g}")
     return (*reasons, *tumour)
+
+
+def counted_node_values(values: Mapping[str, list[float]], count_micromets_as_positive: bool
+                        ) -> list[float]:
+    """``counted_positive_nodes`` of a few rows' plain values, as floats: the positive nodes
+    themselves under the default policy, without an array."""
+    positive = values["positive_nodes"]
+    if count_micromets_as_positive:
+        return [float(x) for x in positive]
+    return counted_positive_nodes(np.array(positive, dtype=float), np.array(
+        values["micrometastatic_nodes"], dtype=float), count_micromets_as_positive=False).tolist()

@@ -12,7 +12,7 @@ Coefficients are read by name from ``data/indices.toml``; input validated by
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
 from itertools import repeat
 from typing import Any
@@ -21,6 +21,7 @@ import numpy as np
 
 from axilla.case.index_rules import SMALL_BATCH, accepted_values
 from axilla.case.indices import CTS5Inputs, counted_positive_nodes
+from axilla.models.applicability import counted_node_values
 from axilla.models.applicability import cts5_applicability as cts5_applicability
 from axilla.models.batch import (
     checked_columns,
@@ -295,25 +296,35 @@ def cts5_results(
                "positive_nodes": positive_nodes, "micrometastatic_nodes": micrometastatic_nodes,
                "neoadjuvant_therapy": neoadjuvant_therapy, "postmenopausal": postmenopausal}
     if accepted and len(size_mm) <= SMALL_BATCH:  # a few rows: plain values throughout
-        values, warnings = accepted_values("CTS5", {k: v.tolist() for k, v in columns.items()})
-        sizes = values["size_mm"]
-        nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
-                                       count_micromets_as_positive=count_micromets_as_positive)
-        found = list(map(_cts5_row, values["age_years"], sizes, values["grade"],
-                         nodes.tolist(), repeat(size_cap_mm)))
-        rows: Iterable[tuple[Any, ...]] = found
-        risks = _row_risks(found).tolist()
-    else:
-        cols, warnings = checked_columns("CTS5", columns, accepted=accepted)
-        sizes = cols["size_mm"].tolist()
-        out = compute_cts5(cols["age_years"], cols["size_mm"], cols["grade"],
-                           cols["positive_nodes"], micrometastatic_nodes=cols[
-                               "micrometastatic_nodes"],
-                           count_micromets_as_positive=count_micromets_as_positive,
-                           size_cap_mm=size_cap_mm)
-        rows, risks = _column_rows(out), out.risk_5_10y_pct.tolist()
+        return cts5_row_results({k: v.tolist() for k, v in columns.items()},
+                                count_micromets_as_positive=count_micromets_as_positive,
+                                size_cap_mm=size_cap_mm)
+    cols, warnings = checked_columns("CTS5", columns, accepted=accepted)
+    sizes = cols["size_mm"].tolist()
+    out = compute_cts5(cols["age_years"], cols["size_mm"], cols["grade"],
+                       cols["positive_nodes"], micrometastatic_nodes=cols[
+                           "micrometastatic_nodes"],
+                       count_micromets_as_positive=count_micromets_as_positive,
+                       size_cap_mm=size_cap_mm)
     return [_result(row, risk, size, found, count_micromets_as_positive, size_cap_mm)
-            for row, risk, size, found in zip(rows, risks, sizes, warnings, strict=True)]
+            for row, risk, size, found in zip(_column_rows(out), out.risk_5_10y_pct.tolist(),
+                                              sizes, warnings, strict=True)]
+
+
+def cts5_row_results(columns: Mapping[str, list[float]], *,
+                     count_micromets_as_positive: bool = True,
+                     size_cap_mm: float | None = CTS5_SIZE_CAP_MM) -> list[CTS5Result]:
+    """``cts5_results`` of a few accepted rows (read from parsed cases) given as plain values,
+    a list by input name: the same checks' defaults and warnings, the same equations
+    (``_cts5_row``; the risk by NumPy's exponential, one call for all rows)."""
+    values, warnings = accepted_values("CTS5", columns)
+    sizes = values["size_mm"]
+    rows = list(map(_cts5_row, values["age_years"], sizes, values["grade"],
+                    counted_node_values(values, count_micromets_as_positive),
+                    repeat(size_cap_mm)))
+    return [_result(row, risk, size, found, count_micromets_as_positive, size_cap_mm)
+            for row, risk, size, found in zip(rows, _row_risks(rows).tolist(), sizes, warnings,
+                                              strict=True)]
 
 
 def cts5_for_case(

@@ -19,7 +19,7 @@ import numpy as np
 
 from axilla.case.index_rules import SMALL_BATCH, accepted_values
 from axilla.case.indices import NPIInputs, counted_positive_nodes
-from axilla.models.applicability import tumour_reasons
+from axilla.models.applicability import counted_node_values, tumour_reasons
 from axilla.models.batch import (
     checked_columns,
     few_finite_rows,
@@ -297,20 +297,28 @@ def npi_results(
                "micrometastatic_nodes": micrometastatic_nodes,
                "neoadjuvant_therapy": neoadjuvant_therapy}
     if accepted and len(size_mm) <= SMALL_BATCH:  # a few rows: plain values throughout
-        values, warnings = accepted_values("NPI", {k: v.tolist() for k, v in columns.items()})
-        sizes = values["size_mm"]
-        nodes = counted_positive_nodes(positive_nodes, micrometastatic_nodes,
-                                       count_micromets_as_positive=count_micromets_as_positive)
-        rows: Iterator[tuple[Any, ...]] = map(_npi_row, sizes, nodes.tolist(), values["grade"])
-    else:
-        cols, warnings = checked_columns("NPI", columns, accepted=accepted)
-        sizes = cols["size_mm"].tolist()
-        rows = _column_rows(compute_npi(
-            cols["size_mm"], cols["positive_nodes"], cols["grade"],
-            micrometastatic_nodes=cols["micrometastatic_nodes"],
-            count_micromets_as_positive=count_micromets_as_positive))
+        return npi_row_results({k: v.tolist() for k, v in columns.items()},
+                               count_micromets_as_positive=count_micromets_as_positive)
+    cols, warnings = checked_columns("NPI", columns, accepted=accepted)
+    sizes = cols["size_mm"].tolist()
+    rows = _column_rows(compute_npi(
+        cols["size_mm"], cols["positive_nodes"], cols["grade"],
+        micrometastatic_nodes=cols["micrometastatic_nodes"],
+        count_micromets_as_positive=count_micromets_as_positive))
     return [_result(row, size, found, count_micromets_as_positive)
             for row, size, found in zip(rows, sizes, warnings, strict=True)]
+
+
+def npi_row_results(columns: Mapping[str, list[float]], *,
+                    count_micromets_as_positive: bool = True) -> list[NPIResult]:
+    """``npi_results`` of a few accepted rows (read from parsed cases) given as plain values,
+    a list by input name: the same checks' defaults and warnings, the same equations
+    (``_npi_row``), without an array."""
+    values, warnings = accepted_values("NPI", columns)
+    sizes = values["size_mm"]
+    nodes = counted_node_values(values, count_micromets_as_positive)
+    return [_result(row, size, found, count_micromets_as_positive) for row, size, found in zip(
+        map(_npi_row, sizes, nodes, values["grade"]), sizes, warnings, strict=True)]
 
 
 def npi_for_case(inputs: NPIInputs, *, count_micromets_as_positive: bool = True) -> NPIResult:

@@ -190,12 +190,15 @@ def _index(c: Coefficients, x: Mapping[str, np.ndarray], er_pos: np.ndarray, n_p
     return pi
 
 
-def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np.ndarray:
+def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray],
+                           er_pos: np.ndarray | None = None) -> np.ndarray:
     """Breast-cancer log relative hazard without its HER2 term, [patient] (constant in time):
     the index, then Ki-67 (ER-positive only), PR and the radiotherapy offset (3.x), added in
-    that order (spec secs. 2.1, 3.1, 4.2)."""
+    that order (spec secs. 2.1, 3.1, 4.2). ``er_pos``: :func:`er_positive` of ``x``, if
+    already found."""
     c = coefficients(v)
-    er_pos = x["er"] == _ONE
+    if er_pos is None:
+        er_pos = er_positive(x)
     n_pos = int(np.count_nonzero(er_pos))
     pi = _index(c, x, er_pos, n_pos)
     er3 = er_pos.view(_U8) * _THREE if n_pos else None
@@ -208,6 +211,18 @@ def prognostic_index_fixed(v: PredictVersion, x: Mapping[str, np.ndarray]) -> np
             return pi + c.radio_base[0, ...]
         pi = pi + c.radio_base.take(er_pos.view(_U8))
     return pi
+
+
+def er_positive(x: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Which patients have ER-positive disease (ER coded 1), [patient] bool."""
+    return x["er"] == _ONE
+
+
+def state_and_group(x: Mapping[str, np.ndarray], er_pos: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`treatment_state` (uint8) and :func:`group_index` of patients whose
+    :func:`er_positive` is ``er_pos``, from that one ER test."""
+    return _state_code(x, er_pos), _group_code(x, er_pos).astype(np.intp)
 
 
 def group_index(x: Mapping[str, np.ndarray]) -> np.ndarray:

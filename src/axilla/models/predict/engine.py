@@ -38,6 +38,12 @@ CHUNK_CELLS = 1 << 17  # year x column cells of one array in a chunk (stays in t
 # Inputs, chunks and threads
 
 
+#: Inputs whose missing code the version replaces by its own value: (input, code, key of the
+#: version's ``[missing]`` table).
+_MISSING_CODES = (("screen", 2.0, "screen_unknown"), ("grade", 9.0, "grade_unknown"))
+_FEW = 8  # patients up to which a missing code is looked for before any array is made
+
+
 def prepare_inputs(
     v: PredictVersion, inputs: Mapping[str, object], validate: bool
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -62,8 +68,10 @@ def prepare_inputs(
             x = {n: c if c.ndim else c.reshape(1) for n, c in x.items()}
     coded = dict(x)
     missing = v.tables["missing"]
-    x["screen"] = np.where(x["screen"] == 2, missing["screen_unknown"], x["screen"])
-    x["grade"] = np.where(x["grade"] == 9, missing["grade_unknown"], x["grade"])
+    for name, code, key in _MISSING_CODES:
+        given = x[name]
+        if given.shape[0] > _FEW or code in given.tolist():  # (a few: looked for first)
+            x[name] = np.where(given == code, missing[key], given)
     if not v.uses_v3_inputs:
         n0 = x["age"].shape[0]
         x.update({"pr": np.full(n0, 9.0), "heart_gy": np.zeros(n0), "smoker": np.zeros(n0)})

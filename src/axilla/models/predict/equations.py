@@ -21,12 +21,14 @@ from axilla.models.predict.covariates import (
     N_GROUPS,
     N_STATES,
     coefficients,
+    er_positive,
     group_index,
     harms,
     other_cause_index,
     other_cause_lp,
     other_cause_lps,
     prognostic_index_fixed,
+    state_and_group,
     state_group_index,
     treatment_state,
 )
@@ -34,9 +36,10 @@ from axilla.models.predict.versions import PredictVersion
 
 __all__ = [
     "GENERATION_CODES", "HER2_CODES", "N_GROUPS", "N_STATES", "N_YEARS", "YEARS", "baselines",
-    "coefficients", "column_term", "group_index", "harms", "her2_table", "other_cause_index",
-    "other_cause_lp", "other_cause_lps", "prognostic_index_fixed", "state_group_index",
-    "state_inputs", "treatment_state", "treatment_terms",
+    "coefficients", "column_term", "er_positive", "group_index", "harms", "her2_table",
+    "other_cause_index", "other_cause_lp", "other_cause_lps", "prognostic_index_fixed",
+    "state_and_group", "state_group_index", "state_inputs", "treatment_state",
+    "treatment_terms",
 ]
 
 YEARS = np.arange(1, 16, dtype=float)

@@ -160,13 +160,15 @@ class Patients:
 def patients(plan: Plan, x: Mapping[str, np.ndarray]) -> Patients:
     """What a chunk of patients contributes, by the version's equations."""
     v = plan.version
-    pi_fixed = eq.prognostic_index_fixed(v, x)
+    er_pos = eq.er_positive(x)
+    pi_fixed = eq.prognostic_index_fixed(v, x, er_pos)
     mi = eq.other_cause_index(v, x)
     harm = eq.harms(v, x)
     lp = eq.other_cause_lps(v, mi, harm, plan.keys)
+    state, group = eq.state_and_group(x, er_pos)
     return Patients(
-        pi_fixed=pi_fixed, group=eq.group_index(x), scale=np.exp(pi_fixed),
-        factors=plan.factors[:, eq.treatment_state(x)], mi=mi, harm=harm,
+        pi_fixed=pi_fixed, group=group, scale=np.exp(pi_fixed),
+        factors=plan.factors[:, state], mi=mi, harm=harm,
         other_scale=np.exp(lp, out=lp),
     )
 

@@ -74,17 +74,30 @@ def _applies(letter: str, x: Mapping[str, float]) -> bool:
     return {"h": x["er"] == 1, "t": x["her2"] == 1}.get(letter, True)
 
 
-_SWITCHED = ("generation", "horm", "traz", "bis")
+#: Each treatment switched on where it applies: (input, the input that says whether it
+#: applies, the code that does, the value it is given); chemotherapy not chosen is given as
+#: third generation, bisphosphonates to every patient.
+_SWITCH_ON = (("generation", "generation", 0.0, 3.0), ("horm", "er", 1.0, 1.0),
+              ("traz", "her2", 1.0, 1.0), ("bis", None, None, 1.0))
+_SWITCHED = tuple(name for name, *_ in _SWITCH_ON)
+_FEW_SWITCHED = 8  # patients up to which each value is switched on by itself
 
 
 def _switch_on(x: Mapping[str, np.ndarray]) -> None:
-    """Switch on, in place, each treatment that applies: chemotherapy not chosen as third
-    generation, endocrine therapy if ER-positive, trastuzumab if HER2-positive,
-    bisphosphonates (the ``_SWITCHED`` inputs of ``x`` are overwritten)."""
-    np.copyto(x["generation"], 3.0, where=x["generation"] == 0)
-    np.copyto(x["horm"], 1.0, where=x["er"] == 1)
-    np.copyto(x["traz"], 1.0, where=x["her2"] == 1)
-    x["bis"][...] = 1.0
+    """Switch on, in place, each treatment that applies (``_SWITCH_ON``: the ``_SWITCHED``
+    inputs of ``x`` are overwritten). Up to _FEW_SWITCHED patients the values are read as
+    plain numbers and only those to switch are written (fewer calls than whole-array ones)."""
+    n = x["bis"].shape[0]
+    for name, when, code, value in _SWITCH_ON:
+        target = x[name]
+        if when is None:
+            target[...] = value
+        elif n > _FEW_SWITCHED:
+            np.copyto(target, value, where=x[when] == code)
+        else:
+            for i, found in enumerate(x[when].tolist()):
+                if found == code:
+                    target[i] = value
 
 
 def _switched_on(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -122,9 +135,17 @@ def every_treatment_on(v: PredictVersion, inputs: Mapping[str, np.ndarray]
 
 def _added_columns(v: PredictVersion, x: Mapping[str, np.ndarray]) -> list[str]:
     """The columns of :func:`every_treatment_on` for inputs ``x`` (float arrays)."""
-    rows = zip(*(x[k].tolist() for k in _PLAN_INPUTS), strict=True)
-    wanted = {name for row in set(rows) for name in _plan_columns(v, row)}
+    rows = set(zip(*(x[k].tolist() for k in _PLAN_INPUTS), strict=True))
+    if len(rows) == 1:  # one plan (one patient, or all alike): its columns, in order, once
+        return list(_columns_in_order(v, _plan_columns(v, *rows)))
+    wanted = {name for row in rows for name in _plan_columns(v, row)}
     return sorted(wanted, key=v.columns.index)
+
+
+@functools.lru_cache(maxsize=256)
+def _columns_in_order(v: PredictVersion, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """``columns`` without repeats, in the version's order."""
+    return tuple(sorted(set(columns), key=v.columns.index))
 
 
 @dataclass(frozen=True)
@@ -333,7 +354,7 @@ def _results(out: PredictOutput, years: Sequence[int], added: PredictOutput | No
     # every figure of a patient as one row a year: [OS, breast, other] by column (percent),
     # then the gain of each ladder step and its display rounding (pp)
     dead = pick(out.all_cause)
-    ends = np.take(dead, lay.step_ends, axis=1)
+    ends = dead.take(lay.step_ends, axis=1)
     P = len(lay.steps)
     gains = 100.0 * (ends[:, :P] - ends[:, P:])  # [patient, step, year]
     figures = np.concatenate([1.0 - dead, pick(required(out.breast, "breast")),

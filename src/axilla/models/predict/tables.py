@@ -18,6 +18,7 @@ from axilla.models.predict.versions import PredictVersion, load_version
 #: Scaled values further than this from the nearest whole number are within 1e-6 of a tie:
 #: only there can R's rule and rounding to nearest disagree (spec sec. 1.5).
 NEAR_TIE = 0.5 - 1e-6
+_MAX, _MIN = np.maximum.reduce, np.minimum.reduce  # what ndarray.max/min call, without a frame
 
 
 def nearest_with_ties(y: np.ndarray, k: np.ndarray) -> np.ndarray | None:
@@ -25,7 +26,8 @@ def nearest_with_ties(y: np.ndarray, k: np.ndarray) -> np.ndarray | None:
     cells lie within 1e-6 of a tie (where R's rule must decide), or None if none do."""
     np.rint(y, out=k)
     np.subtract(y, k, out=y)
-    if y.size and not (y.max() <= NEAR_TIE and y.min() >= -NEAR_TIE):  # (NaN: look closer)
+    if y.size and not (_MAX(y, axis=None) <= NEAR_TIE
+                       and _MIN(y, axis=None) >= -NEAR_TIE):  # (NaN: look closer)
         return np.abs(y) > NEAR_TIE
     return None
 
