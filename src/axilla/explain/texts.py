@@ -141,10 +141,13 @@ _STAGE_LABEL = {"anatomic": "Anatomic", "pathological_prognostic": "Pathological
                 "clinical_prognostic": "Clinical prognostic"}
 
 
+@functools.lru_cache(maxsize=256)
 def explain_stage_group(
     stage: str, kind: str = "anatomic", lang: str = DEFAULT_LANGUAGE
 ) -> Explanation:
-    """An AJCC 8th stage group (anatomic or prognostic), with Arabic numerals for patients."""
+    """An AJCC 8th stage group (anatomic or prognostic), with Arabic numerals for patients
+    (told once a stage group, kind and language: the words depend on nothing else, and the
+    record is frozen)."""
     _check("kind", kind, STAGE_KINDS)
     parts = _STAGE_GROUPS.get(stage)
     if parts is None:
@@ -261,12 +264,18 @@ def explain_npi(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Expla
     """NPI score and six-group prognostic group (Blamey 2007); historical, not treated."""
     _check("group", group, NPI_GROUPS)
     patient = _join(formatter("npi.score", lang, "score")(score=f"{score:.1f}"),
-                    formatter("npi.group", lang, "group")(
-                        group=message(f"npi_group.{group}", lang)),
-                    message("npi.history", lang))
+                    _npi_group_patient(group, lang))
     clinician = (f"NPI {score:.2f}: {group} ({_NPI_CLINICIAN[group]}; Blamey 2007 six groups; "
                  "historical cohort, not treatment-adjusted)")
     return Explanation(clinician, patient, ("npi", "grade", "lymph_node"))
+
+
+@functools.cache
+def _npi_group_patient(group: str, lang: str) -> str:
+    """The patient's sentences of an NPI group (of ``NPI_GROUPS``) in ``lang`` after the
+    score's, which depend on nothing else (told once a group and language)."""
+    return _join(formatter("npi.group", lang, "group")(group=message(f"npi_group.{group}", lang)),
+                 message("npi.history", lang))
 
 
 CTS5_GROUPS = ("low", "intermediate", "high")
@@ -276,14 +285,21 @@ _CTS5_CLINICIAN = {"low": "< 5 %", "intermediate": "5-10 %", "high": "> 10 %"}
 def explain_cts5(score: float, group: str, lang: str = DEFAULT_LANGUAGE) -> Explanation:
     """CTS5 score and group: 5-10-year distant recurrence after 5 years of ET (Dowsett 2018)."""
     _check("group", group, CTS5_GROUPS)
-    patient = _join(message("cts5.what", lang), message("cts5.meaning", lang),
-                    formatter("cts5.group", lang, "group", "range")(
-                        group=message(f"cts5_group.{group}", lang),
-                        range=message(f"cts5_range.{group}", lang)),
-                    message("cts5.estimate", lang))
     clinician = (f"CTS5 {score:.2f}: {group} risk (published 5-10-year distant recurrence "
                  f"{_CTS5_CLINICIAN[group]}, after 5 years of endocrine therapy)")
-    return Explanation(clinician, patient, ("cts5", "endocrine_therapy", "distant_recurrence"))
+    return Explanation(clinician, _cts5_patient(group, lang),
+                       ("cts5", "endocrine_therapy", "distant_recurrence"))
+
+
+@functools.cache
+def _cts5_patient(group: str, lang: str) -> str:
+    """The patient's sentences of a CTS5 group (of ``CTS5_GROUPS``) in ``lang``, which depend
+    on nothing else (told once a group and language)."""
+    return _join(message("cts5.what", lang), message("cts5.meaning", lang),
+                 formatter("cts5.group", lang, "group", "range")(
+                     group=message(f"cts5_group.{group}", lang),
+                     range=message(f"cts5_range.{group}", lang)),
+                 message("cts5.estimate", lang))
 
 
 # --------------------------------------------------------------------------------------------
